@@ -1,0 +1,71 @@
+// The live feed's typed event maps (namespace /live), used by the server's
+// Server<ClientToServerEvents, ServerToClientEvents> and the wall's socket alike.
+import type { Delta } from './delta.ts';
+import type { Incident } from './incident.ts';
+import type { Summary } from './summary.ts';
+import type { LngLat } from './common.ts';
+
+export const LIVE_NAMESPACE = '/live';
+/** Deltas are coalesced to at most one per this many milliseconds. */
+export const DELTA_INTERVAL_MS = 500;
+
+export interface SnapshotPayload {
+  seq: number;
+  at: string;
+  summary: Summary;
+}
+
+export interface IncidentsPayload {
+  items: Incident[];
+}
+
+export type AlertKind = 'critical-incident' | 'alarm' | 'overdue';
+
+export interface Alert {
+  /** Stable per alerting thing, so a screen can acknowledge it once. */
+  id: string;
+  kind: AlertKind;
+  at: string;
+  incidentId?: string;
+  alarmId?: string;
+  /** What to show: category or alarm type code (names come from the taxonomy). */
+  code: string;
+  communityId: string | null;
+  gridId: string | null;
+  location: LngLat | null;
+  simulated: boolean;
+}
+
+export interface ServerInfoPayload {
+  version: string;
+  startedAt: string;
+  streetId: string;
+}
+
+export interface ServerToClientEvents {
+  snapshot: (payload: SnapshotPayload) => void;
+  delta: (payload: Delta) => void;
+  incidents: (payload: IncidentsPayload) => void;
+  alert: (payload: Alert) => void;
+  /** Sent on connect; a wall that sees a new version reloads itself. */
+  server: (payload: ServerInfoPayload) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Asks for the changes after `since` (or a snapshot when they are gone). */
+  resume: (payload: { since: number }) => void;
+}
+
+export interface InterServerEvents {
+  ping: () => void;
+}
+
+export interface SocketData {
+  role: 'viewer' | 'operator' | 'leader' | 'admin';
+  since: number | null;
+}
+
+export interface LiveAuth {
+  token?: string;
+  since?: number;
+}

@@ -1,0 +1,119 @@
+// Incidents: what a reporting system sends, and what Grid141 keeps and serves.
+import { z } from 'zod';
+import { codeEnum, COLOURS, SOURCES, URGENCIES } from './codes.ts';
+import { externalIdSchema, isoDateTimeSchema, lngLatSchema, notFarFuture, textSchema } from './common.ts';
+import { incidentStatusSchema } from './lifecycle.ts';
+import { categorySchema } from './taxonomy.ts';
+
+export const sourceSchema = codeEnum(SOURCES);
+export const urgencySchema = codeEnum(URGENCIES);
+export const colourSchema = codeEnum(COLOURS);
+
+export const reporterSchema = z.object({
+  kind: z.enum(['resident', 'grid_worker', 'new_employment', 'party_member', 'system']).optional(),
+  name: textSchema(64).optional(),
+  contact: textSchema(64).optional(),
+  accountId: textSchema(64).optional(),
+});
+
+export const DESCRIPTION_MAX = 4000;
+
+export function makeIncidentInputSchema(clock: () => number = Date.now) {
+  return z.object({
+    externalId: externalIdSchema,
+    source: sourceSchema,
+    category: categorySchema,
+    subcategory: textSchema(64).optional(),
+    urgency: urgencySchema.default('normal'),
+    /** Overrides the category's default matter colour (三事三色) when the reporter knows better. */
+    colour: colourSchema.optional(),
+    title: textSchema(120).optional(),
+    description: z.string().min(1).max(DESCRIPTION_MAX),
+    location: lngLatSchema,
+    reportedAt: isoDateTimeSchema
+      .optional()
+      .refine(notFarFuture(clock), { message: 'reportedAt is more than 5 minutes ahead of the server clock' }),
+    dueAt: isoDateTimeSchema.optional(),
+    address: textSchema(200).optional(),
+    reporter: reporterSchema.optional(),
+    photos: z.array(z.url({ protocol: /^https?$/ })).max(10).optional(),
+    simulated: z.boolean().default(false),
+  });
+}
+export const incidentInputSchema = makeIncidentInputSchema();
+export type IncidentInput = z.input<typeof incidentInputSchema>;
+export type IncidentInputParsed = z.output<typeof incidentInputSchema>;
+
+/** 吹哨: a call for departments or the three heads to report; a record, not a status. */
+export const escalationSchema = z.object({
+  at: isoDateTimeSchema,
+  by: textSchema(64).optional(),
+  to: z.array(textSchema(64)).max(20),
+  note: textSchema(500).optional(),
+});
+export type Escalation = z.infer<typeof escalationSchema>;
+
+export const evaluationSchema = z.object({
+  at: isoDateTimeSchema,
+  score: z.number().int().min(1).max(5),
+  satisfied: z.enum(['satisfied', 'basically', 'unsatisfied']),
+  comment: textSchema(500).optional(),
+});
+export type Evaluation = z.infer<typeof evaluationSchema>;
+
+export const transitionInputSchema = z.object({
+  to: incidentStatusSchema,
+  note: textSchema(500).optional(),
+  assignee: textSchema(64).optional(),
+});
+export type TransitionInput = z.infer<typeof transitionInputSchema>;
+
+export const historyEntrySchema = z.object({
+  at: isoDateTimeSchema,
+  from: incidentStatusSchema.nullable(),
+  to: incidentStatusSchema,
+  by: textSchema(64).nullable(),
+  note: textSchema(500).nullable(),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+/** An incident as stored and served (API and live feed). */
+export const incidentSchema = z.object({
+  id: z.string(),
+  streetId: z.string(),
+  externalId: externalIdSchema,
+  source: sourceSchema,
+  category: categorySchema,
+  subcategory: z.string().nullable(),
+  urgency: urgencySchema,
+  colour: colourSchema,
+  status: incidentStatusSchema,
+  title: z.string().nullable(),
+  description: z.string(),
+  location: lngLatSchema,
+  address: z.string().nullable(),
+  reporter: reporterSchema.nullable(),
+  photos: z.array(z.string()),
+  gridId: z.string().nullable(),
+  microGridId: z.string().nullable(),
+  communityId: z.string().nullable(),
+  outsideArea: z.boolean(),
+  reportedAt: isoDateTimeSchema,
+  receivedAt: isoDateTimeSchema,
+  updatedAt: isoDateTimeSchema,
+  acceptedAt: isoDateTimeSchema.nullable(),
+  dispatchedAt: isoDateTimeSchema.nullable(),
+  onSiteAt: isoDateTimeSchema.nullable(),
+  handledAt: isoDateTimeSchema.nullable(),
+  closedAt: isoDateTimeSchema.nullable(),
+  dueAt: isoDateTimeSchema,
+  slaProfile: z.string(),
+  assignee: z.string().nullable(),
+  escalations: z.array(escalationSchema),
+  evaluation: evaluationSchema.nullable(),
+  simulated: z.boolean(),
+  /** Derived when served: open and past its due time. */
+  overdue: z.boolean(),
+});
+export type Incident = z.infer<typeof incidentSchema>;
+export type IncidentWithHistory = Incident & { history: HistoryEntry[] };
