@@ -8,3 +8,4 @@ export * from './summary.ts';
 export * from './delta.ts';
 export * from './events.ts';
 export * from './problem.ts';
+export * from './geo.ts';
