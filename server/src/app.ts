@@ -1,0 +1,191 @@
+// The server's composition: lock DATA_DIR, load the street, build Express + Socket.IO,
+// run the plugins in order, then the API 404 and the client. Every feature is a plugin.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { Server as SocketServer } from 'socket.io';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@grid141/shared';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { acquireLock, type HeldLock } from './datadir/lock.ts';
+import { loadCredentials, type Credentials } from './auth/credentials.ts';
+import { createAuth, type Auth } from './auth/auth.ts';
+import { apiNotFound, errorHandler, requireJsonBody } from './http/errors.ts';
+import { serveClient } from './http/client.ts';
+import { loadStreet, type LoadedStreet } from './street/load.ts';
+import { createLocator } from './street/locate.ts';
+import { readVersion } from './version.ts';
+
+export type IoServer = SocketServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type Locator = ReturnType<typeof createLocator>;
+type Hook = () => void | Promise<void>;
+
+/**
+ * What plugins share with each other (the store, the figures, the bus...). A feature adds
+ * its entry by augmentation: `declare module '../app.ts' { interface Services { store: Store } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Services {}
+
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly startedAt: Date;
+  readonly street: LoadedStreet;
+  readonly locator: Locator;
+  readonly credentials: Credentials;
+  readonly auth: Auth;
+  /** Routes added here run after the JSON parser and before the API 404 and the client. */
+  readonly app: Express;
+  readonly httpServer: http.Server;
+  readonly io: IoServer;
+  provide<K extends keyof Services>(name: K, service: Services[K]): void;
+  /** A service an earlier plugin provided; throws naming it when none did. */
+  use<K extends keyof Services>(name: K): Services[K];
+  /** Runs once the server listens, with its base URL (e.g. the in-process demo feed). */
+  onListen(hook: (url: string) => void | Promise<void>): void;
+  /** Runs first at shutdown, while HTTP still answers (stop producers such as the demo feed). */
+  beforeClose(hook: Hook): void;
+  /** Runs after HTTP and sockets are closed, in reverse order of registration (timers, then the store). */
+  onClose(hook: Hook): void;
+}
+
+export type Plugin = (ctx: AppContext) => void | Promise<void>;
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly ctx: AppContext;
+  /** Which credentials this start generated (printed once by main). */
+  readonly generatedCredentials: (keyof Credentials)[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  plugins: readonly Plugin[];
+  /** The built client (index.html + assets); a missing folder answers 503 on pages. */
+  clientDir: string;
+}
+
+export async function startServer(config: Config, logger: Logger, options: StartOptions): Promise<RunningServer> {
+  const lock = acquireLock(config.dataDir);
+  try {
+    return await assemble(config, logger, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function assemble(config: Config, logger: Logger, options: StartOptions, lock: HeldLock): Promise<RunningServer> {
+  // A street that fails to load stops the start: never serve a half-loaded street.
+  const street = await loadStreet(config.streetsDir, config.streetId);
+  const locator = createLocator(street);
+  const { credentials, generated } = loadCredentials(config.dataDir, config);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use('/api', requireJsonBody, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+
+  const httpServer = http.createServer(app);
+  const io: IoServer = new SocketServer(httpServer, { path: '/socket.io', serveClient: false });
+
+  const services = new Map<keyof Services, unknown>();
+  const listenHooks: ((url: string) => void | Promise<void>)[] = [];
+  const beforeCloseHooks: Hook[] = [];
+  const closeHooks: Hook[] = [];
+  const ctx: AppContext = {
+    config,
+    logger,
+    version: readVersion(),
+    startedAt: new Date(),
+    street,
+    locator,
+    credentials,
+    auth: createAuth(credentials),
+    app,
+    httpServer,
+    io,
+    provide(name, service) {
+      if (services.has(name)) throw new Error(`service ${String(name)} is provided twice`);
+      services.set(name, service);
+    },
+    use(name) {
+      if (!services.has(name)) throw new Error(`service ${String(name)} is not provided (check the plugin order)`);
+      return services.get(name) as Services[typeof name];
+    },
+    onListen: (hook) => void listenHooks.push(hook),
+    beforeClose: (hook) => void beforeCloseHooks.push(hook),
+    onClose: (hook) => void closeHooks.push(hook),
+  };
+
+  let listening = false;
+  const close = once(async () => {
+    await runHooks(logger, [...beforeCloseHooks].reverse());
+    if (listening) await closeHttp(httpServer, io);
+    await runHooks(logger, [...closeHooks].reverse());
+    lock.release();
+  });
+
+  try {
+    for (const plugin of options.plugins) await plugin(ctx);
+    app.use('/api', apiNotFound);
+    serveClient(app, options.clientDir);
+    app.use(errorHandler(logger));
+
+    await listen(httpServer, config.port, config.host);
+    listening = true;
+  } catch (error) {
+    await close().catch((closeError: unknown) => logger.error({ err: closeError }, 'cleanup after a failed start'));
+    throw error;
+  }
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${urlHost(config.host)}:${port}`;
+  lock.setUrl(url);
+  for (const hook of listenHooks) await hook(url);
+  logger.info({ url, streetId: street.meta.id, store: config.databaseUrl ? 'postgres' : 'embedded' }, 'listening');
+  return { url, port, ctx, generatedCredentials: generated, close };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+// Wait for requests in flight, but not forever for idle keep-alive or stuck clients.
+async function closeHttp(server: http.Server, io: IoServer): Promise<void> {
+  const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+  timer.unref();
+  await closed;
+  clearTimeout(timer);
+}
+
+async function runHooks(logger: Logger, hooks: Hook[]): Promise<void> {
+  for (const hook of hooks) {
+    try {
+      await hook();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown hook failed');
+    }
+  }
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => (running ??= fn());
+}
+
+/** The address a browser on this machine can open. */
+export function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

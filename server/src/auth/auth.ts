@@ -1,0 +1,119 @@
+// Who is asking: the ingest key (reporting systems), the viewer token (walls), or a
+// session (people; resolvers are added by the session feature through addSessionResolver).
+import type { IncomingMessage } from 'node:http';
+import type { Request, RequestHandler } from 'express';
+import type { SocketData } from '@grid141/shared';
+import { HttpProblem } from '../http/problem.ts';
+import type { Credentials } from './credentials.ts';
+import { secretMatches } from './secret.ts';
+
+export type Role = SocketData['role'];
+/** Each role has every right of the ones before it (contract.md). */
+export const ROLE_ORDER: readonly Role[] = ['viewer', 'operator', 'leader', 'admin'];
+
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return ROLE_ORDER.indexOf(role) >= ROLE_ORDER.indexOf(needed);
+}
+
+export interface Principal {
+  role: Role;
+  via: 'ingest-key' | 'viewer-token' | 'session';
+  /** The signed-in user, for sessions. */
+  username?: string;
+}
+
+/** Finds the session of a request (HTTP or the socket's handshake); null when none. */
+export type SessionResolver = (req: IncomingMessage) => Principal | null | Promise<Principal | null>;
+
+export interface Auth {
+  readonly credentials: Credentials;
+  addSessionResolver(resolver: SessionResolver): void;
+  /** Reporting systems: `X-Api-Key`, or an operator session. */
+  requireIngestKey: RequestHandler;
+  /** Reads: `Authorization: Bearer <viewer token>`, `?token=`, or any session. */
+  requireViewer: RequestHandler;
+  /** People with at least `role` (sessions only). */
+  requireRole(role: Role): RequestHandler;
+  /** The viewer token on a socket's `auth.token`; null when it does not match. */
+  checkSocketToken(token: unknown): Principal | null;
+  /** Token first, then sessions from the handshake's cookies. */
+  authenticateSocket(token: unknown, request: IncomingMessage): Promise<Principal | null>;
+}
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    principal?: Principal;
+  }
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+  if (match?.[1]) return match[1].trim();
+  const query = req.query.token;
+  return typeof query === 'string' ? query : undefined;
+}
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(401, 'Unauthorized', detail, undefined, { 'WWW-Authenticate': 'Bearer realm="grid141"' });
+
+export function createAuth(credentials: Credentials): Auth {
+  const resolvers: SessionResolver[] = [];
+
+  async function sessionOf(req: IncomingMessage): Promise<Principal | null> {
+    for (const resolve of resolvers) {
+      const principal = await resolve(req);
+      if (principal) return principal;
+    }
+    return null;
+  }
+
+  const checkSocketToken = (token: unknown): Principal | null =>
+    secretMatches(token, credentials.viewerToken) ? { role: 'viewer', via: 'viewer-token' } : null;
+
+  return {
+    credentials,
+    addSessionResolver(resolver) {
+      resolvers.push(resolver);
+    },
+    requireIngestKey: async (req, res, next) => {
+      if (secretMatches(req.headers['x-api-key'], credentials.ingestKey)) {
+        res.locals.principal = { role: 'operator', via: 'ingest-key' };
+        return next();
+      }
+      const session = await sessionOf(req);
+      if (session && roleAtLeast(session.role, 'operator')) {
+        res.locals.principal = session;
+        return next();
+      }
+      const given = req.headers['x-api-key'] === undefined ? 'missing' : 'wrong';
+      next(unauthorized(`the X-Api-Key header is ${given}`));
+    },
+    requireViewer: async (req, res, next) => {
+      const token = bearerToken(req);
+      if (secretMatches(token, credentials.viewerToken)) {
+        res.locals.principal = { role: 'viewer', via: 'viewer-token' };
+        return next();
+      }
+      const session = await sessionOf(req);
+      if (session) {
+        res.locals.principal = session;
+        return next();
+      }
+      next(unauthorized(token === undefined ? 'send the viewer token (Authorization: Bearer or ?token=) or sign in' : 'the viewer token is wrong'));
+    },
+    requireRole(role) {
+      return async (req, res, next) => {
+        const session = await sessionOf(req);
+        if (!session) return next(unauthorized('sign in first'));
+        if (!roleAtLeast(session.role, role)) return next(new HttpProblem(403, 'Forbidden', `this needs the ${role} role`));
+        res.locals.principal = session;
+        next();
+      };
+    },
+    checkSocketToken,
+    async authenticateSocket(token, request) {
+      return checkSocketToken(token) ?? (await sessionOf(request));
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// Configuration from the environment, validated once at start: a bad value stops the
+// server with one line naming the variable (contract.md, Configuration).
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isUrl(value: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+const optionalText = z.string().trim().min(1).optional();
+const secret = z.string().min(16, 'must be at least 16 characters').optional();
+
+// One entry per variable, so each error names exactly one variable.
+const variables = {
+  PORT: z.coerce
+    .number({ error: 'must be an integer port number (0-65535)' })
+    .int('must be an integer port number (0-65535)')
+    .min(0, 'must be an integer port number (0-65535)')
+    .max(65535, 'must be an integer port number (0-65535)')
+    .default(8080),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./var'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => isUrl(v, ['postgres:', 'postgresql:']), 'must be a postgres:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .refine((v) => isUrl(v, ['redis:', 'rediss:']), 'must be a redis:// URL')
+    .optional(),
+  STREET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a street folder name (lower-case letters, digits, - and _)')
+    .default('shiyoulu'),
+  STREETS_DIR: z.string().trim().min(1, 'must not be empty').default(path.join(REPO_ROOT, 'data', 'streets')),
+  TZ_STREET: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+  SIMULATE: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('0'),
+  SIMULATE_SPEED: z.coerce
+    .number({ error: 'must be a positive number' })
+    .positive('must be a positive number')
+    .max(100_000, 'must be at most 100000')
+    .default(1),
+  INGEST_API_KEY: secret,
+  VIEWER_TOKEN: secret,
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  DUTY_OFFICER: optionalText,
+  DUTY_LEADER: optionalText,
+} as const;
+
+type Variables = typeof variables;
+type Parsed = { [K in keyof Variables]: z.output<Variables[K]> };
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path. */
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  streetId: string;
+  /** Absolute path of the folder holding one folder per street. */
+  streetsDir: string;
+  timeZone: string;
+  simulate: boolean;
+  simulateSpeed: number;
+  /** From the environment; null means "generate or reuse from DATA_DIR". */
+  ingestApiKey: string | null;
+  viewerToken: string | null;
+  adminPassword: string | null;
+  logLevel: LogLevel;
+  duty: { officer: string | null; leader: string | null };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = {} as Record<string, unknown>;
+  for (const [name, schema] of Object.entries(variables)) {
+    const raw = env[name];
+    // An empty variable counts as unset, as shells and .env files often leave them.
+    const result = (schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
+    if (!result.success) {
+      const message = result.error.issues[0]?.message ?? 'is invalid';
+      const shown = raw === undefined ? '' : ` (got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)})`;
+      throw new ConfigError(name, `${message}${isSecret(name) ? '' : shown}`);
+    }
+    parsed[name] = result.data;
+  }
+  const v = parsed as Parsed;
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: path.resolve(cwd, v.DATA_DIR),
+    databaseUrl: v.DATABASE_URL ?? null,
+    redisUrl: v.REDIS_URL ?? null,
+    streetId: v.STREET,
+    streetsDir: path.resolve(cwd, v.STREETS_DIR),
+    timeZone: v.TZ_STREET,
+    simulate: v.SIMULATE === '1',
+    simulateSpeed: v.SIMULATE_SPEED,
+    ingestApiKey: v.INGEST_API_KEY ?? null,
+    viewerToken: v.VIEWER_TOKEN ?? null,
+    adminPassword: v.ADMIN_PASSWORD ?? null,
+    logLevel: v.LOG_LEVEL,
+    duty: { officer: v.DUTY_OFFICER ?? null, leader: v.DUTY_LEADER ?? null },
+  };
+}
+
+function isSecret(name: string): boolean {
+  return name === 'INGEST_API_KEY' || name === 'VIEWER_TOKEN' || name === 'ADMIN_PASSWORD' || name.endsWith('_URL');
+}

@@ -1,0 +1,34 @@
+// Serves the built wall (client/dist): hashed assets cached for a year, index.html never,
+// and every other page path falls back to index.html for the client's router.
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+
+const LONG_CACHE = 'public, max-age=31536000, immutable';
+const NO_CACHE = 'no-cache';
+// Paths the server owns; they never fall back to the page.
+const SERVER_PATHS = /^\/(api|socket\.io|open311)(\/|$)/;
+
+export function serveClient(app: Express, clientDir: string): void {
+  const indexFile = path.join(clientDir, 'index.html');
+  app.use(
+    express.static(clientDir, {
+      index: false,
+      setHeaders(res, file) {
+        const relative = path.relative(clientDir, file).split(path.sep);
+        res.setHeader('Cache-Control', relative[0] === 'assets' ? LONG_CACHE : NO_CACHE);
+      },
+    }),
+  );
+  app.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || SERVER_PATHS.test(req.path)) return next();
+    // A missing asset is a 404, not the page (a stale tab asking for an old hash).
+    if (req.path.startsWith('/assets/')) return next();
+    if (!fs.existsSync(indexFile)) {
+      res.status(503).type('text/plain').send('The wall is not built yet: run `npm run build` (npm start does it for you).\n');
+      return;
+    }
+    res.setHeader('Cache-Control', NO_CACHE);
+    res.sendFile(indexFile, { cacheControl: false });
+  });
+}

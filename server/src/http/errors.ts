@@ -1,0 +1,66 @@
+// The API's edge guards and its last-resort error handler, all answering problem+json.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from '../logger.ts';
+import { HttpProblem, sendProblem, zodProblem } from './problem.ts';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+  const length = headers['content-length'];
+  if (length !== undefined) return Number(length) > 0;
+  return headers['transfer-encoding'] !== undefined;
+}
+
+/** A write with a body must say it is JSON; anything else is 415 before it is parsed. */
+export const requireJsonBody: RequestHandler = (req, res, next) => {
+  if (!BODY_METHODS.has(req.method) || !hasBody(req.headers)) return next();
+  if (req.is(['application/json', 'application/*+json'])) return next();
+  const got = req.headers['content-type'] ?? 'none';
+  sendProblem(res, 415, 'Unsupported media type', `send the body as application/json (got ${got})`);
+};
+
+/** Anything under /api that no route answered. */
+export const apiNotFound: RequestHandler = (req, res) => {
+  sendProblem(res, 404, 'Not found', `no API route ${req.method} ${req.originalUrl.split('?')[0]}`);
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+// body-parser marks its errors with a `type`; these are the client's fault, not ours.
+const BODY_PARSER_ERRORS: Record<string, [number, string]> = {
+  'entity.parse.failed': [400, 'Malformed JSON'],
+  'entity.too.large': [413, 'Request body too large'],
+  'encoding.unsupported': [415, 'Unsupported content encoding'],
+  'charset.unsupported': [415, 'Unsupported charset'],
+  'request.aborted': [400, 'Request aborted'],
+  'request.size.invalid': [400, 'Request size did not match Content-Length'],
+};
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof HttpProblem) {
+      if (error.headers) res.set(error.headers);
+      return sendProblem(res, error.status, error.title, error.detail, error.errors);
+    }
+    if (error instanceof ZodError) {
+      const problem = zodProblem(error);
+      return sendProblem(res, problem.status, problem.title, problem.detail, problem.errors);
+    }
+    const parserType = (error as BodyParserError | null)?.type;
+    const known = parserType ? BODY_PARSER_ERRORS[parserType] : undefined;
+    if (known) {
+      const [status, title] = known;
+      const detail =
+        status === 413 ? `the limit is ${(error as BodyParserError).limit ?? 1_048_576} bytes` : (error as Error).message;
+      return sendProblem(res, status, title, detail);
+    }
+    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');
+    sendProblem(res, 500, 'Internal server error', 'the error was logged');
+  };
+}
