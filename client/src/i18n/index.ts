@@ -1,0 +1,21 @@
+import { createI18n } from 'vue-i18n';
+import zhCN from './zh-CN.ts';
+import en from './en.ts';
+import { pageParams, type Lang } from '../composables/pageParams.ts';
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: pageParams.lang,
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+});
+
+export function setLang(lang: Lang): void {
+  i18n.global.locale.value = lang;
+  document.documentElement.lang = lang;
+}
+
+/** 'zh' | 'en' for the code lists of @grid141/shared, which carry both names. */
+export function codeLang(): 'zh' | 'en' {
+  return i18n.global.locale.value === 'en' ? 'en' : 'zh';
+}

@@ -1,0 +1,11 @@
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import '@fontsource/noto-sans-sc/400.css';
+import '@fontsource/noto-sans-sc/700.css';
+import './styles/theme.css';
+import './styles/base.css';
+import App from './App.vue';
+import { router } from './router.ts';
+import { i18n } from './i18n/index.ts';
+
+createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');

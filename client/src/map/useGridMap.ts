@@ -1,0 +1,83 @@
+// One owner for the MapLibre map: creates it once the street's GeoJSON and label font are in,
+// keeps it fitted to the street when the wall's size changes, and removes it on unmount.
+import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue';
+import { maplibregl, type MapLibreMap } from './maplibre.ts';
+import { bboxOf, loadStreetGeo, type StreetGeo } from './geoData.ts';
+import { buildStyle, SCALED_PROPERTIES } from './mapStyle.ts';
+import { loadLabelFont } from './labelFont.ts';
+import { wallScale } from '../composables/useWallScale.ts';
+
+export function useGridMap(container: Ref<HTMLElement | null>) {
+  const map = shallowRef<MapLibreMap | null>(null);
+  const geo = shallowRef<StreetGeo | null>(null);
+  const failed = shallowRef<string | null>(null);
+  const aborter = new AbortController();
+  let resizeObserver: ResizeObserver | null = null;
+  let bounds: [number, number, number, number] | null = null;
+
+  function fit(instance: MapLibreMap): void {
+    if (!bounds) return;
+    instance.fitBounds(bounds, { padding: 16 * wallScale.scale, animate: false });
+  }
+
+  async function create(): Promise<void> {
+    const street = await loadStreetGeo(aborter.signal);
+    const names = [...street.communities.features.map((f) => f.properties.name), ...street.communities.features.map((f) => f.properties.nameEn ?? '')];
+    await loadLabelFont(names);
+    if (aborter.signal.aborted || !container.value) return;
+    geo.value = street;
+    bounds = bboxOf(street.boundary);
+    const instance = new maplibregl.Map({
+      container: container.value,
+      style: buildStyle(street, wallScale.scale),
+      bounds,
+      fitBoundsOptions: { padding: 16 * wallScale.scale },
+      attributionControl: false,
+      // A wall is looked at, not driven: no rotation, no accidental drags from a kiosk touch.
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+      localIdeographFontFamily: "'Noto Sans SC', sans-serif",
+      fadeDuration: 0,
+    });
+    instance.once('load', () => {
+      map.value = instance;
+    });
+    resizeObserver = new ResizeObserver(() => {
+      instance.resize();
+      fit(instance);
+    });
+    resizeObserver.observe(container.value);
+  }
+
+  // Sizes in the style are design pixels; follow the wall's scale without rebuilding the style.
+  watch(
+    () => wallScale.scale,
+    (scale) => {
+      const instance = map.value;
+      if (!instance) return;
+      for (const prop of SCALED_PROPERTIES) {
+        if (prop.kind === 'paint') instance.setPaintProperty(prop.layer, prop.name, prop.px * scale);
+        else instance.setLayoutProperty(prop.layer, prop.name, prop.px * scale);
+      }
+    },
+  );
+
+  onMounted(() => {
+    create().catch((error: unknown) => {
+      if (aborter.signal.aborted) return;
+      failed.value = error instanceof Error ? error.message : String(error);
+      console.warn('map unavailable', error);
+    });
+  });
+
+  onBeforeUnmount(() => {
+    aborter.abort();
+    resizeObserver?.disconnect();
+    resizeObserver = null;
+    map.value?.remove();
+    map.value = null;
+  });
+
+  return { map, geo, failed };
+}

@@ -1,0 +1,74 @@
+// HTML markers the GPU map does not animate cheaply: the pulsing ring of each open critical
+// incident (urgency has its own signal, apart from the matter colour), and the flash of a new alert.
+// The CSS animations run in the compositor; no JS timer per frame. Every marker is removed by its owner.
+import { computed, onBeforeUnmount, watch, type ShallowRef } from 'vue';
+import { maplibregl, type MapLibreMap } from './maplibre.ts';
+import { isOpenStatus } from '@grid141/shared';
+import { useWallStore } from '../stores/wall.ts';
+
+const MAX_PULSES = 60;
+const FLASH_MS = 12_000;
+
+function element(className: string): HTMLElement {
+  const el = document.createElement('div');
+  el.className = className;
+  el.setAttribute('aria-hidden', 'true');
+  return el;
+}
+
+export function useMarkers(map: ShallowRef<MapLibreMap | null>) {
+  const store = useWallStore();
+  const pulses = new Map<string, maplibregl.Marker>();
+  const flashes = new Map<string, { marker: maplibregl.Marker; timer: number }>();
+
+  const critical = computed(() =>
+    store.incidents.filter((i) => i.urgency === 'critical' && !i.outsideArea && isOpenStatus(i.status)).slice(0, MAX_PULSES),
+  );
+
+  watch(
+    [map, critical],
+    ([instance, list]) => {
+      if (!instance) return;
+      const keep = new Set(list.map((i) => i.id));
+      for (const [id, marker] of pulses) {
+        if (!keep.has(id)) {
+          marker.remove();
+          pulses.delete(id);
+        }
+      }
+      for (const incident of list) {
+        const at: [number, number] = [incident.location.lng, incident.location.lat];
+        const known = pulses.get(incident.id);
+        if (known) known.setLngLat(at);
+        else pulses.set(incident.id, new maplibregl.Marker({ element: element('pulse-ring') }).setLngLat(at).addTo(instance));
+      }
+    },
+    { immediate: true },
+  );
+
+  watch(
+    () => store.alerts[0],
+    (alert) => {
+      const instance = map.value;
+      if (!instance || !alert?.location || flashes.has(alert.id)) return;
+      const marker = new maplibregl.Marker({ element: element(`alert-flash kind-${alert.kind}`) })
+        .setLngLat([alert.location.lng, alert.location.lat])
+        .addTo(instance);
+      const timer = window.setTimeout(() => {
+        marker.remove();
+        flashes.delete(alert.id);
+      }, FLASH_MS);
+      flashes.set(alert.id, { marker, timer });
+    },
+  );
+
+  onBeforeUnmount(() => {
+    for (const marker of pulses.values()) marker.remove();
+    pulses.clear();
+    for (const { marker, timer } of flashes.values()) {
+      window.clearTimeout(timer);
+      marker.remove();
+    }
+    flashes.clear();
+  });
+}

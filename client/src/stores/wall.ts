@@ -1,0 +1,130 @@
+// The wall's one source of truth: static street data from the API, live figures, incidents
+// and alerts from the /live socket. Components read it; only src/live/socket.ts writes the live part.
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { applyDelta, type Alert, type Delta, type Incident, type Summary } from '@grid141/shared';
+import { getJson } from '../live/api.ts';
+import { dayIn, pruneIncidents } from './incidentWindow.ts';
+import type { ConnectionState, StreetInfo, Taxonomy, WallAlert } from './wallTypes.ts';
+
+export type { ConnectionState, StreetInfo, Taxonomy, WallAlert } from './wallTypes.ts';
+
+export const ALERT_CAP = 20;
+/** No message for this long: the wall says how old its figures are. */
+export const STALE_AFTER_MS = 10_000;
+
+export const useWallStore = defineStore('wall', () => {
+  const street = shallowRef<StreetInfo | null>(null);
+  const taxonomy = shallowRef<Taxonomy | null>(null);
+  const summary = shallowRef<Summary | null>(null);
+  const seq = ref(0);
+  const incidentMap = shallowRef(new Map<string, Incident>());
+  const alerts = ref<WallAlert[]>([]);
+  const connection = ref<ConnectionState>('connecting');
+  const lastMessageAt = ref<number | null>(null);
+  const serverVersion = ref<string | null>(null);
+  /** Wall clock (ms), ticked once a second by the live connection's owner. */
+  const now = ref(Date.now());
+
+  const timeZone = computed(() => street.value?.timeZone ?? 'Asia/Shanghai');
+  const simulated = computed(() => summary.value?.simulated === true);
+  /** Today's and open incidents, newest first. */
+  const incidents = computed<Incident[]>(() =>
+    [...incidentMap.value.values()].sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt)),
+  );
+  const activeAlerts = computed(() => alerts.value.filter((alert) => !alert.acknowledged));
+  const secondsSinceMessage = computed(() =>
+    lastMessageAt.value === null ? null : Math.max(0, Math.floor((now.value - lastMessageAt.value) / 1000)),
+  );
+
+  async function loadStatic(signal?: AbortSignal): Promise<void> {
+    const [streetJson, taxonomyJson] = await Promise.all([
+      getJson<StreetInfo>('/api/v1/street', signal),
+      getJson<Taxonomy>('/api/v1/taxonomy', signal),
+    ]);
+    street.value = streetJson;
+    taxonomy.value = taxonomyJson;
+  }
+
+  /** Best effort: the incidents already on the server when the wall opens (the socket sends only changes). */
+  async function loadIncidents(signal?: AbortSignal): Promise<void> {
+    try {
+      const page = await getJson<{ items: Incident[] }>('/api/v1/incidents?limit=1000', signal);
+      upsertIncidents(page.items);
+    } catch {
+      // the live feed fills the map anyway; an older server may not list incidents to viewers
+    }
+  }
+
+  function touch(at = Date.now()): void {
+    lastMessageAt.value = at;
+    now.value = at;
+    if (connection.value === 'stale') connection.value = 'live';
+  }
+
+  function tick(at = Date.now()): void {
+    now.value = at;
+    if (connection.value === 'live' && lastMessageAt.value !== null && at - lastMessageAt.value >= STALE_AFTER_MS) {
+      connection.value = 'stale';
+    }
+    // Midnight in the street's zone: yesterday's closed incidents leave the window.
+    if (incidentMap.value.size > 0 && at % 60_000 < 1000) pruneNow(at);
+  }
+
+  function setConnection(state: ConnectionState): void {
+    connection.value = state;
+  }
+
+  function applySnapshot(payload: { seq: number; summary: Summary }): void {
+    summary.value = payload.summary;
+    seq.value = payload.seq;
+  }
+
+  /** Applies a delta in order; false when it does not follow (a gap): the caller resumes. */
+  function applyDeltaPayload(delta: Delta): boolean {
+    if (delta.seq <= seq.value) return true; // already have it (a resend after resume)
+    if (!summary.value || delta.seq !== seq.value + 1) return false;
+    summary.value = applyDelta(summary.value, delta);
+    seq.value = delta.seq;
+    return true;
+  }
+
+  function pruneNow(at = Date.now()): void {
+    pruneIncidents(incidentMap.value, dayIn(timeZone.value, at), timeZone.value);
+    triggerRef(incidentMap);
+  }
+
+  function upsertIncidents(items: readonly Incident[]): void {
+    const map = incidentMap.value;
+    for (const item of items) map.set(item.id, item);
+    pruneNow();
+  }
+
+  function pushAlert(alert: Alert): void {
+    if (alerts.value.some((known) => known.id === alert.id)) return;
+    alerts.value = [{ ...alert, receivedAt: Date.now(), acknowledged: false }, ...alerts.value].slice(0, ALERT_CAP);
+  }
+
+  function acknowledge(id: string): void {
+    const alert = alerts.value.find((known) => known.id === id);
+    if (alert) alert.acknowledged = true;
+  }
+
+  /** Remembers the first version seen; true when the server now runs another one. */
+  function noteServerVersion(version: string): boolean {
+    if (serverVersion.value === null) {
+      serverVersion.value = version;
+      return false;
+    }
+    return serverVersion.value !== version;
+  }
+
+  return {
+    street, taxonomy, summary, seq, incidentMap, incidents, alerts, activeAlerts,
+    connection, lastMessageAt, serverVersion, now, timeZone, simulated, secondsSinceMessage,
+    loadStatic, loadIncidents, touch, tick, setConnection, applySnapshot, applyDeltaPayload,
+    upsertIncidents, pushAlert, acknowledge, noteServerVersion, pruneNow,
+  };
+});
+
+export type WallStore = ReturnType<typeof useWallStore>;

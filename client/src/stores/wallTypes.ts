@@ -1,0 +1,40 @@
+// Shapes of the static API answers the wall reads (GET /api/v1/street, /api/v1/taxonomy).
+import type { Alert, Named } from '@grid141/shared';
+
+export interface I18nText {
+  zh: string;
+  en: string;
+}
+
+export interface StreetInfo {
+  id: string;
+  name: I18nText;
+  title: I18nText;
+  timeZone: string;
+  centre?: { lng: number; lat: number };
+  bbox?: [number, number, number, number];
+  communities?: { id: string; name: string; nameEn?: string }[];
+  gridCount?: number;
+  /** Added by the server when configured; absent means "not known". */
+  duty?: { officer?: string | null; leader?: string | null } | null;
+}
+
+export interface TaxonomyCategory extends Named {
+  colour: string;
+  board: string;
+}
+
+export interface Taxonomy {
+  categories: TaxonomyCategory[];
+  sources?: Named[];
+  urgencies?: Named[];
+  statuses?: Named[];
+}
+
+export type ConnectionState = 'connecting' | 'live' | 'stale' | 'down';
+
+export interface WallAlert extends Alert {
+  /** Client clock when it arrived (ms). */
+  receivedAt: number;
+  acknowledged: boolean;
+}
