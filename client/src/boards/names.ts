@@ -1,0 +1,25 @@
+// Display names for ids the figures are keyed by (communities, canteens), from the street's static data.
+import type { StreetInfo } from '../stores/wallTypes.ts';
+
+interface NamedPlace {
+  id: string;
+  name: string;
+  nameEn?: string;
+}
+
+function pick(places: readonly NamedPlace[] | undefined, id: string, lang: 'zh' | 'en'): string | null {
+  const place = places?.find((entry) => entry.id === id);
+  if (!place) return null;
+  return lang === 'en' && place.nameEn ? place.nameEn : place.name;
+}
+
+export function communityName(street: StreetInfo | null, id: string | null, lang: 'zh' | 'en'): string {
+  if (id === null) return '—';
+  return pick(street?.communities, id, lang) ?? id;
+}
+
+/** Canteens are not in StreetInfo's type yet; read them when the server sends them. */
+export function canteenName(street: StreetInfo | null, id: string, lang: 'zh' | 'en'): string {
+  const canteens = (street as { canteens?: NamedPlace[] } | null)?.canteens;
+  return pick(canteens, id, lang) ?? id;
+}
