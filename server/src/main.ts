@@ -2,8 +2,7 @@
 import path from 'node:path';
 import { ConfigError, REPO_ROOT, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startServer, type RunningServer } from './app.ts';
-import { plugins } from './plugins.ts';
+import type { RunningServer } from './app.ts';
 import { CREDENTIALS_FILE } from './auth/credentials.ts';
 
 function fail(line: string): never {
@@ -39,6 +38,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // Loaded after the configuration is checked, so a bad setting is reported at once.
+  const { startServer } = await import('./app.ts');
+  const { plugins } = await import('./plugins.ts');
   let server: RunningServer;
   try {
     server = await startServer(config, logger, { plugins, clientDir: process.env.CLIENT_DIST ?? path.join(REPO_ROOT, 'client', 'dist') });

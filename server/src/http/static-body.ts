@@ -22,7 +22,7 @@ export function staticJsonBody(value: unknown, contentType = 'application/json')
       res.setHeader('Vary', 'Accept-Encoding');
       res.setHeader('Cache-Control', 'private, no-cache');
       res.type(contentType);
-      if (req.fresh) {
+      if (matchesEtag(req.headers['if-none-match'], etag)) {
         res.status(304).end();
         return;
       }
@@ -36,4 +36,14 @@ export function staticJsonBody(value: unknown, contentType = 'application/json')
       res.send(raw);
     },
   };
+}
+
+// An origin server may answer 304 even to `Cache-Control: no-cache` (which fetch() adds to
+// conditional requests), so compare the tags directly instead of using req.fresh.
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
+  });
 }

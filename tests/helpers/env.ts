@@ -1,0 +1,28 @@
+// Test environment switches. TEST_DATABASE_URL (postgres://…) turns on the PostgreSQL
+// variants of the store and integration tests; without it only the embedded store runs.
+export type StoreKind = 'embedded' | 'postgres';
+
+export function testDatabaseUrl(): string | null {
+  const url = process.env.TEST_DATABASE_URL?.trim();
+  return url ? url : null;
+}
+
+/** The stores a suite should run against here: always embedded, PostgreSQL when configured. */
+export function storeKinds(): StoreKind[] {
+  return testDatabaseUrl() ? ['embedded', 'postgres'] : ['embedded'];
+}
+
+/** Environment for a server child using `kind` (DATABASE_URL set only for PostgreSQL). */
+export function storeEnv(kind: StoreKind): Record<string, string> {
+  if (kind === 'embedded') return {};
+  const url = testDatabaseUrl();
+  if (!url) throw new Error('the postgres store variant needs TEST_DATABASE_URL');
+  return { DATABASE_URL: url };
+}
+
+/** Variables of the server that a developer's shell must not leak into a test server. */
+export const SERVER_VARIABLES = [
+  'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'STREET', 'STREETS_DIR', 'TZ_STREET',
+  'SIMULATE', 'SIMULATE_SPEED', 'INGEST_API_KEY', 'VIEWER_TOKEN', 'ADMIN_PASSWORD', 'LOG_LEVEL',
+  'DUTY_OFFICER', 'DUTY_LEADER', 'CLIENT_DIST',
+] as const;

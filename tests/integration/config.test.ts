@@ -1,0 +1,142 @@
+// Start-up refusals and shutdown: a bad setting, missing or broken street data, a DATA_DIR
+// held by another server each stop the start with one line naming the culprit; signals stop cleanly.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT, makeTempDir, runServerUntilExit, startTestServer, stopAllServers } from '../helpers/server.ts';
+
+const LOCK = 'grid141.lock';
+
+afterEach(async () => {
+  await stopAllServers();
+});
+
+/** The single line main.ts prints before exiting 1. */
+function failureLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((line) => line.startsWith('grid141: '));
+  expect(lines, `stderr was:\n${stderr}`).toHaveLength(1);
+  return lines[0] ?? '';
+}
+
+function copyStreets(): string {
+  const dir = makeTempDir('grid141-streets-');
+  fs.cpSync(path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu'), path.join(dir, 'shiyoulu'), { recursive: true });
+  return dir;
+}
+
+describe.concurrent('a bad setting stops the start with one line naming the variable', () => {
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['TZ_STREET', 'Mars/Base'],
+    ['SIMULATE', 'yes'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['LOG_LEVEL', 'loud'],
+    ['STREET', '../etc'],
+  ])('%s=%s', async (variable, value) => {
+    const result = await runServerUntilExit({ env: { [variable]: value } });
+    expect(result.code).toBe(1);
+    expect(failureLine(result.stderr)).toMatch(new RegExp(`^grid141: ${variable}: `));
+    expect(fs.existsSync(path.join(result.dataDir, LOCK))).toBe(false);
+  });
+});
+
+describe('street data that cannot be served stops the start, naming the file', () => {
+  it('a street folder that does not exist', async () => {
+    const result = await runServerUntilExit({ env: { STREET: 'nowhere' } });
+    expect(result.code).toBe(1);
+    expect(failureLine(result.stderr)).toContain(path.join('streets', 'nowhere'));
+    // A refused start leaves DATA_DIR free for the next try.
+    expect(fs.existsSync(path.join(result.dataDir, LOCK))).toBe(false);
+  });
+
+  it('a grids.geojson cut off in the middle', async () => {
+    const streets = copyStreets();
+    const file = path.join(streets, 'shiyoulu', 'grids.geojson');
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+    const result = await runServerUntilExit({ env: { STREETS_DIR: streets } });
+    expect(result.code).toBe(1);
+    expect(failureLine(result.stderr)).toContain(file);
+  });
+
+  it('a grids.geojson whose feature lost its id', async () => {
+    const streets = copyStreets();
+    const file = path.join(streets, 'shiyoulu', 'grids.geojson');
+    const grids = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete grids.features[3].properties.id;
+    fs.writeFileSync(file, JSON.stringify(grids));
+    const result = await runServerUntilExit({ env: { STREETS_DIR: streets } });
+    expect(result.code).toBe(1);
+    const line = failureLine(result.stderr);
+    expect(line).toContain(file);
+    expect(line).toContain('id');
+  });
+});
+
+describe('DATA_DIR belongs to one server', () => {
+  it('a second server on the same DATA_DIR stops at once naming the holder pid; the first keeps serving', async () => {
+    const first = await startTestServer();
+    const started = Date.now();
+    const second = await runServerUntilExit({ dataDir: first.dataDir });
+    expect(second.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const line = failureLine(second.stderr);
+    expect(line).toContain(`pid ${first.pid}`);
+    expect(line).toContain(first.dataDir);
+    expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
+    const lock = JSON.parse(fs.readFileSync(path.join(first.dataDir, LOCK), 'utf8'));
+    expect(lock).toMatchObject({ pid: first.pid, url: first.url });
+  });
+
+  it('a stale lock left by a killed server is taken over', async () => {
+    const first = await startTestServer();
+    expect(await first.kill()).toMatchObject({ signal: 'SIGKILL' });
+    expect(fs.existsSync(path.join(first.dataDir, LOCK))).toBe(true);
+    const second = await startTestServer({ dataDir: first.dataDir });
+    const lock = JSON.parse(fs.readFileSync(path.join(first.dataDir, LOCK), 'utf8'));
+    expect(lock.pid).toBe(second.pid);
+  });
+
+  it('a lock naming a pid that no longer runs is taken over', async () => {
+    const dataDir = makeTempDir();
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(gone.stdout);
+    fs.writeFileSync(
+      path.join(dataDir, LOCK),
+      JSON.stringify({ pid: deadPid, host: (await import('node:os')).hostname(), startedAt: '2026-01-01T00:00:00Z', url: null }),
+    );
+    const server = await startTestServer({ dataDir });
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s exits 0 and releases the lock', async (signal) => {
+    const server = await startTestServer();
+    expect(await server.stop(signal)).toEqual({ code: 0, signal: null });
+    expect(fs.existsSync(path.join(server.dataDir, LOCK))).toBe(false);
+  });
+});
+
+describe('credentials', () => {
+  it('are generated once into DATA_DIR (owner-only), printed once, and reused at the next start', async () => {
+    const unset = { INGEST_API_KEY: '', VIEWER_TOKEN: '', ADMIN_PASSWORD: '' };
+    const first = await startTestServer({ env: unset });
+    const file = path.join(first.dataDir, 'credentials.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(first.stdout()).toContain(stored.ingestKey);
+    expect(first.stdout()).toContain(stored.adminPassword);
+    expect(first.stdout()).toContain(`?token=${stored.viewerToken}`);
+    const read = await fetch(`${first.url}/api/v1/street`, { headers: { authorization: `Bearer ${stored.viewerToken}` } });
+    expect(read.status).toBe(200);
+    await first.stop();
+
+    const second = await startTestServer({ env: unset, dataDir: first.dataDir });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(stored);
+    expect(second.stdout()).not.toContain(stored.ingestKey);
+    expect(second.stdout()).not.toContain(stored.adminPassword);
+  });
+});
