@@ -1,0 +1,113 @@
+// Versioned schema: each migration runs once, in order, in its own transaction, recorded
+// in schema_migrations. Append new versions; never edit one that has shipped.
+import type { SqlDriver } from './types.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'incidents, history, feed records',
+    sql: `
+      CREATE TABLE incidents (
+        id text PRIMARY KEY,
+        street_id text NOT NULL,
+        external_id text NOT NULL,
+        source text NOT NULL,
+        category text NOT NULL,
+        subcategory text,
+        urgency text NOT NULL,
+        colour text NOT NULL,
+        status text NOT NULL,
+        title text,
+        description text NOT NULL,
+        lng double precision NOT NULL,
+        lat double precision NOT NULL,
+        address text,
+        reporter jsonb,
+        photos jsonb NOT NULL DEFAULT '[]',
+        grid_id text,
+        micro_grid_id text,
+        community_id text,
+        outside_area boolean NOT NULL,
+        reported_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        accepted_at timestamptz,
+        dispatched_at timestamptz,
+        on_site_at timestamptz,
+        handled_at timestamptz,
+        closed_at timestamptz,
+        due_at timestamptz NOT NULL,
+        sla_profile text NOT NULL,
+        assignee text,
+        escalations jsonb NOT NULL DEFAULT '[]',
+        evaluation jsonb,
+        simulated boolean NOT NULL DEFAULT false,
+        UNIQUE (street_id, source, external_id)
+      );
+      CREATE INDEX incidents_reported ON incidents (street_id, reported_at DESC, id DESC);
+      CREATE INDEX incidents_open ON incidents (street_id, status) WHERE status NOT IN ('closed', 'rejected', 'merged');
+      CREATE INDEX incidents_closed ON incidents (street_id, closed_at) WHERE closed_at IS NOT NULL;
+      CREATE INDEX incidents_simulated ON incidents (street_id) WHERE simulated;
+
+      CREATE TABLE incident_history (
+        incident_id text NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        seq integer GENERATED ALWAYS AS IDENTITY,
+        at timestamptz NOT NULL,
+        from_status text,
+        to_status text NOT NULL,
+        by_whom text,
+        note text,
+        PRIMARY KEY (incident_id, seq)
+      );
+
+      CREATE TABLE feed_records (
+        id text PRIMARY KEY,
+        street_id text NOT NULL,
+        kind text NOT NULL,
+        external_id text NOT NULL,
+        payload jsonb NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL,
+        grid_id text,
+        community_id text,
+        simulated boolean NOT NULL DEFAULT false,
+        resolved_at timestamptz,
+        UNIQUE (street_id, kind, external_id)
+      );
+      CREATE INDEX feed_records_occurred ON feed_records (street_id, kind, occurred_at, id);
+      CREATE INDEX feed_records_simulated ON feed_records (street_id) WHERE simulated;
+    `,
+  },
+];
+
+// One lock number for all Grid141 schema changes, so two servers on one database migrate once.
+const MIGRATION_LOCK = 141_000_001;
+
+export async function migrate(driver: SqlDriver): Promise<number[]> {
+  await driver.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    const done = await driver.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+      if (rows.length > 0) return false;
+      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      return true;
+    });
+    if (done) applied.push(migration.version);
+  }
+  return applied;
+}
+
+// Migrations hold plain DDL (no functions with bodies), so splitting on ";" is safe.
+function splitStatements(sql: string): string[] {
+  return sql.split(';').map((s) => s.trim()).filter((s) => s.length > 0);
+}

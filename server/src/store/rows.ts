@@ -1,0 +1,174 @@
+// Between table rows and the shared shapes: column lists for the unnest inserts, and the
+// mapping of a selected row back to an Incident / FeedRecord / HistoryEntry.
+import { isOpenStatus, type FeedKind, type FeedRecord, type HistoryEntry, type Incident, type IncidentStatus } from '@grid141/shared';
+import type { NewFeedRecord, NewIncident } from './types.ts';
+
+type Column<T> = readonly [name: string, arrayType: string, value: (row: T) => unknown, cast?: string];
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/** Every incident column, in insert order; jsonb travels as text and is cast in SQL. */
+export const INCIDENT_COLUMNS: readonly Column<NewIncident>[] = [
+  ['id', 'text', (r) => r.id],
+  ['street_id', 'text', (r) => r.streetId],
+  ['external_id', 'text', (r) => r.externalId],
+  ['source', 'text', (r) => r.source],
+  ['category', 'text', (r) => r.category],
+  ['subcategory', 'text', (r) => r.subcategory],
+  ['urgency', 'text', (r) => r.urgency],
+  ['colour', 'text', (r) => r.colour],
+  ['status', 'text', (r) => r.status],
+  ['title', 'text', (r) => r.title],
+  ['description', 'text', (r) => r.description],
+  ['lng', 'float8', (r) => r.location.lng],
+  ['lat', 'float8', (r) => r.location.lat],
+  ['address', 'text', (r) => r.address],
+  ['reporter', 'text', (r) => json(r.reporter), 'jsonb'],
+  ['photos', 'text', (r) => json(r.photos), 'jsonb'],
+  ['grid_id', 'text', (r) => r.gridId],
+  ['micro_grid_id', 'text', (r) => r.microGridId],
+  ['community_id', 'text', (r) => r.communityId],
+  ['outside_area', 'bool', (r) => r.outsideArea],
+  ['reported_at', 'timestamptz', (r) => r.reportedAt],
+  ['received_at', 'timestamptz', (r) => r.receivedAt],
+  ['updated_at', 'timestamptz', (r) => r.updatedAt],
+  ['accepted_at', 'timestamptz', (r) => r.acceptedAt],
+  ['dispatched_at', 'timestamptz', (r) => r.dispatchedAt],
+  ['on_site_at', 'timestamptz', (r) => r.onSiteAt],
+  ['handled_at', 'timestamptz', (r) => r.handledAt],
+  ['closed_at', 'timestamptz', (r) => r.closedAt],
+  ['due_at', 'timestamptz', (r) => r.dueAt],
+  ['sla_profile', 'text', (r) => r.slaProfile],
+  ['assignee', 'text', (r) => r.assignee],
+  ['escalations', 'text', (r) => json(r.escalations), 'jsonb'],
+  ['evaluation', 'text', (r) => json(r.evaluation), 'jsonb'],
+  ['simulated', 'bool', (r) => r.simulated],
+];
+
+/** A feed record with the feed it belongs to: drills and inspections carry a `kind` of their own. */
+export interface FeedRow {
+  feed: FeedKind;
+  record: NewFeedRecord;
+}
+
+export const FEED_COLUMNS: readonly Column<FeedRow>[] = [
+  ['id', 'text', (r) => r.record.id],
+  ['street_id', 'text', (r) => r.record.streetId],
+  ['kind', 'text', (r) => r.feed],
+  ['external_id', 'text', (r) => r.record.externalId],
+  ['payload', 'text', (r) => JSON.stringify(feedPayload(r)), 'jsonb'],
+  ['occurred_at', 'timestamptz', (r) => occurredAtOf(r.feed, r.record)],
+  ['received_at', 'timestamptz', (r) => r.record.receivedAt],
+  ['grid_id', 'text', (r) => r.record.gridId],
+  ['community_id', 'text', (r) => r.record.communityId],
+  ['simulated', 'bool', (r) => r.record.simulated],
+  ['resolved_at', 'timestamptz', (r) => (r.record as { resolvedAt?: string }).resolvedAt ?? null],
+];
+
+/** `INSERT INTO t (cols) SELECT cols FROM unnest($1::type[], ...)`: one statement for the whole batch. */
+export function unnestSelect<T>(columns: readonly Column<T>[]): { names: string; select: string } {
+  const names = columns.map(([name]) => name).join(', ');
+  const args = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+  const picks = columns.map(([name, , , cast]) => (cast ? `${name}::${cast}` : name)).join(', ');
+  return { names, select: `SELECT ${picks} FROM unnest(${args}) AS input(${names})` };
+}
+
+export function columnArrays<T>(columns: readonly Column<T>[], rows: readonly T[]): unknown[][] {
+  return columns.map(([, , value]) => rows.map(value));
+}
+
+const FEED_TIME_FIELD: Record<FeedKind, string> = {
+  'fire-drills': 'occurredAt',
+  'hazard-inspections': 'occurredAt',
+  alarms: 'occurredAt',
+  'canteen-meals': 'servedAt',
+  'market-entities': 'registeredAt',
+  'volunteer-activities': 'occurredAt',
+};
+
+export function occurredAtOf(feed: FeedKind, record: NewFeedRecord): string {
+  return (record as unknown as Record<string, string>)[FEED_TIME_FIELD[feed]] as string;
+}
+
+// The payload keeps what the reporter sent (validated), its own `kind` included; placement
+// and bookkeeping live in columns.
+function feedPayload({ feed, record }: FeedRow): Record<string, unknown> {
+  const { id: _id, streetId: _street, receivedAt: _received, gridId: _grid, communityId: _community, ...payload } =
+    record as unknown as Record<string, unknown>;
+  if (payload.kind === feed) delete payload.kind;
+  return payload;
+}
+
+const iso = (value: unknown): string | null => (value === null || value === undefined ? null : toIso(value));
+
+function toIso(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : new Date(value as string).toISOString();
+}
+
+export const INCIDENT_SELECT = INCIDENT_COLUMNS.map(([name]) => name).join(', ');
+
+export function toIncident(row: Record<string, unknown>, now: number): Incident {
+  const status = row.status as IncidentStatus;
+  const dueAt = toIso(row.due_at);
+  return {
+    id: row.id as string,
+    streetId: row.street_id as string,
+    externalId: row.external_id as string,
+    source: row.source as Incident['source'],
+    category: row.category as Incident['category'],
+    subcategory: (row.subcategory as string | null) ?? null,
+    urgency: row.urgency as Incident['urgency'],
+    colour: row.colour as Incident['colour'],
+    status,
+    title: (row.title as string | null) ?? null,
+    description: row.description as string,
+    location: { lng: row.lng as number, lat: row.lat as number },
+    address: (row.address as string | null) ?? null,
+    reporter: (row.reporter as Incident['reporter']) ?? null,
+    photos: (row.photos as string[] | null) ?? [],
+    gridId: (row.grid_id as string | null) ?? null,
+    microGridId: (row.micro_grid_id as string | null) ?? null,
+    communityId: (row.community_id as string | null) ?? null,
+    outsideArea: row.outside_area as boolean,
+    reportedAt: toIso(row.reported_at),
+    receivedAt: toIso(row.received_at),
+    updatedAt: toIso(row.updated_at),
+    acceptedAt: iso(row.accepted_at),
+    dispatchedAt: iso(row.dispatched_at),
+    onSiteAt: iso(row.on_site_at),
+    handledAt: iso(row.handled_at),
+    closedAt: iso(row.closed_at),
+    dueAt,
+    slaProfile: row.sla_profile as string,
+    assignee: (row.assignee as string | null) ?? null,
+    escalations: (row.escalations as Incident['escalations'] | null) ?? [],
+    evaluation: (row.evaluation as Incident['evaluation']) ?? null,
+    simulated: row.simulated as boolean,
+    overdue: isOpenStatus(status) && now > Date.parse(dueAt),
+  };
+}
+
+export const FEED_SELECT = 'id, street_id, kind, payload, received_at, grid_id, community_id';
+
+export function toFeedRecord<K extends FeedKind>(row: Record<string, unknown>): FeedRecord<K> {
+  // A drill's or inspection's own `kind` (sent by the reporter) wins over the feed kind.
+  return {
+    kind: row.kind as K,
+    ...(row.payload as Record<string, unknown>),
+    id: row.id as string,
+    streetId: row.street_id as string,
+    receivedAt: toIso(row.received_at),
+    gridId: (row.grid_id as string | null) ?? null,
+    communityId: (row.community_id as string | null) ?? null,
+  } as FeedRecord<K>;
+}
+
+export function toHistoryEntry(row: Record<string, unknown>): HistoryEntry {
+  return {
+    at: toIso(row.at),
+    from: (row.from_status as IncidentStatus | null) ?? null,
+    to: row.to_status as IncidentStatus,
+    by: (row.by_whom as string | null) ?? null,
+    note: (row.note as string | null) ?? null,
+  };
+}

@@ -1,0 +1,345 @@
+// The store itself, written once over a SqlDriver: the embedded and the PostgreSQL store run
+// exactly this SQL. Batches are one statement (unnest) inside one transaction.
+import {
+  canTransition, STATUS_TIMESTAMP, TERMINAL_STATUSES,
+  type FeedKind, type FeedRecord, type HistoryEntry, type Incident,
+} from '@grid141/shared';
+import {
+  columnArrays, FEED_COLUMNS, FEED_SELECT, INCIDENT_COLUMNS, INCIDENT_SELECT, toFeedRecord, toHistoryEntry,
+  toIncident, unnestSelect,
+} from './rows.ts';
+import type {
+  AlarmResolution, AlarmResolveOutcome, IncidentFilter, NewFeedRecord, NewIncident, OnBatch, Page, PurgeCounts,
+  Queryable, SqlDriver, Store, TransitionOutcome, TransitionRequest, Written,
+} from './types.ts';
+
+type Row = Record<string, unknown>;
+
+const SCAN_BATCH = 10_000;
+const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+
+const STAMP_COLUMN = {
+  acceptedAt: 'accepted_at',
+  dispatchedAt: 'dispatched_at',
+  onSiteAt: 'on_site_at',
+  handledAt: 'handled_at',
+  closedAt: 'closed_at',
+} as const;
+
+const incidentInsert = unnestSelect(INCIDENT_COLUMNS);
+const INSERT_INCIDENTS = `
+  WITH ins AS (
+    INSERT INTO incidents (${incidentInsert.names}) ${incidentInsert.select}
+    ON CONFLICT (street_id, source, external_id) DO NOTHING
+    RETURNING ${INCIDENT_SELECT}
+  ), hist AS (
+    INSERT INTO incident_history (incident_id, at, from_status, to_status)
+    SELECT id, received_at, NULL, status FROM ins
+  )
+  SELECT * FROM ins`;
+
+const feedInsert = unnestSelect(FEED_COLUMNS);
+const INSERT_FEED = `
+  INSERT INTO feed_records (${feedInsert.names}) ${feedInsert.select}
+  ON CONFLICT (street_id, kind, external_id) DO NOTHING
+  RETURNING ${FEED_SELECT}, external_id`;
+
+export interface SqlStoreOptions {
+  streetId: string;
+  /** The clock used to derive `overdue` when serving. */
+  now?: () => number;
+}
+
+/** The first of each key wins; later duplicates point at it. */
+function firstByKey<T>(rows: readonly T[], key: (row: T) => string): { unique: T[]; indexOf: number[]; keys: string[] } {
+  const seen = new Map<string, number>();
+  const unique: T[] = [];
+  const indexOf: number[] = [];
+  const keys: string[] = [];
+  for (const row of rows) {
+    const k = key(row);
+    let at = seen.get(k);
+    if (at === undefined) {
+      at = unique.length;
+      seen.set(k, at);
+      unique.push(row);
+      keys.push(k);
+    }
+    indexOf.push(at);
+  }
+  return { unique, indexOf, keys };
+}
+
+export function encodeCursor(reportedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([reportedAt, id])).toString('base64url');
+}
+
+export class BadCursorError extends Error {
+  constructor() {
+    super('cursor is not one this server gave out');
+    this.name = 'BadCursorError';
+  }
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw new BadCursorError();
+}
+
+export class SqlStore implements Store {
+  readonly kind;
+  readonly streetId: string;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly driver: SqlDriver,
+    options: SqlStoreOptions,
+  ) {
+    this.kind = driver.kind;
+    this.streetId = options.streetId;
+    this.now = options.now ?? Date.now;
+  }
+
+  async insertIncidents(rows: NewIncident[]): Promise<Written<Incident>[]> {
+    if (rows.length === 0) return [];
+    const { unique, indexOf, keys } = firstByKey(rows, (r) => `${r.source}\u0000${r.externalId}`);
+    const now = this.now();
+    const inserted = await this.driver.query<Row>(INSERT_INCIDENTS, columnArrays(INCIDENT_COLUMNS, unique));
+    const byKey = new Map<string, Written<Incident>>();
+    for (const row of inserted) {
+      const incident = toIncident(row, now);
+      byKey.set(`${incident.source}\u0000${incident.externalId}`, { created: true, record: incident });
+    }
+    // Replays: read back what was already there, unchanged.
+    const missing = unique.filter((_, i) => !byKey.has(keys[i] as string));
+    if (missing.length > 0) {
+      const existing = await this.driver.query<Row>(
+        `SELECT ${INCIDENT_SELECT} FROM incidents
+         WHERE street_id = $1 AND (source, external_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+        [this.streetId, missing.map((r) => r.source), missing.map((r) => r.externalId)],
+      );
+      for (const row of existing) {
+        const incident = toIncident(row, now);
+        byKey.set(`${incident.source}\u0000${incident.externalId}`, { created: false, record: incident });
+      }
+    }
+    const firstAt = new Set<number>();
+    return rows.map((_, i) => {
+      const slot = indexOf[i] as number;
+      const written = byKey.get(keys[slot] as string);
+      if (!written) throw new Error(`incident ${keys[slot]} was neither inserted nor found`);
+      // A later duplicate inside the same batch is a replay of the first.
+      if (firstAt.has(slot)) return { created: false, record: written.record };
+      firstAt.add(slot);
+      return written;
+    });
+  }
+
+  async getIncident(id: string) {
+    const rows = await this.driver.query<Row>(`SELECT ${INCIDENT_SELECT} FROM incidents WHERE id = $1 AND street_id = $2`, [id, this.streetId]);
+    const row = rows[0];
+    if (!row) return null;
+    return { ...toIncident(row, this.now()), history: await this.history(id) };
+  }
+
+  async history(id: string): Promise<HistoryEntry[]> {
+    const rows = await this.driver.query<Row>(
+      'SELECT at, from_status, to_status, by_whom, note FROM incident_history WHERE incident_id = $1 ORDER BY seq',
+      [id],
+    );
+    return rows.map(toHistoryEntry);
+  }
+
+  async listIncidents(filter: IncidentFilter, limit: number, cursor: string | null): Promise<Page<Incident>> {
+    const params: unknown[] = [this.streetId];
+    const where = ['street_id = $1'];
+    const add = (sql: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.status?.length) add((p) => `status = ANY(${p}::text[])`, filter.status);
+    if (filter.category?.length) add((p) => `category = ANY(${p}::text[])`, filter.category);
+    if (filter.colour?.length) add((p) => `colour = ANY(${p}::text[])`, filter.colour);
+    if (filter.community?.length) add((p) => `community_id = ANY(${p}::text[])`, filter.community);
+    if (filter.grid?.length) add((p) => `grid_id = ANY(${p}::text[])`, filter.grid);
+    if (filter.source?.length) add((p) => `source = ANY(${p}::text[])`, filter.source);
+    if (filter.from) add((p) => `reported_at >= ${p}::timestamptz`, filter.from.toISOString());
+    if (filter.to) add((p) => `reported_at < ${p}::timestamptz`, filter.to.toISOString());
+    if (filter.simulated !== undefined) add((p) => `simulated = ${p}::bool`, filter.simulated);
+    if (cursor) {
+      const [at, id] = decodeCursor(cursor);
+      params.push(at, id);
+      where.push(`(reported_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`);
+    }
+    params.push(limit + 1);
+    const rows = await this.driver.query<Row>(
+      `SELECT ${INCIDENT_SELECT} FROM incidents WHERE ${where.join(' AND ')}
+       ORDER BY reported_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const now = this.now();
+    const items = rows.slice(0, limit).map((r) => toIncident(r, now));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.reportedAt, last.id) : null };
+  }
+
+  transitionIncident(id: string, request: TransitionRequest): Promise<TransitionOutcome> {
+    return this.driver.transaction(async (tx) => {
+      const rows = await tx.query<Row>(`SELECT ${INCIDENT_SELECT} FROM incidents WHERE id = $1 AND street_id = $2 FOR UPDATE`, [id, this.streetId]);
+      const row = rows[0];
+      if (!row) return { ok: false, reason: 'not-found' } as const;
+      const now = this.now();
+      const before = toIncident(row, now);
+      if (!canTransition(before.status, request.to)) {
+        return { ok: false, reason: 'refused', from: before.status, to: request.to } as const;
+      }
+      const at = (request.at ?? new Date(now)).toISOString();
+      const stamp = STATUS_TIMESTAMP[request.to];
+      // The status time is the latest entry into that status (a returned incident is dispatched again).
+      const stampSql = stamp ? `, ${STAMP_COLUMN[stamp]} = $3::timestamptz` : '';
+      const updated = await tx.query<Row>(
+        `UPDATE incidents SET status = $2, updated_at = $3::timestamptz, assignee = COALESCE($4, assignee)${stampSql}
+         WHERE id = $1 RETURNING ${INCIDENT_SELECT}`,
+        [id, request.to, at, request.assignee ?? null],
+      );
+      await tx.query(
+        'INSERT INTO incident_history (incident_id, at, from_status, to_status, by_whom, note) VALUES ($1, $2::timestamptz, $3, $4, $5, $6)',
+        [id, at, before.status, request.to, request.by ?? null, request.note ?? null],
+      );
+      return { ok: true, before, after: toIncident(updated[0] as Row, now) } as const;
+    });
+  }
+
+  async insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]> {
+    if (rows.length === 0) return [];
+    const { unique, indexOf, keys } = firstByKey(rows, (r) => r.externalId);
+    const inserted = await this.driver.query<Row>(INSERT_FEED, columnArrays(FEED_COLUMNS, unique.map((record) => ({ feed: kind, record: record as unknown as NewFeedRecord }))));
+    const byKey = new Map<string, Written<FeedRecord<K>>>();
+    for (const row of inserted) byKey.set(row.external_id as string, { created: true, record: toFeedRecord<K>(row) });
+    const missing = keys.filter((k) => !byKey.has(k));
+    if (missing.length > 0) {
+      const existing = await this.driver.query<Row>(
+        `SELECT ${FEED_SELECT}, external_id FROM feed_records WHERE street_id = $1 AND kind = $2 AND external_id = ANY($3::text[])`,
+        [this.streetId, kind, missing],
+      );
+      for (const row of existing) byKey.set(row.external_id as string, { created: false, record: toFeedRecord<K>(row) });
+    }
+    const firstAt = new Set<number>();
+    return rows.map((_, i) => {
+      const slot = indexOf[i] as number;
+      const written = byKey.get(keys[slot] as string);
+      if (!written) throw new Error(`${kind} ${keys[slot]} was neither inserted nor found`);
+      if (firstAt.has(slot)) return { created: false, record: written.record };
+      firstAt.add(slot);
+      return written;
+    });
+  }
+
+  async getFeedRecord<K extends FeedKind>(kind: K, id: string): Promise<FeedRecord<K> | null> {
+    const rows = await this.driver.query<Row>(`SELECT ${FEED_SELECT} FROM feed_records WHERE id = $1 AND kind = $2 AND street_id = $3`, [id, kind, this.streetId]);
+    return rows[0] ? toFeedRecord<K>(rows[0]) : null;
+  }
+
+  resolveAlarm(id: string, resolution: AlarmResolution): Promise<AlarmResolveOutcome> {
+    return this.driver.transaction(async (tx) => {
+      const rows = await tx.query<Row>(
+        `SELECT ${FEED_SELECT} FROM feed_records WHERE id = $1 AND kind = 'alarms' AND street_id = $2 FOR UPDATE`,
+        [id, this.streetId],
+      );
+      if (!rows[0]) return { ok: false, reason: 'not-found' } as const;
+      const before = toFeedRecord<'alarms'>(rows[0]);
+      const updated = await tx.query<Row>(
+        `UPDATE feed_records SET resolved_at = $2::timestamptz,
+           payload = payload || jsonb_build_object('resolvedAt', $3::text, 'outcome', $4::text)
+         WHERE id = $1 RETURNING ${FEED_SELECT}`,
+        [id, resolution.resolvedAt, resolution.resolvedAt, resolution.outcome],
+      );
+      return { ok: true, before, after: toFeedRecord<'alarms'>(updated[0] as Row) } as const;
+    });
+  }
+
+  purgeSimulated(): Promise<PurgeCounts> {
+    return this.driver.transaction(async (tx) => {
+      const history = await count(tx,
+        `WITH d AS (DELETE FROM incident_history h USING incidents i
+           WHERE h.incident_id = i.id AND i.street_id = $1 AND i.simulated RETURNING 1) SELECT count(*)::int AS n FROM d`,
+        [this.streetId]);
+      const incidents = await count(tx,
+        'WITH d AS (DELETE FROM incidents WHERE street_id = $1 AND simulated RETURNING 1) SELECT count(*)::int AS n FROM d',
+        [this.streetId]);
+      const feedRecords = await count(tx,
+        'WITH d AS (DELETE FROM feed_records WHERE street_id = $1 AND simulated RETURNING 1) SELECT count(*)::int AS n FROM d',
+        [this.streetId]);
+      return { incidents, history, feedRecords };
+    });
+  }
+
+  async scanIncidents(where: { openOrSince: Date }, onBatch: OnBatch<Incident>, batchSize = SCAN_BATCH): Promise<number> {
+    let after = '';
+    let total = 0;
+    for (;;) {
+      const rows = await this.driver.query<Row>(
+        `SELECT ${INCIDENT_SELECT} FROM incidents
+         WHERE street_id = $1 AND id > $2
+           AND (status NOT IN (${TERMINAL_LIST}) OR reported_at >= $3::timestamptz OR closed_at >= $3::timestamptz)
+         ORDER BY id LIMIT $4`,
+        [this.streetId, after, where.openOrSince.toISOString(), batchSize],
+      );
+      if (rows.length === 0) return total;
+      const now = this.now();
+      const batch = rows.map((r) => toIncident(r, now));
+      total += batch.length;
+      after = (batch[batch.length - 1] as Incident).id;
+      await onBatch(batch);
+      if (rows.length < batchSize) return total;
+    }
+  }
+
+  async scanFeed<K extends FeedKind>(kind: K, since: Date | null, onBatch: OnBatch<FeedRecord<K>>, batchSize = SCAN_BATCH): Promise<number> {
+    let after = '';
+    let total = 0;
+    for (;;) {
+      const rows = await this.driver.query<Row>(
+        `SELECT ${FEED_SELECT} FROM feed_records
+         WHERE street_id = $1 AND kind = $2 AND id > $3 AND ($4::timestamptz IS NULL OR occurred_at >= $4::timestamptz)
+         ORDER BY id LIMIT $5`,
+        [this.streetId, kind, after, since ? since.toISOString() : null, batchSize],
+      );
+      if (rows.length === 0) return total;
+      const batch = rows.map((r) => toFeedRecord<K>(r));
+      total += batch.length;
+      after = (batch[batch.length - 1] as FeedRecord<K>).id;
+      await onBatch(batch);
+      if (rows.length < batchSize) return total;
+    }
+  }
+
+  countIncidents(where: { simulated?: boolean } = {}): Promise<number> {
+    return count(this.driver,
+      'SELECT count(*)::int AS n FROM incidents WHERE street_id = $1 AND ($2::bool IS NULL OR simulated = $2::bool)',
+      [this.streetId, where.simulated ?? null]);
+  }
+
+  countFeed(kind: FeedKind, where: { simulated?: boolean } = {}): Promise<number> {
+    return count(this.driver,
+      'SELECT count(*)::int AS n FROM feed_records WHERE street_id = $1 AND kind = $2 AND ($3::bool IS NULL OR simulated = $3::bool)',
+      [this.streetId, kind, where.simulated ?? null]);
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
+
+async function count(q: Queryable, sql: string, params: unknown[]): Promise<number> {
+  const rows = await q.query<{ n: number }>(sql, params);
+  return rows[0]?.n ?? 0;
+}
+

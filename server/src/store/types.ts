@@ -1,0 +1,110 @@
+// The store: one interface over the embedded PostgreSQL (PGlite) and PostgreSQL (pg),
+// both running the same SQL (sql.ts) and the same migrations (migrations.ts).
+import type { FeedKind, FeedRecord, HistoryEntry, Incident, IncidentStatus, IncidentWithHistory } from '@grid141/shared';
+
+export type StoreKind = 'embedded' | 'postgres';
+
+/** The minimal SQL surface both drivers offer; the SQL itself is shared. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+}
+
+export interface SqlDriver extends Queryable {
+  readonly kind: StoreKind;
+  /** Several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs fn in one transaction on one connection; COMMIT has returned when the promise resolves. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** An incident ready to be written: every stored field, decided by the ingest side. */
+export type NewIncident = Omit<Incident, 'overdue'>;
+
+/** A feed record ready to be written. */
+export type NewFeedRecord<K extends FeedKind = FeedKind> = FeedRecord<K>;
+
+export interface Written<T> {
+  /** true when this call inserted it; false when it was already there (a replay). */
+  created: boolean;
+  record: T;
+}
+
+export interface IncidentFilter {
+  status?: IncidentStatus[];
+  category?: string[];
+  colour?: string[];
+  community?: string[];
+  grid?: string[];
+  source?: string[];
+  /** reportedAt >= from */
+  from?: Date;
+  /** reportedAt < to */
+  to?: Date;
+  simulated?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface TransitionRequest {
+  to: IncidentStatus;
+  note?: string | null;
+  assignee?: string | null;
+  by?: string | null;
+  at?: Date;
+}
+
+export type TransitionOutcome =
+  | { ok: true; before: Incident; after: Incident }
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'refused'; from: IncidentStatus; to: IncidentStatus };
+
+export interface AlarmResolution {
+  outcome: string;
+  resolvedAt: string;
+}
+
+export type AlarmResolveOutcome =
+  | { ok: true; before: FeedRecord<'alarms'>; after: FeedRecord<'alarms'> }
+  | { ok: false; reason: 'not-found' };
+
+export interface PurgeCounts {
+  incidents: number;
+  history: number;
+  feedRecords: number;
+}
+
+export type OnBatch<T> = (rows: T[]) => void | Promise<void>;
+
+export interface Store {
+  readonly kind: StoreKind;
+  readonly streetId: string;
+
+  /** Inserts new incidents (and their first history row) in one statement; existing (source, externalId) come back unchanged with created=false. Results in input order; in-input duplicates answer the first. */
+  insertIncidents(rows: NewIncident[]): Promise<Written<Incident>[]>;
+  getIncident(id: string): Promise<IncidentWithHistory | null>;
+  listIncidents(filter: IncidentFilter, limit: number, cursor: string | null): Promise<Page<Incident>>;
+  /** Checks the lifecycle, stamps the status time, appends history; one transaction. */
+  transitionIncident(id: string, request: TransitionRequest): Promise<TransitionOutcome>;
+  history(id: string): Promise<HistoryEntry[]>;
+
+  /** Same contract as insertIncidents, keyed on (kind, externalId). */
+  insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]>;
+  getFeedRecord<K extends FeedKind>(kind: K, id: string): Promise<FeedRecord<K> | null>;
+  resolveAlarm(id: string, resolution: AlarmResolution): Promise<AlarmResolveOutcome>;
+
+  /** Deletes every simulated incident (with history) and feed record. */
+  purgeSimulated(): Promise<PurgeCounts>;
+
+  /** Streams every incident that is open, or was reported or closed on/after openOrSince. */
+  scanIncidents(where: { openOrSince: Date }, onBatch: OnBatch<Incident>, batchSize?: number): Promise<number>;
+  /** Streams a feed's records that occurred on/after since (all when null). */
+  scanFeed<K extends FeedKind>(kind: K, since: Date | null, onBatch: OnBatch<FeedRecord<K>>, batchSize?: number): Promise<number>;
+  countIncidents(where?: { simulated?: boolean }): Promise<number>;
+  countFeed(kind: FeedKind, where?: { simulated?: boolean }): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,267 @@
+// One contract for both stores: the embedded one (PGlite in a temp dir) always, PostgreSQL
+// when TEST_DATABASE_URL is set (each run in a fresh schema, dropped afterwards).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dueAtFor, slaProfileFor, type FeedRecord } from '@grid141/shared';
+import { openStore, type NewIncident, type Store } from '../../server/src/store/index.ts';
+
+const STREET = 'teststreet';
+
+export function newIncident(over: Partial<NewIncident> = {}): NewIncident {
+  const reportedAt = over.reportedAt ?? new Date().toISOString();
+  const category = over.category ?? 'city_mgmt';
+  const urgency = over.urgency ?? 'normal';
+  return {
+    id: randomUUID(),
+    streetId: STREET,
+    externalId: `ext-${randomUUID()}`,
+    source: 'grid_app',
+    category,
+    subcategory: null,
+    urgency,
+    colour: 'red',
+    status: 'reported',
+    title: null,
+    description: '<script>alert(1)</script> 占道经营',
+    location: { lng: 106.55, lat: 29.56 },
+    address: null,
+    reporter: { kind: 'resident', name: '张三' },
+    photos: [],
+    gridId: 'g1',
+    microGridId: 'm1',
+    communityId: 'c1',
+    outsideArea: false,
+    reportedAt,
+    receivedAt: reportedAt,
+    updatedAt: reportedAt,
+    acceptedAt: null,
+    dispatchedAt: null,
+    onSiteAt: null,
+    handledAt: null,
+    closedAt: null,
+    dueAt: dueAtFor(category, urgency, reportedAt),
+    slaProfile: slaProfileFor(category, urgency),
+    assignee: null,
+    escalations: [],
+    evaluation: null,
+    simulated: false,
+    ...over,
+  };
+}
+
+function drill(externalId: string, over: Record<string, unknown> = {}): FeedRecord<'fire-drills'> {
+  return {
+    id: randomUUID(), streetId: STREET, receivedAt: new Date().toISOString(),
+    gridId: 'g1', communityId: 'c1', externalId, simulated: false,
+    occurredAt: '2026-11-20T06:00:00.000Z', level: 'building', kind: 'evacuation', participants: 30,
+    ...over,
+  } as unknown as FeedRecord<'fire-drills'>;
+}
+
+interface Target {
+  name: string;
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const targets: Target[] = [];
+{
+  let dir = '';
+  targets.push({
+    name: 'embedded (PGlite)',
+    async open() {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'grid141-store-'));
+      return openStore({ streetId: STREET, databaseUrl: null, dataDir: dir });
+    },
+    async cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+const pgUrl = process.env.TEST_DATABASE_URL;
+if (pgUrl) {
+  const schema = `grid141_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  targets.push({
+    name: 'PostgreSQL',
+    open: () => openStore({ streetId: STREET, databaseUrl: pgUrl, dataDir: null, schema }),
+    async cleanup() {
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    },
+  });
+}
+
+describe.each(targets)('store contract: $name', (target) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await target.open();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await target.cleanup();
+  });
+
+  it('inserts a new incident with its first history row, and keeps text as sent', async () => {
+    const row = newIncident();
+    const [written] = await store.insertIncidents([row]);
+    expect(written?.created).toBe(true);
+    expect(written?.record.id).toBe(row.id);
+    expect(written?.record.description).toBe(row.description);
+    expect(written?.record.reporter).toEqual(row.reporter);
+    const got = await store.getIncident(row.id);
+    expect(got).toMatchObject({ id: row.id, status: 'reported', gridId: 'g1', overdue: false });
+    expect(got?.history).toEqual([{ at: row.receivedAt, from: null, to: 'reported', by: null, note: null }]);
+    expect(store.kind).toBe(target.name.startsWith('PostgreSQL') ? 'postgres' : 'embedded');
+  });
+
+  it('replays are idempotent on (source, externalId): same id, nothing changed, nothing doubled', async () => {
+    const row = newIncident();
+    await store.insertIncidents([row]);
+    const before = await store.countIncidents();
+    const replay = { ...row, id: randomUUID(), description: 'changed', category: 'dispute' as const };
+    const [again] = await store.insertIncidents([replay]);
+    expect(again?.created).toBe(false);
+    expect(again?.record.id).toBe(row.id);
+    expect(again?.record.description).toBe(row.description);
+    expect(await store.countIncidents()).toBe(before);
+    // Same externalId from another source is another incident.
+    const [other] = await store.insertIncidents([{ ...row, id: randomUUID(), source: 'hotline_12345' }]);
+    expect(other?.created).toBe(true);
+  });
+
+  it('a batch with in-batch duplicates and replays answers in order, first wins', async () => {
+    const old = newIncident();
+    await store.insertIncidents([old]);
+    const a = newIncident();
+    const b = newIncident();
+    const aDup = { ...a, id: randomUUID(), description: 'second' };
+    const results = await store.insertIncidents([a, { ...old, id: randomUUID() }, aDup, b]);
+    expect(results.map((r) => r.created)).toEqual([true, false, false, true]);
+    expect(results.map((r) => r.record.id)).toEqual([a.id, old.id, a.id, b.id]);
+    expect(results[2]?.record.description).toBe(a.description);
+    expect((await store.getIncident(a.id))?.history).toHaveLength(1);
+  });
+
+  it('transitions follow the lifecycle, stamp times, append history', async () => {
+    const row = newIncident();
+    await store.insertIncidents([row]);
+    const refused = await store.transitionIncident(row.id, { to: 'closed' });
+    expect(refused).toEqual({ ok: false, reason: 'refused', from: 'reported', to: 'closed' });
+    const at = new Date(Date.parse(row.reportedAt) + 60_000);
+    const accepted = await store.transitionIncident(row.id, { to: 'accepted', by: 'op1', note: '受理', at });
+    expect(accepted.ok).toBe(true);
+    if (!accepted.ok) return;
+    expect(accepted.before.status).toBe('reported');
+    expect(accepted.after).toMatchObject({ status: 'accepted', acceptedAt: at.toISOString(), updatedAt: at.toISOString() });
+    const dispatched = await store.transitionIncident(row.id, { to: 'dispatched', assignee: 'team-3' });
+    expect(dispatched.ok && dispatched.after.assignee).toBe('team-3');
+    expect(dispatched.ok && dispatched.after.dispatchedAt).not.toBeNull();
+    const got = await store.getIncident(row.id);
+    expect(got?.history.map((h) => [h.from, h.to])).toEqual([[null, 'reported'], ['reported', 'accepted'], ['accepted', 'dispatched']]);
+    expect(got?.history[1]).toMatchObject({ by: 'op1', note: '受理' });
+    expect(await store.transitionIncident(randomUUID(), { to: 'accepted' })).toEqual({ ok: false, reason: 'not-found' });
+  });
+
+  it('derives overdue when served', async () => {
+    const past = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const row = newIncident({ reportedAt: past, receivedAt: past, updatedAt: past, dueAt: new Date(Date.now() - 1000).toISOString() });
+    const [w] = await store.insertIncidents([row]);
+    expect(w?.record.overdue).toBe(true);
+  });
+
+  it('lists with filters and a keyset cursor that visits each once', async () => {
+    const base = Date.parse('2026-01-10T00:00:00.000Z');
+    const rows = Array.from({ length: 25 }, (_, i) => {
+      const t = new Date(base + Math.floor(i / 2) * 60_000).toISOString(); // pairs share a time
+      return newIncident({ reportedAt: t, receivedAt: t, updatedAt: t, communityId: 'list-c', category: i % 5 === 0 ? 'dispute' : 'city_mgmt' });
+    });
+    await store.insertIncidents(rows);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<Store['listIncidents']>> = await store.listIncidents({ community: ['list-c'] }, 7, cursor);
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    const disputes = await store.listIncidents({ community: ['list-c'], category: ['dispute'] }, 100, null);
+    expect(disputes.items).toHaveLength(5);
+    const ranged = await store.listIncidents({ community: ['list-c'], from: new Date(base + 60_000), to: new Date(base + 3 * 60_000) }, 100, null);
+    expect(ranged.items).toHaveLength(4);
+    expect(ranged.items.every((i, k, a) => k === 0 || (a[k - 1] as typeof i).reportedAt >= i.reportedAt)).toBe(true);
+  });
+
+  it('feed records: idempotent on (kind, externalId), in-batch duplicates, scans, alarm resolution', async () => {
+    const ext = `d-${randomUUID()}`;
+    const r = await store.insertFeed('fire-drills', [drill(ext), drill(ext, { participants: 99 }), drill(`d-${randomUUID()}`)]);
+    expect(r.map((w) => w.created)).toEqual([true, false, true]);
+    expect(r[1]?.record.id).toBe(r[0]?.record.id);
+    expect(r[0]?.record).toMatchObject({ kind: 'evacuation', participants: 30, gridId: 'g1', externalId: ext });
+    const replay = await store.insertFeed('fire-drills', [drill(ext, { participants: 1 })]);
+    expect(replay[0]).toMatchObject({ created: false, record: { participants: 30 } });
+    let scanned = 0;
+    await store.scanFeed('fire-drills', new Date('2026-11-01T00:00:00Z'), (b) => void (scanned += b.length), 1);
+    expect(scanned).toBe(2);
+    expect(await store.countFeed('fire-drills')).toBe(2);
+
+    const alarm = {
+      id: randomUUID(), kind: 'alarms', streetId: STREET, receivedAt: new Date().toISOString(), gridId: null, communityId: null,
+      externalId: 'a-1', simulated: false, occurredAt: new Date().toISOString(), device: 'smoke', type: 'smoke',
+      location: { lng: 106.55, lat: 29.56 },
+    } as unknown as FeedRecord<'alarms'>;
+    const [a] = await store.insertFeed('alarms', [alarm]);
+    const resolved = await store.resolveAlarm(a!.record.id, { outcome: 'false_alarm', resolvedAt: '2026-11-25T01:00:00.000Z' });
+    expect(resolved.ok && resolved.after).toMatchObject({ outcome: 'false_alarm', resolvedAt: '2026-11-25T01:00:00.000Z' });
+    expect(resolved.ok && resolved.before.resolvedAt).toBeUndefined();
+    expect(await store.resolveAlarm(randomUUID(), { outcome: 'x', resolvedAt: new Date().toISOString() })).toEqual({ ok: false, reason: 'not-found' });
+  });
+
+  it('scans open or recent incidents in batches', async () => {
+    const longAgo = '2025-01-01T00:00:00.000Z';
+    const oldOpen = newIncident({ reportedAt: longAgo, receivedAt: longAgo, updatedAt: longAgo });
+    const oldClosed = newIncident({ reportedAt: longAgo, receivedAt: longAgo, updatedAt: longAgo, status: 'rejected', closedAt: longAgo });
+    await store.insertIncidents([oldOpen, oldClosed]);
+    const seen = new Set<string>();
+    let batches = 0;
+    const total = await store.scanIncidents({ openOrSince: new Date('2026-01-01T00:00:00Z') }, (rows) => {
+      batches += 1;
+      for (const r of rows) seen.add(r.id);
+    }, 4);
+    expect(total).toBe(seen.size);
+    expect(seen.has(oldOpen.id)).toBe(true);
+    expect(seen.has(oldClosed.id)).toBe(false);
+    expect(batches).toBeGreaterThan(1);
+    expect(total).toBe((await store.countIncidents()) - 1);
+  });
+
+  it('purges simulated records only', async () => {
+    const sim = newIncident({ simulated: true });
+    const real = newIncident();
+    await store.insertIncidents([sim, real]);
+    await store.transitionIncident(sim.id, { to: 'accepted' });
+    await store.insertFeed('fire-drills', [drill(`sim-${randomUUID()}`, { simulated: true })]);
+    const simCount = await store.countIncidents({ simulated: true });
+    const counts = await store.purgeSimulated();
+    expect(counts.incidents).toBe(simCount);
+    expect(counts.history).toBeGreaterThanOrEqual(2);
+    expect(counts.feedRecords).toBe(1);
+    expect(await store.getIncident(sim.id)).toBeNull();
+    expect(await store.getIncident(real.id)).not.toBeNull();
+    expect(await store.countIncidents({ simulated: true })).toBe(0);
+  });
+
+  it('a batch of 1,000 is written in one go', async () => {
+    const rows = Array.from({ length: 1000 }, () => newIncident());
+    const results = await store.insertIncidents(rows);
+    expect(results.filter((r) => r.created)).toHaveLength(1000);
+    const again = await store.insertIncidents(rows);
+    expect(again.every((r, i) => !r.created && r.record.id === rows[i]?.id)).toBe(true);
+  });
+});
