@@ -1,0 +1,52 @@
+// Measures the locator against a plain turf loop over every micro-grid; returns numbers, prints nothing.
+import * as turf from '@turf/turf';
+import type { LoadedStreet } from './load.ts';
+import { createLocator } from './locate.ts';
+
+export interface LocateBenchmark {
+  points: number;
+  seconds: number;
+  pointsPerSecond: number;
+  baselinePoints: number;
+  baselinePointsPerSecond: number;
+  speedup: number;
+  placedShare: number;
+  indexBuildMs: number;
+}
+
+// Small seeded PRNG so runs are comparable.
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function benchmarkLocate(street: LoadedStreet, n: number, baselineN = Math.min(500, n)): LocateBenchmark {
+  const [w, s, e, nn] = street.meta.bbox;
+  const rng = mulberry32(141);
+  const xs = new Float64Array(n), ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) { xs[i] = w + (e - w) * rng(); ys[i] = s + (nn - s) * rng(); }
+
+  const t0 = performance.now();
+  const locator = createLocator(street);
+  const indexBuildMs = performance.now() - t0;
+  let placed = 0;
+  const t1 = performance.now();
+  for (let i = 0; i < n; i++) if (locator.locate(xs[i] as number, ys[i] as number).microGridId !== null) placed++;
+  const seconds = (performance.now() - t1) / 1000;
+
+  const features = street.microgrids.features;
+  const t2 = performance.now();
+  for (let i = 0; i < baselineN; i++) {
+    const p = [xs[i] as number, ys[i] as number];
+    for (const f of features) if (turf.booleanPointInPolygon(p, f)) break;
+  }
+  const baselineSeconds = (performance.now() - t2) / 1000;
+  const pointsPerSecond = n / seconds;
+  const baselinePointsPerSecond = baselineN / baselineSeconds;
+  return { points: n, seconds, pointsPerSecond, baselinePoints: baselineN, baselinePointsPerSecond, speedup: pointsPerSecond / baselinePointsPerSecond, placedShare: placed / n, indexBuildMs };
+}
