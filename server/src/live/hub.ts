@@ -60,6 +60,8 @@ export interface LiveHub {
 }
 
 const RECENT_INCIDENTS = 5_000;
+/** Short enough for the 200 ms end-to-end target, long enough that a burst becomes one message. */
+export const INCIDENT_WINDOW_MS = 50;
 
 export function createLiveHub(deps: LiveHubDeps): LiveHub {
   const { nsp, source, bus, options = {} } = deps;
@@ -86,7 +88,7 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   });
 
   const incidents = new Batcher<Incident>({
-    windowMs: options.incidentWindowMs ?? 100,
+    windowMs: options.incidentWindowMs ?? INCIDENT_WINDOW_MS,
     maxItems: options.incidentMaxItems ?? 200,
     key: (incident) => incident.id,
     flush: (items) => {

@@ -1,0 +1,37 @@
+// Registers the live hub on the server: namespace /live on ctx.io, Redis fan-out when
+// REDIS_URL is set, and shutdown. The figures and the bus come from earlier plugins.
+import type { AppContext, Plugin } from '../app.ts';
+import type { RecordBus } from '../engine/bus.ts';
+import { LIVE_NAMESPACE } from '@grid141/shared';
+import { createLiveHub, type LiveHub, type LiveHubOptions } from './hub.ts';
+import { attachRedisAdapter } from './redis.ts';
+import type { IncidentLookup, SummarySource } from './source.ts';
+
+export interface LiveInputs {
+  source: SummarySource;
+  bus: RecordBus;
+  lookup?: IncidentLookup;
+}
+
+export function livePlugin(inputs: (ctx: AppContext) => LiveInputs, options: LiveHubOptions = {}): Plugin {
+  return async (ctx) => {
+    const { source, bus, lookup } = inputs(ctx);
+    if (ctx.config.redisUrl) {
+      const fanOut = await attachRedisAdapter(ctx.io, ctx.config.redisUrl);
+      ctx.onClose(() => fanOut.close());
+      ctx.logger.info({}, 'live feed fans out through Redis (figures stay per instance)');
+    }
+    const hub: LiveHub = createLiveHub({
+      nsp: ctx.io.of(LIVE_NAMESPACE),
+      source,
+      bus,
+      lookup,
+      authenticate: (token, request) => ctx.auth.authenticateSocket(token, request),
+      info: { version: ctx.version, startedAt: ctx.startedAt.toISOString(), streetId: ctx.street.meta.id },
+      logger: ctx.logger,
+      startedAt: ctx.startedAt.getTime(),
+      options,
+    });
+    ctx.onClose(() => hub.close());
+  };
+}
