@@ -9,3 +9,4 @@ export * from './delta.ts';
 export * from './events.ts';
 export * from './problem.ts';
 export * from './geo.ts';
+export * from './figures/index.ts';

@@ -1,0 +1,195 @@
+// Drives random streams of incidents, lifecycle moves, feed records and clock jumps
+// (across midnight, week, month and year ends, and a DST change) through the reducers,
+// and holds toSummary to a recount from scratch after every step.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../taxonomy.ts';
+import { COLOURS, SOURCES, URGENCIES, MEAL_TIERS, MEAL_MODES, ENTITY_TYPES, INDUSTRIES, type FeedKind } from '../codes.ts';
+import { STATUS_TIMESTAMP, TRANSITIONS } from '../lifecycle.ts';
+import { dueAtFor, slaProfileFor } from '../taxonomy.ts';
+import type { FeedRecord } from '../feeds.ts';
+import type { Incident } from '../incident.ts';
+import { startOfNextDay, startOfMonth, startOfWeek, startOfYear } from './calendar.ts';
+import { advanceClock, createFiguresState, foldFeed, foldFeedUpdate, foldIncident, recount, toSummary, type AnyFeedRecord } from './index.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+const pick = <T>(list: readonly T[], n: number): T => list[n % list.length] as T;
+
+type Step =
+  | { type: 'incident'; ago: number; cat: number; urg: number; col: number; src: number; place: number; sim: boolean; due: number }
+  | { type: 'move'; which: number; choice: number; late: number }
+  | { type: 'feed'; kind: number; ago: number; a: number; b: number; sim: boolean }
+  | { type: 'update'; which: number }
+  | { type: 'tick'; ms: number }
+  | { type: 'boundary'; to: 'day' | 'week' | 'month' | 'year'; offset: number };
+
+const agoArb = fc.oneof(
+  fc.integer({ min: -5 * MIN, max: 3 * HOUR }),
+  fc.integer({ min: 0, max: 40 * DAY }),
+  fc.integer({ min: 0, max: 400 * DAY }),
+);
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ type: fc.constant('incident' as const), ago: agoArb, cat: fc.nat(), urg: fc.nat(), col: fc.nat(), src: fc.nat(), place: fc.nat(), sim: fc.boolean(), due: fc.oneof(fc.constant(-1), fc.integer({ min: -2 * DAY, max: 3 * DAY })) }) },
+  { weight: 6, arbitrary: fc.record({ type: fc.constant('move' as const), which: fc.nat(), choice: fc.nat(), late: fc.integer({ min: 0, max: 3 * HOUR }) }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant('feed' as const), kind: fc.nat(), ago: agoArb, a: fc.nat({ max: 40 }), b: fc.nat({ max: 40 }), sim: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('update' as const), which: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('tick' as const), ms: fc.oneof(fc.integer({ min: 1, max: 20 * MIN }), fc.integer({ min: 1, max: 2 * DAY }), fc.integer({ min: 1, max: 40 * DAY })) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('boundary' as const), to: fc.constantFrom('day' as const, 'week' as const, 'month' as const, 'year' as const), offset: fc.integer({ min: -2 * MIN, max: 2 * MIN }) }) },
+);
+
+const FEED_KINDS_USED: FeedKind[] = ['fire-drills', 'hazard-inspections', 'alarms', 'canteen-meals', 'market-entities', 'volunteer-activities'];
+const TEAMS = ['red', 'green', 'blue', 'gold', 'teal', 'plum', 'rust'];
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function nextBoundary(now: number, tz: string, to: 'day' | 'week' | 'month' | 'year'): number {
+  const next = startOfNextDay(now, tz);
+  if (to === 'day') return next;
+  if (to === 'week') return startOfWeek(startOfWeek(now, tz) + 8 * DAY, tz);
+  if (to === 'month') return startOfMonth(startOfMonth(now, tz) + 32 * DAY, tz);
+  return startOfYear(startOfYear(now, tz) + 367 * DAY, tz);
+}
+
+function feedRecord(kind: FeedKind, id: number, when: number, a: number, b: number, sim: boolean): FeedRecord {
+  const base = { id: `f${id}`, externalId: `x${id}`, streetId: 's', receivedAt: iso(when), gridId: null, communityId: null, simulated: sim };
+  const t = iso(when);
+  const body: Record<FeedKind, object> = {
+    'fire-drills': { occurredAt: t, level: 'street', participants: a },
+    'hazard-inspections': { occurredAt: t, hazardsFound: Math.max(a, b), hazardsRectified: Math.min(a, b) },
+    alarms: { occurredAt: t, device: 'smoke', type: 'smoke', location: { lng: 106.5, lat: 29.5 }, ...(a % 3 === 0 ? { resolvedAt: iso(when + a * MIN) } : {}) },
+    'canteen-meals': { servedAt: t, canteenId: `c${a % 3}`, tier: pick(MEAL_TIERS, a).code, mode: pick(MEAL_MODES, b).code, quantity: 1 + (b % 4) },
+    'market-entities': { name: `e${id}`, entityType: pick(ENTITY_TYPES, a).code, industry: pick(INDUSTRIES, b).code, registeredAt: t, ...(a % 5 === 0 ? { deregisteredAt: t } : {}) },
+    'volunteer-activities': { occurredAt: t, team: pick(TEAMS, a), hours: (b % 9) * 0.1 + (a % 3) * 0.25, participants: a, points: b },
+  };
+  return { ...base, kind, ...body[kind] } as unknown as FeedRecord;
+}
+
+function run(tz: string, start: number, steps: Step[]): void {
+  let now = start;
+  const state = createFiguresState('s', tz, now);
+  const incidents = new Map<string, Incident>();
+  const feeds: AnyFeedRecord[] = [];
+  let nextId = 0;
+
+  for (const step of steps) {
+    switch (step.type) {
+      case 'incident': {
+        const category = pick(CATEGORIES, step.cat).code;
+        const urgency = pick(URGENCIES, step.urg).code;
+        const reportedAt = now - step.ago;
+        const id = `i${nextId++}`;
+        const incident: Incident = {
+          id, streetId: 's', externalId: id, source: pick(SOURCES, step.src).code, category, subcategory: null, urgency,
+          colour: pick(COLOURS, step.col).code, status: 'reported', title: null, description: 'd', location: { lng: 106.5, lat: 29.5 },
+          address: null, reporter: null, photos: [],
+          gridId: step.place % 4 === 0 ? null : `g${step.place % 5}`, microGridId: null,
+          communityId: step.place % 4 === 0 ? null : `c${step.place % 3}`, outsideArea: step.place % 4 === 0,
+          reportedAt: iso(reportedAt), receivedAt: iso(now), updatedAt: iso(now),
+          acceptedAt: null, dispatchedAt: null, onSiteAt: null, handledAt: null, closedAt: null,
+          dueAt: step.due === -1 ? dueAtFor(category, urgency, iso(reportedAt)) : iso(now + step.due),
+          slaProfile: slaProfileFor(category, urgency), assignee: null, escalations: [], evaluation: null,
+          simulated: step.sim, overdue: false,
+        };
+        incidents.set(id, incident);
+        foldIncident(state, null, incident);
+        break;
+      }
+      case 'move': {
+        const list = [...incidents.values()];
+        if (list.length === 0) break;
+        const before = pick(list, step.which);
+        const moves = TRANSITIONS[before.status];
+        if (moves.length === 0) break;
+        const to = pick(moves, step.choice);
+        // A move is stamped now, or a little earlier when the report is late (never before reportedAt).
+        const when = Math.max(Date.parse(before.reportedAt), now - step.late);
+        const after: Incident = { ...before, status: to, updatedAt: iso(when) };
+        const field = STATUS_TIMESTAMP[to];
+        if (field) after[field] = iso(when);
+        incidents.set(after.id, after);
+        foldIncident(state, before, after);
+        break;
+      }
+      case 'feed': {
+        const kind = pick(FEED_KINDS_USED, step.kind);
+        const record = feedRecord(kind, nextId++, now - step.ago, step.a, step.b, step.sim);
+        feeds.push({ kind, record });
+        foldFeed(state, kind, record);
+        break;
+      }
+      case 'update': {
+        // An alarm resolving or a market entity deregistering.
+        const candidates = feeds.filter((f) => {
+          const r = f.record as unknown as Record<string, unknown>;
+          return (f.kind === 'alarms' && r.resolvedAt === undefined) || (f.kind === 'market-entities' && r.deregisteredAt === undefined);
+        });
+        if (candidates.length === 0) break;
+        const target = pick(candidates, step.which);
+        const field = target.kind === 'alarms' ? 'resolvedAt' : 'deregisteredAt';
+        const after = { ...target.record, [field]: iso(now) } as FeedRecord;
+        foldFeedUpdate(state, target.kind, target.record, after);
+        target.record = after;
+        break;
+      }
+      case 'tick':
+        now += step.ms;
+        advanceClock(state, now);
+        break;
+      case 'boundary': {
+        const target = nextBoundary(now, tz, step.to) + step.offset;
+        if (target > now) {
+          now = target;
+          advanceClock(state, now);
+        }
+        break;
+      }
+    }
+    expect(toSummary(state, now)).toStrictEqual(recount([...incidents.values()], feeds, now, tz, 's'));
+  }
+}
+
+const stepsArb = fc.array(stepArb, { minLength: 1, maxLength: 60 });
+
+describe('figures reducers equal a recount from scratch', () => {
+  it('in Asia/Shanghai, around week, month and year ends', () => {
+    const anchors = ['2026-12-31T15:00:00Z', '2026-11-29T15:30:00Z', '2027-02-28T14:00:00Z', '2026-06-30T10:00:00Z', '2026-11-25T06:34:00Z'].map(Date.parse);
+    fc.assert(
+      fc.property(fc.constantFrom(...anchors), fc.integer({ min: 0, max: 3 * DAY }), stepsArb, (anchor, back, steps) => {
+        run('Asia/Shanghai', anchor - back, steps);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('in Europe/Berlin, across the autumn and spring DST changes', () => {
+    const anchors = ['2026-10-24T21:00:00Z', '2026-03-28T21:30:00Z', '2026-10-25T00:20:00Z'].map(Date.parse);
+    fc.assert(
+      fc.property(fc.constantFrom(...anchors), fc.integer({ min: 0, max: DAY }), stepsArb, (anchor, back, steps) => {
+        run('Europe/Berlin', anchor - back, steps);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('counts overdue the moment dueAt passes, and reports who became overdue at the next minute', () => {
+    const tz = 'Asia/Shanghai';
+    const now = Date.parse('2026-11-25T06:00:10Z');
+    const state = createFiguresState('s', tz, now);
+    const incident = {
+      id: 'a', category: 'city_mgmt', urgency: 'normal', colour: 'red', source: 'grid_patrol', status: 'reported',
+      gridId: null, communityId: null, outsideArea: false, reportedAt: iso(now - HOUR), dueAt: iso(now + 20_000),
+      acceptedAt: null, closedAt: null, slaProfile: 'normal_simple', simulated: false,
+    } as unknown as Incident;
+    foldIncident(state, null, incident);
+    expect(toSummary(state, now).incidents.today.overdue).toBe(0);
+    advanceClock(state, now + 30_000);
+    expect(toSummary(state, now + 30_000).incidents.today.overdue).toBe(1);
+    expect(advanceClock(state, now + 60_000)).toEqual(['a']);
+    expect(toSummary(state, now + 60_000).incidents.today.overdue).toBe(1);
+    foldIncident(state, incident, { ...incident, status: 'rejected', closedAt: iso(now + 60_000) });
+    expect(toSummary(state, now + 60_000).incidents.today).toMatchObject({ open: 0, overdue: 0 });
+  });
+});

@@ -1,0 +1,8 @@
+// The live figures: calendar helpers, the counters, their reducers, and the recount oracle.
+export * from './calendar.ts';
+export * from './state.ts';
+export { foldIncident, unfoldIncident, acceptTargetMs } from './fold-incident.ts';
+export { foldFeed, unfoldFeed, foldFeedUpdate, hoursToMilli } from './fold-feed.ts';
+export { advanceClock } from './clock.ts';
+export { toSummary } from './to-summary.ts';
+export { recount, type AnyFeedRecord } from './recount.ts';
