@@ -92,6 +92,16 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   const httpServer = http.createServer(app);
   const io: IoServer = new SocketServer(httpServer, { path: '/socket.io', serveClient: false });
 
+  const auth = createAuth(credentials);
+  // The default namespace carries nothing, but it is no open door either; /live checks its own.
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    auth.authenticateSocket(token, socket.request).then(
+      (principal) => (principal ? next() : next(new Error('unauthorized: send the viewer token as auth.token'))),
+      (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+    );
+  });
+
   const services = new Map<keyof Services, unknown>();
   const listenHooks: ((url: string) => void | Promise<void>)[] = [];
   const beforeCloseHooks: Hook[] = [];
@@ -104,7 +114,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     street,
     locator,
     credentials,
-    auth: createAuth(credentials),
+    auth,
     app,
     httpServer,
     io,

@@ -25,7 +25,7 @@ function copyStreets(): string {
   return dir;
 }
 
-describe.concurrent('a bad setting stops the start with one line naming the variable', () => {
+describe('a bad setting stops the start with one line naming the variable', () => {
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],

@@ -2,6 +2,7 @@
 // and the served client, against the real server process.
 import fs from 'node:fs';
 import path from 'node:path';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES, STATUSES, TRANSITIONS, URGENCIES, targetsFor } from '@grid141/shared';
 import { REPO_ROOT, makeTempDir, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -183,5 +184,27 @@ describe('the client', () => {
     expect(asset.headers.get('cache-control')).toContain('immutable');
     const missing = await fetch(`${server.url}/assets/index-gone.js`);
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('Socket.IO at /socket.io', () => {
+  function tryConnect(token?: string): Promise<'connected' | string> {
+    return new Promise((resolve) => {
+      const socket = connect(server.url, { path: '/socket.io', transports: ['websocket'], auth: token ? { token } : {}, reconnection: false });
+      socket.on('connect', () => {
+        socket.close();
+        resolve('connected');
+      });
+      socket.on('connect_error', (error) => {
+        socket.close();
+        resolve(error.message);
+      });
+    });
+  }
+
+  it('refuses a socket without the viewer token and accepts one with it', async () => {
+    expect(await tryConnect()).toMatch(/unauthorized/);
+    expect(await tryConnect('wrong-token')).toMatch(/unauthorized/);
+    expect(await tryConnect(server.credentials.viewerToken)).toBe('connected');
   });
 });

@@ -74,11 +74,14 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+// Locks this process holds, by their startedAt, to tell them from a previous life's.
+const heldHere = new Map<string, number>();
+
 /** A holder on another host cannot be checked, so it is taken as alive. */
 function holderIsAlive(info: LockInfo): boolean {
   if (info.host !== os.hostname()) return true;
-  // Our own pid in a lock we do not hold yet is a previous life (e.g. pid 1 in a container).
-  if (info.pid === process.pid) return false;
+  // Our own pid in a lock we do not hold is a previous life (e.g. pid 1 in a container).
+  if (info.pid === process.pid) return (heldHere.get(info.startedAt) ?? 0) > 0;
   return isProcessAlive(info.pid);
 }
 
@@ -143,6 +146,7 @@ function takeOverStale(file: string, staleText: string): void {
 
 function held(file: string, info: LockInfo, serialized: () => string): HeldLock {
   let released = false;
+  heldHere.set(info.startedAt, (heldHere.get(info.startedAt) ?? 0) + 1);
   return {
     path: file,
     info,
@@ -154,6 +158,7 @@ function held(file: string, info: LockInfo, serialized: () => string): HeldLock 
     release() {
       if (released) return;
       released = true;
+      heldHere.set(info.startedAt, (heldHere.get(info.startedAt) ?? 1) - 1);
       const current = parseLock(readText(file) ?? '');
       if (current?.pid === info.pid && current.startedAt === info.startedAt) fs.rmSync(file, { force: true });
     },

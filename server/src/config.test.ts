@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, REPO_ROOT, loadConfig } from './config.ts';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, '/srv/grid141');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({}, '/srv/grid141');
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/srv/grid141/var',
+      databaseUrl: null,
+      redisUrl: null,
+      streetId: 'shiyoulu',
+      streetsDir: path.join(REPO_ROOT, 'data', 'streets'),
+      timeZone: 'Asia/Shanghai',
+      simulate: false,
+      simulateSpeed: 1,
+      ingestApiKey: null,
+      viewerToken: null,
+      adminPassword: null,
+      logLevel: 'info',
+      duty: { officer: null, leader: null },
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '9000', HOST: '0.0.0.0', DATA_DIR: 'data-here', DATABASE_URL: 'postgres://u:p@db:5432/grid',
+        REDIS_URL: 'redis://cache:6379', STREET: 'other-street', TZ_STREET: 'Europe/Berlin', SIMULATE: '1',
+        SIMULATE_SPEED: '60', INGEST_API_KEY: 'k'.repeat(20), VIEWER_TOKEN: 'v'.repeat(20), ADMIN_PASSWORD: 'secret-pass',
+        LOG_LEVEL: 'debug', DUTY_OFFICER: '张三', DUTY_LEADER: '李四', STREETS_DIR: '/data/streets',
+      },
+      '/srv/grid141',
+    );
+    expect(config).toMatchObject({
+      port: 9000, host: '0.0.0.0', dataDir: '/srv/grid141/data-here', databaseUrl: 'postgres://u:p@db:5432/grid',
+      redisUrl: 'redis://cache:6379', streetId: 'other-street', timeZone: 'Europe/Berlin', simulate: true,
+      simulateSpeed: 60, logLevel: 'debug', duty: { officer: '张三', leader: '李四' }, streetsDir: '/data/streets',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', TZ_STREET: '' }).port).toBe(8080);
+  });
+
+  it.each([
+    ['PORT', 'abc'], ['PORT', '-1'], ['PORT', '8080.5'], ['PORT', '65536'],
+    ['TZ_STREET', 'Mars/Base'], ['SIMULATE', 'true'], ['SIMULATE_SPEED', '0'], ['SIMULATE_SPEED', 'fast'],
+    ['DATABASE_URL', 'not a url'], ['DATABASE_URL', 'mysql://x/y'], ['REDIS_URL', 'http://x'],
+    ['STREET', 'Shi You Lu'], ['LOG_LEVEL', 'verbose'], ['INGEST_API_KEY', 'short'], ['ADMIN_PASSWORD', '123'],
+  ])('refuses %s=%s with one line naming it', (variable, value) => {
+    const error = errorOf({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}: `)).toBe(true);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('never echoes a secret it refuses', () => {
+    expect(errorOf({ INGEST_API_KEY: 'tooshort' }).message).not.toContain('tooshort');
+    expect(errorOf({ DATABASE_URL: 'mysql://user:hunter2@x/y' }).message).not.toContain('hunter2');
+  });
+});
