@@ -2,7 +2,10 @@
 // services that plugins above it provide() (store before ingest, figures before live hub).
 import type { Plugin } from './app.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { simulatePlugin } from './simulate/inprocess.ts';
 
 export const plugins: Plugin[] = [
   metaRoutes,
+  // Last: the demo feed (SIMULATE=1) starts once the server listens and posts through its API.
+  simulatePlugin,
 ];
