@@ -5,25 +5,33 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const port = process.env.PORT ?? '8080';
 const env = { ...process.env, PORT: port, HOST: process.env.HOST ?? '127.0.0.1', SIMULATE: process.env.SIMULATE ?? '1' };
 
 const children = [
   spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'watch', '--clear-screen=false', 'server/src/main.ts'], { cwd: root, env, stdio: 'inherit' }),
-  spawn(npm, ['run', 'dev', '-w', '@grid141/client'], {
-    cwd: root,
+  // Vite itself, not through npm: npm's shell does not pass signals on, and Vite would outlive us.
+  spawn(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js')], {
+    cwd: path.join(root, 'client'),
     env: { ...process.env, GRID141_BACKEND: `http://127.0.0.1:${port}` },
     stdio: 'inherit',
   }),
 ];
 
 let exiting = false;
+let exitCode = 0;
 function stopAll(code) {
   if (exiting) return;
   exiting = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 500).unref();
+  exitCode = code;
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  // Give the server its graceful shutdown, but never hang the terminal.
+  setTimeout(() => process.exit(exitCode), 10_000).unref();
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(0));
-for (const child of children) child.on('exit', (code) => stopAll(code ?? 1));
+for (const child of children) {
+  child.on('exit', (code) => {
+    stopAll(code ?? 1);
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(exitCode);
+  });
+}

@@ -127,7 +127,7 @@ async function waitForUrl(proc: ServerProcess, deadline: number): Promise<string
   while (Date.now() < deadline) {
     if (exited) throw new Error(`the server exited before it was ready\n${describe(proc)}`);
     const lock = readLock(proc.dataDir);
-    if (lock?.pid === proc.child.pid && lock.url) {
+    if (lock && lock.pid === proc.child.pid && lock.url) {
       const health = await fetch(`${lock.url}/api/health`).catch(() => null);
       if (health?.ok) return lock.url;
     }
@@ -154,11 +154,11 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     pid: proc.child.pid ?? -1,
     stop,
     kill: () => stop('SIGKILL'),
-    get: (pathname, init) =>
-      fetch(`${url}${pathname}`, {
-        ...init,
-        headers: { authorization: `Bearer ${proc.credentials.viewerToken}`, ...(init?.headers as Record<string, string>) },
-      }),
+    get: (pathname, init) => {
+      const headers = new Headers(init?.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${proc.credentials.viewerToken}`);
+      return fetch(`${url}${pathname}`, { ...init, headers });
+    },
   };
 }
 
