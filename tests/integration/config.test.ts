@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeTempDir, runServerUntilExit, startTestServer, stopAllServers } from '../helpers/server.ts';
 
@@ -117,6 +118,20 @@ describe('graceful shutdown', () => {
     const server = await startTestServer();
     expect(await server.stop(signal)).toEqual({ code: 0, signal: null });
     expect(fs.existsSync(path.join(server.dataDir, LOCK))).toBe(false);
+  });
+
+  it('does not wait for connected sockets and idle keep-alive connections', async () => {
+    const server = await startTestServer();
+    const socket = connect(server.url, { transports: ['websocket'], auth: { token: server.credentials.viewerToken }, reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('connect', () => resolve());
+      socket.on('connect_error', reject);
+    });
+    expect((await server.get('/api/v1/street', { keepalive: true })).status).toBe(200);
+    const started = Date.now();
+    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    socket.close();
   });
 });
 
