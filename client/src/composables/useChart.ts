@@ -3,6 +3,7 @@ import { computed, onBeforeUnmount, onMounted, shallowRef, watch, type Ref } fro
 import { echarts, type ChartOption } from '../echarts.ts';
 import { chartTheme, type ChartTheme } from '../boards/chartTheme.ts';
 import { wallScale } from './useWallScale.ts';
+import { useBoardFactor } from '../boards/boardScale.ts';
 
 type ECharts = ReturnType<typeof echarts.init>;
 
@@ -27,7 +28,8 @@ function pixelRatioFor(el: HTMLElement): number {
 
 export function useChart(el: Ref<HTMLElement | null>, spec: ChartSpec) {
   const chart = shallowRef<ECharts | null>(null);
-  const theme = computed(() => chartTheme(wallScale.scale));
+  const boardFactor = useBoardFactor();
+  const theme = computed(() => chartTheme(wallScale.scale * boardFactor.value));
   const base = computed(() => spec.base(theme.value));
   const data = computed(() => spec.data(theme.value));
   let pixelRatio = 0;

@@ -1,5 +1,5 @@
 // A short two-tone chime made with WebAudio (no file fetched); off unless the operator turns it on.
-import { onBeforeUnmount, ref, watch } from 'vue';
+import { onBeforeUnmount, readonly, ref, watch } from 'vue';
 
 const STORAGE_KEY = 'grid141.alertSound';
 
@@ -19,9 +19,18 @@ function writeSetting(on: boolean): void {
   }
 }
 
-/** Owns one AudioContext for as long as the calling component lives. */
+/** The operator's choice, shared by the toggle (in the strip) and the chime (in the alert layer). */
+const enabled = ref(readSetting());
+watch(enabled, writeSetting);
+
+export function toggleAlertSound(): void {
+  enabled.value = !enabled.value;
+}
+
+export const alertSoundEnabled = readonly(enabled);
+
+/** Owns one AudioContext for as long as the calling component (the alert layer) lives. */
 export function useAlertSound() {
-  const enabled = ref(readSetting());
   let context: AudioContext | null = null;
 
   function audio(): AudioContext | null {
@@ -53,18 +62,15 @@ export function useAlertSound() {
     tone(ctx, 1175, now + 0.22, 0.24);
   }
 
-  function toggle(): void {
-    enabled.value = !enabled.value;
-    // The click is the user gesture browsers require before audio may start.
-    if (enabled.value) chime();
-  }
-
-  watch(enabled, writeSetting);
+  // Turning it on is the user gesture browsers require before audio may start: chime once then.
+  watch(enabled, (on) => {
+    if (on) chime();
+  });
 
   onBeforeUnmount(() => {
     void context?.close().catch(() => undefined);
     context = null;
   });
 
-  return { enabled, toggle, chime };
+  return { chime };
 }
