@@ -21,7 +21,7 @@ export const COMMUNITIES: readonly CommunitySeed[] = [
 ];
 
 export const MAIN_ROADS = ['石油路', '长江二路', '渝州路', '大坪正街'] as const;
-export const SECONDARY_ROADS = ['茶亭北路', '医学院路', '彭家花园路', '大坪支路', '煤建路', '新影路', '虎头岩路', '天灯堡路'] as const;
+export const SECONDARY_ROADS = ['茶亭北路', '医学院路', '彭家花园路', '大坪支路', '煤建路', '新影路', '虎头岩路', '天灯堡路', '茶亭南路', '石油路支路'] as const;
 export const LANE_STEMS = ['石油路', '茶亭北路', '医学院路', '大坪正街', '煤建新村', '新影村', '彭家花园', '渝州路'] as const;
 export const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'] as const;
 

@@ -5,6 +5,8 @@ import { between, type Rng } from './prng.ts';
 
 export interface RoadLine {
   cls: 'main' | 'secondary' | 'lane';
+  /** Number of the generated road within its class; pieces cut by the boundary share it (and its name). */
+  seq: number;
   coords: Position[];
 }
 
@@ -46,8 +48,10 @@ export function buildRoads(rng: Rng, boundary: Polygon, centre: Position, spanM:
   const [cx = 0, cy = 0] = centre;
   const kx = metresPerDegLng(cy);
   const out: RoadLine[] = [];
+  const seqs = { main: 0, secondary: 0, lane: 0 };
   const add = (cls: RoadLine['cls'], start: Position, heading: number, length: number, turn: number) => {
-    for (const coords of clip(boundary, wander(rng, start, heading, length, turn))) out.push({ cls, coords });
+    const seq = seqs[cls]++;
+    for (const coords of clip(boundary, wander(rng, start, heading, length, turn))) out.push({ cls, seq, coords });
   };
   // Main roads start outside the boundary and cross it, so they read as through routes.
   for (let i = 0; i < 4; i++) {
@@ -56,7 +60,7 @@ export function buildRoads(rng: Rng, boundary: Polygon, centre: Position, spanM:
     const th = ((heading + 180) * Math.PI) / 180;
     const nx = -Math.sin(th), ny = Math.cos(th);
     const start: Position = [cx + (Math.cos(th) * spanM + nx * off) / kx, cy + (Math.sin(th) * spanM + ny * off) / M_PER_DEG_LAT];
-    out.push(...clip(boundary, wander(rng, start, heading, spanM * 2, 4)).map((coords) => ({ cls: 'main' as const, coords })));
+    add('main', start, heading, spanM * 2, 4);
   }
   const interiorStart = (): Position => {
     for (;;) {

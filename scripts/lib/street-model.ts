@@ -155,9 +155,8 @@ export function buildStreetFiles(): Record<string, string> {
   // Roads named in order: main, secondary, lanes (巷/支路 numbered per stem).
   const roads = buildRoads(rng, boundary, CENTRE, 1700);
   const roadFeats: Feat[] = [];
-  const counters = { main: 0, secondary: 0, lane: 0 };
   for (const r of roads) {
-    const k = counters[r.cls]++;
+    const k = r.seq;
     const cls: RoadClass = r.cls;
     const name = cls === 'main' ? (N.MAIN_ROADS[k % N.MAIN_ROADS.length] as string)
       : cls === 'secondary' ? (N.SECONDARY_ROADS[k % N.SECONDARY_ROADS.length] as string)
