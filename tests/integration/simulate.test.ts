@@ -1,0 +1,130 @@
+// The demo feed against the real server: the CLI at a high speed posts through the public API,
+// a replay doubles nothing, and --purge takes every simulated record (and its figures) away.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Summary } from '@grid141/shared';
+import { REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
+
+const CLI = path.join(REPO_ROOT, 'server', 'src', 'simulate', 'cli.ts');
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  counts: Record<string, number>;
+  stats: Record<string, number>;
+}
+
+function runCli(server: TestServer, args: string[], timeoutMs = 60_000): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--url', server.url, '--key', server.credentials.ingestKey, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: server.dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const m = /posted (\{.*?\}); (\{.*?\})\n/.exec(stdout);
+      const parse = (text: string | undefined) => (text ? (JSON.parse(text) as Record<string, number>) : {});
+      resolve({ code, stdout, stderr, counts: parse(m?.[1]), stats: parse(m?.[2]) });
+    });
+  });
+}
+
+async function countIncidents(server: TestServer): Promise<number> {
+  let n = 0;
+  let cursor: string | null = null;
+  do {
+    const res = await server.get(`/api/v1/incidents?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as { items: { simulated: boolean }[]; nextCursor: string | null };
+    for (const item of page.items) expect(item.simulated).toBe(true);
+    n += page.items.length;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return n;
+}
+
+async function summary(server: TestServer): Promise<Summary> {
+  const res = await server.get('/api/v1/summary');
+  expect(res.status).toBe(200);
+  return (await res.json()) as Summary;
+}
+
+// Figures follow commits through the bus; give them a moment.
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let value = await read();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await read();
+  }
+  return value;
+}
+
+describe('demo feed (npm run simulate) against the real server', () => {
+  let server: TestServer;
+  // Lunch time at 30 simulated minutes a real second: six seconds cover 11:00–14:00.
+  const args = ['--speed', '1800', '--start', '11:00', '--seed', 'itest', '--duration', '6'];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await stopAllServers();
+  });
+
+  it('posts incidents and lunch-time meals, and a replay of the same run doubles nothing', async () => {
+    const first = await runCli(server, args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.counts.incidents ?? 0).toBeGreaterThan(3);
+    expect(first.counts['canteen-meals'] ?? 0).toBeGreaterThan(300);
+    expect(first.counts.transitions ?? 0).toBeGreaterThan(0);
+    const stored = await countIncidents(server);
+    // One batch may be committed as the run stops, before its answer is read.
+    expect(stored).toBeGreaterThanOrEqual(first.counts.incidents ?? 0);
+
+    // Same seed and start over a shorter span: the same externalIds, answered as replays.
+    const second = await runCli(server, [...args.slice(0, -1), '3']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stats.replayed ?? 0).toBeGreaterThan(0);
+    expect(second.stats.posted).toBe(0);
+    expect(await countIncidents(server)).toBe(stored);
+  });
+
+  it('--purge removes every simulated record', async () => {
+    expect(await countIncidents(server)).toBeGreaterThan(0);
+    const purge = await runCli(server, ['--purge']);
+    expect(purge.code, purge.stderr).toBe(0);
+    expect(await countIncidents(server)).toBe(0);
+  });
+
+  it('moves the summary figures, and --purge takes them back to zero', async () => {
+    const run = await runCli(server, args);
+    expect(run.code, run.stderr).toBe(0);
+    const moved = await eventually(() => summary(server), (s) => s.livelihood.meals.today >= (run.counts['canteen-meals'] ?? 0));
+    expect(moved.incidents.today.total).toBeGreaterThanOrEqual(run.counts.incidents ?? 0);
+    expect(moved.incidents.today.total).toBeGreaterThan(0);
+    expect(moved.livelihood.meals.today).toBeGreaterThanOrEqual(run.counts['canteen-meals'] ?? 0);
+    expect(moved.simulated).toBe(true);
+
+    const purge = await runCli(server, ['--purge']);
+    expect(purge.code, purge.stderr).toBe(0);
+    const after = await eventually(() => summary(server), (s) => s.incidents.today.total === 0 && s.livelihood.meals.today === 0);
+    expect(after.incidents.today.total).toBe(0);
+    expect(after.incidents.today.open).toBe(0);
+    expect(after.livelihood.meals.today).toBe(0);
+  });
+
+  it('refuses a wrong key with a message and a failing exit code', async () => {
+    const run = await runCli(server, ['--key', 'not-the-key-0123456789', '--duration', '3', '--speed', '1800', '--start', '11:00']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/refused the ingest key/);
+  });
+});
