@@ -54,12 +54,11 @@ export function alarmAlert(record: FeedRecord, now: number): Alert | null {
 }
 
 /**
- * An incident that went overdue while this server ran. One whose due time passed before
- * `since` (the server's start: the rebuild finds it already overdue) does not flash.
+ * An incident the figures engine just found overdue (it is the judge of when). One whose due
+ * time passed before `since` (the server's start: the rebuild finds it already overdue), or
+ * that is no longer open, does not flash.
  */
 export function overdueAlert(incident: Incident, since: number, now: number): Alert | null {
-  if (!isOpenStatus(incident.status)) return null;
-  const due = Date.parse(incident.dueAt);
-  if (due >= now || due < since) return null;
+  if (!isOpenStatus(incident.status) || Date.parse(incident.dueAt) < since) return null;
   return incidentAlert('overdue', incident, now);
 }

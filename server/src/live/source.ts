@@ -13,3 +13,14 @@ export interface SummarySource {
 
 /** Finds incidents by id (the store); used to describe overdue incidents the hub has not seen. */
 export type IncidentLookup = (ids: string[]) => Promise<Incident[]>;
+
+/** At most this many incidents are looked up per overdue notice (overdue alerts are capped anyway). */
+const LOOKUP_LIMIT = 50;
+
+/** An IncidentLookup over the store's getIncident. */
+export function lookupThrough(getIncident: (id: string) => Promise<Incident | null>): IncidentLookup {
+  return async (ids) => {
+    const found = await Promise.all(ids.slice(0, LOOKUP_LIMIT).map((id) => getIncident(id)));
+    return found.filter((incident): incident is Incident => incident !== null);
+  };
+}
