@@ -19,7 +19,7 @@ export function newIncident(over: Partial<NewIncident> = {}): NewIncident {
     id: randomUUID(),
     streetId: STREET,
     externalId: `ext-${randomUUID()}`,
-    source: 'grid_app',
+    source: 'grid_patrol',
     category,
     subcategory: null,
     urgency,
@@ -202,7 +202,7 @@ describe.each(targets)('store contract: $name', (target) => {
     const ext = `d-${randomUUID()}`;
     const r = await store.insertFeed('fire-drills', [drill(ext), drill(ext, { participants: 99 }), drill(`d-${randomUUID()}`)]);
     expect(r.map((w) => w.created)).toEqual([true, false, true]);
-    expect(r[1]?.record.id).toBe(r[0]?.record.id);
+    expect((r[1]?.record as unknown as { id: string }).id).toBe((r[0]?.record as unknown as { id: string }).id);
     expect(r[0]?.record).toMatchObject({ kind: 'evacuation', participants: 30, gridId: 'g1', externalId: ext });
     const replay = await store.insertFeed('fire-drills', [drill(ext, { participants: 1 })]);
     expect(replay[0]).toMatchObject({ created: false, record: { participants: 30 } });

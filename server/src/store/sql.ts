@@ -255,13 +255,15 @@ export class SqlStore implements Store {
       );
       if (!rows[0]) return { ok: false, reason: 'not-found' } as const;
       const before = toFeedRecord<'alarms'>(rows[0]);
+      // Resolving twice changes nothing: the first resolution stands.
+      if (before.resolvedAt !== undefined) return { ok: true, changed: false, before, after: before } as const;
       const updated = await tx.query<Row>(
         `UPDATE feed_records SET resolved_at = $2::timestamptz,
            payload = payload || jsonb_build_object('resolvedAt', $3::text, 'outcome', $4::text)
          WHERE id = $1 RETURNING ${FEED_SELECT}`,
         [id, resolution.resolvedAt, resolution.resolvedAt, resolution.outcome],
       );
-      return { ok: true, before, after: toFeedRecord<'alarms'>(updated[0] as Row) } as const;
+      return { ok: true, changed: true, before, after: toFeedRecord<'alarms'>(updated[0] as Row) } as const;
     });
   }
 

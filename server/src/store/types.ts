@@ -68,7 +68,7 @@ export interface AlarmResolution {
 }
 
 export type AlarmResolveOutcome =
-  | { ok: true; before: FeedRecord<'alarms'>; after: FeedRecord<'alarms'> }
+  | { ok: true; changed: boolean; before: FeedRecord<'alarms'>; after: FeedRecord<'alarms'> }
   | { ok: false; reason: 'not-found' };
 
 export interface PurgeCounts {

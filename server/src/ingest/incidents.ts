@@ -1,0 +1,68 @@
+// Incident ingest: validate with the shared schema, place the point, fill what the reporter
+// left out (colour from the category, due time from the SLA profile), then write in one go.
+import { randomUUID } from 'node:crypto';
+import { categoryOf, dueAtFor, makeIncidentInputSchema, slaProfileFor, type Incident } from '@grid141/shared';
+import type { Locator } from '../street/locate.ts';
+import type { NewIncident } from '../store/types.ts';
+import { checkItem, type Checked } from './batch.ts';
+
+const toIso = (value: string) => new Date(value).toISOString();
+
+export function incidentChecker(streetId: string, locator: Locator, clock: () => number = Date.now) {
+  const schema = makeIncidentInputSchema(clock);
+  return (item: unknown, prefix: readonly PropertyKey[]): Checked<NewIncident> =>
+    checkItem(schema, item, prefix, (input): NewIncident => {
+      const now = new Date(clock()).toISOString();
+      // Milliseconds only, so the list cursor compares exactly what it serves.
+      const reportedAt = input.reportedAt ? toIso(input.reportedAt) : now;
+      const place = locator.locate(input.location.lng, input.location.lat);
+      return {
+        id: randomUUID(),
+        streetId,
+        externalId: input.externalId,
+        source: input.source,
+        category: input.category,
+        subcategory: input.subcategory ?? null,
+        urgency: input.urgency,
+        colour: input.colour ?? categoryOf(input.category).colour,
+        status: 'reported',
+        title: input.title ?? null,
+        description: input.description,
+        location: { lng: input.location.lng, lat: input.location.lat },
+        address: input.address ?? null,
+        reporter: input.reporter ?? null,
+        photos: input.photos ?? [],
+        gridId: place.gridId,
+        microGridId: place.microGridId,
+        communityId: place.communityId,
+        outsideArea: place.outsideArea,
+        reportedAt,
+        receivedAt: now,
+        updatedAt: now,
+        acceptedAt: null,
+        dispatchedAt: null,
+        onSiteAt: null,
+        handledAt: null,
+        closedAt: null,
+        dueAt: input.dueAt ? toIso(input.dueAt) : dueAtFor(input.category, input.urgency, reportedAt),
+        slaProfile: slaProfileFor(input.category, input.urgency),
+        assignee: null,
+        escalations: [],
+        evaluation: null,
+        simulated: input.simulated,
+      };
+    });
+}
+
+/** What a reporting system gets back for an incident (201 new, 200 replay). */
+export function describeIncident(incident: Incident): Record<string, unknown> {
+  return {
+    id: incident.id,
+    externalId: incident.externalId,
+    gridId: incident.gridId,
+    communityId: incident.communityId,
+    colour: incident.colour,
+    status: incident.status,
+    outsideArea: incident.outsideArea,
+  };
+}
