@@ -2,10 +2,14 @@
 // services that plugins above it provide() (store before ingest, figures before live hub).
 import type { Plugin } from './app.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { storePlugin } from './store/plugin.ts';
+import { ingestRoutes } from './ingest/routes.ts';
 import { simulatePlugin } from './simulate/inprocess.ts';
 
 export const plugins: Plugin[] = [
   metaRoutes,
+  storePlugin,
+  ingestRoutes,
   // Last: the demo feed (SIMULATE=1) starts once the server listens and posts through its API.
   simulatePlugin,
 ];
