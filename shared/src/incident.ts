@@ -65,6 +65,8 @@ export const transitionInputSchema = z.object({
   to: incidentStatusSchema,
   note: textSchema(500).optional(),
   assignee: textSchema(64).optional(),
+  /** When the move happened (imports, replays, the demo feed's backfill); default now. */
+  at: isoDateTimeSchema.optional().refine(notFarFuture(Date.now), { message: 'at is more than 5 minutes ahead of the server clock' }),
 });
 export type TransitionInput = z.infer<typeof transitionInputSchema>;
 
