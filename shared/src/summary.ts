@@ -19,7 +19,7 @@ export const summarySchema = z.object({
       open: z.number(),
       /** Open now and past their due time. */
       overdue: z.number(),
-      /** Closed today, whenever reported. */
+      /** Closed (status `closed`, 办结) today, whenever reported; rejected and merged are not closures. */
       closed: z.number(),
       /** Current status of the incidents reported today. */
       byStatus: counts,
@@ -33,7 +33,8 @@ export const summarySchema = z.object({
     hourly: z.array(z.object({ hour: z.string(), reported: z.number(), closed: z.number() })),
     /** The last 30 days, oldest first; onTimeRate of those closed that day. */
     daily: z.array(z.object({ date: z.string(), reported: z.number(), closed: z.number(), onTimeRate: rate })),
-    /** The last 7 days. */
+    /** The last 7 calendar days (today and the 6 before). Response: accepted in the window, within the
+     *  profile's accept target; resolve: closed in the window by dueAt. Medians in minutes, one decimal. */
     sla: z.object({
       responseOnTimeRate: rate,
       resolveOnTimeRate: rate,
@@ -44,7 +45,9 @@ export const summarySchema = z.object({
   }),
   safety: z.object({
     drills: z.object({ weekToDate: z.number(), yearToDate: z.number(), participantsWeekToDate: z.number() }),
+    /** `open`: Σ(found − rectified) over every inspection ever taken. */
     hazards: z.object({ foundWeekToDate: z.number(), rectifiedWeekToDate: z.number(), open: z.number() }),
+    /** `unresolved`: every alarm without resolvedAt, whenever it occurred. */
     alarms: z.object({ today: z.number(), unresolved: z.number() }),
   }),
   livelihood: z.object({
@@ -59,6 +62,7 @@ export const summarySchema = z.object({
   }),
   economy: z.object({
     marketEntities: z.object({
+      /** Active (not deregistered) entities, all time; byType and byIndustry split these. */
       total: z.number(),
       newMonthToDate: z.number(),
       newYearToDate: z.number(),
@@ -72,6 +76,7 @@ export const summarySchema = z.object({
     volunteerHoursWeekToDate: z.number(),
     activitiesWeekToDate: z.number(),
     pointsWeekToDate: z.number(),
+    /** The 5 teams with the most hours this week (hours > 0), ties by team name. */
     topTeams: z.array(z.object({ team: z.string(), hours: z.number() })),
   }),
 });
