@@ -23,7 +23,7 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Reuse a DATA_DIR (e.g. to restart on it); default a fresh temp folder. */
   dataDir?: string;
-  /** How long to wait for /api/health; default 60 s. */
+  /** How long to wait for /api/health; default 90 s (PGlite opens slowly on a busy machine). */
   startTimeoutMs?: number;
 }
 
@@ -139,7 +139,7 @@ async function waitForUrl(proc: ServerProcess, deadline: number): Promise<string
 
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
   const proc = spawnServer(options);
-  const url = await waitForUrl(proc, Date.now() + (options.startTimeoutMs ?? 60_000));
+  const url = await waitForUrl(proc, Date.now() + (options.startTimeoutMs ?? 90_000));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitInfo> => {
     if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill(signal);
     const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20_000);
