@@ -6,8 +6,11 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-// Offsets only change at whole quarter hours (UTC), so one lookup per quarter hour is exact.
-const offsetCache = new Map<string, number>();
+// Offsets only change at whole quarter hours (UTC), so one lookup per quarter hour is exact;
+// days also start on quarter hours, so the day key is cached the same way.
+interface Block { offset: number; day: string | null }
+const blockCaches = new Map<string, Map<number, Block>>();
+const QUARTER = 15 * 60_000;
 
 function formatterFor(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
@@ -33,14 +36,23 @@ function computeOffset(instant: number, tz: string): number {
 
 /** Milliseconds to add to a UTC instant to read the wall clock in `tz`. */
 export function tzOffset(instant: number, tz: string): number {
-  const key = `${tz}|${Math.floor(instant / (15 * MINUTE))}`;
-  let offset = offsetCache.get(key);
-  if (offset === undefined) {
-    if (offsetCache.size > 50_000) offsetCache.clear();
-    offset = computeOffset(instant, tz);
-    offsetCache.set(key, offset);
+  return blockOf(instant, tz).offset;
+}
+
+function blockOf(instant: number, tz: string): Block {
+  let cache = blockCaches.get(tz);
+  if (!cache) {
+    cache = new Map();
+    blockCaches.set(tz, cache);
   }
-  return offset;
+  const key = Math.floor(instant / QUARTER);
+  let block = cache.get(key);
+  if (block === undefined) {
+    if (cache.size > 100_000) cache.clear();
+    block = { offset: computeOffset(instant, tz), day: null };
+    cache.set(key, block);
+  }
+  return block;
 }
 
 /** The wall clock in `tz` as a Date whose UTC fields are the local fields. */
@@ -57,7 +69,9 @@ function dateKeyOfWall(wall: Date): string {
 
 /** 'YYYY-MM-DD' of the instant in tz. */
 export function dayKey(instant: number, tz: string): string {
-  return dateKeyOfWall(wallClock(instant, tz));
+  const block = blockOf(instant, tz);
+  if (block.day === null) block.day = dateKeyOfWall(new Date(instant + block.offset));
+  return block.day;
 }
 
 /** 'YYYY-MM' of the instant in tz. */
