@@ -33,6 +33,8 @@ export function useChart(el: Ref<HTMLElement | null>, spec: ChartSpec) {
   const base = computed(() => spec.base(theme.value));
   const data = computed(() => spec.data(theme.value));
   let pixelRatio = 0;
+  // Every delta replaces the summary, so most recomputes carry the same data: skip those.
+  let lastData = '';
   let frame = 0;
   let observer: ResizeObserver | null = null;
 
@@ -41,6 +43,7 @@ export function useChart(el: Ref<HTMLElement | null>, spec: ChartSpec) {
     const instance = echarts.init(target, null, { renderer: 'canvas', devicePixelRatio: pixelRatio });
     instance.setOption(base.value);
     instance.setOption(data.value);
+    lastData = JSON.stringify(data.value);
     chart.value = instance;
   }
 
@@ -73,7 +76,12 @@ export function useChart(el: Ref<HTMLElement | null>, spec: ChartSpec) {
   });
 
   watch(base, (option) => chart.value?.setOption(option));
-  watch(data, (option) => chart.value?.setOption(option, { lazyUpdate: true }));
+  watch(data, (option) => {
+    const json = JSON.stringify(option);
+    if (json === lastData || !chart.value) return;
+    lastData = json;
+    chart.value.setOption(option, { lazyUpdate: true });
+  });
 
   onBeforeUnmount(() => {
     if (frame !== 0) cancelAnimationFrame(frame);
