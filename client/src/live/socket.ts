@@ -34,9 +34,13 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
   // engine.io pings (every pingInterval) prove the link even when no figure changed.
   socket.io.on('open', () => socket.io.engine.on('ping', () => store.touch()));
 
+  let connectedBefore = false;
   socket.on('connect', () => {
     store.setConnection('live');
     store.touch();
+    // Incidents that changed while we were away are not in the deltas: list them again.
+    if (connectedBefore) void store.loadIncidents();
+    connectedBefore = true;
   });
   socket.on('disconnect', () => store.setConnection('down'));
   socket.on('connect_error', () => store.setConnection('down'));

@@ -44,7 +44,7 @@ export function buildStyle(geo: StreetGeo, scale: number): StyleSpecification {
       roads: { type: 'geojson', data: roads },
       pois: { type: 'geojson', data: geo.pois, promoteId: 'id' },
       coverage: { type: 'geojson', data: coverageAreas(geo.pois) },
-      incidents: { type: 'geojson', data: empty(), cluster: true, clusterMaxZoom: 14, clusterRadius: 36, promoteId: 'id' },
+      incidents: { type: 'geojson', data: empty(), cluster: true, clusterMaxZoom: 13, clusterRadius: 36, promoteId: 'id' },
       critical: { type: 'geojson', data: empty(), promoteId: 'id' },
     },
     layers: [
@@ -68,7 +68,7 @@ export function buildStyle(geo: StreetGeo, scale: number): StyleSpecification {
         },
       },
       { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': '#3f6ea8', 'line-width': u(0.8), 'line-opacity': 0.7 } },
-      { id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': '#35c28a', 'fill-opacity': 0.1 } },
+      { id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': '#35c28a', 'fill-opacity': 0.06 } },
       {
         id: 'coverage-line',
         type: 'line',
@@ -107,19 +107,6 @@ export function buildStyle(geo: StreetGeo, scale: number): StyleSpecification {
           'circle-stroke-color': '#ffffff',
           'circle-stroke-width': u(2.5),
         },
-      },
-      {
-        id: 'community-labels',
-        type: 'symbol',
-        source: 'communities',
-        layout: {
-          'text-field': ['get', 'name'],
-          'text-font': [LABEL_FONT],
-          'text-size': u(17),
-          'text-allow-overlap': false,
-          'text-padding': u(4),
-        },
-        paint: { 'text-color': '#e6f2ff', 'text-halo-color': '#040a14', 'text-halo-width': u(2) },
       },
       {
         id: 'incident-clusters',
@@ -164,6 +151,19 @@ export function buildStyle(geo: StreetGeo, scale: number): StyleSpecification {
           'circle-stroke-color': '#ffffff',
           'circle-stroke-width': u(3),
         },
+      },
+      {
+        id: 'community-labels',
+        type: 'symbol',
+        source: 'communities',
+        layout: {
+          'text-field': ['get', 'name'],
+          'text-font': [LABEL_FONT],
+          'text-size': u(17),
+          'text-allow-overlap': true,
+          'text-padding': u(4),
+        },
+        paint: { 'text-color': '#e6f2ff', 'text-halo-color': '#040a14', 'text-halo-width': u(2) },
       },
     ],
   };

@@ -9,11 +9,15 @@ import { useWallStore } from '../stores/wall.ts';
 const MAX_PULSES = 60;
 const FLASH_MS = 12_000;
 
+// MapLibre positions a marker by its element's transform; the animation runs on a child.
 function element(className: string): HTMLElement {
-  const el = document.createElement('div');
-  el.className = className;
-  el.setAttribute('aria-hidden', 'true');
-  return el;
+  const holder = document.createElement('div');
+  holder.className = 'marker-holder';
+  holder.setAttribute('aria-hidden', 'true');
+  const inner = document.createElement('div');
+  inner.className = className;
+  holder.appendChild(inner);
+  return holder;
 }
 
 export function useMarkers(map: ShallowRef<MapLibreMap | null>) {
