@@ -20,6 +20,14 @@ export const ingestRoutes: Plugin = (ctx) => {
   const store = ctx.use('store');
   const bus = ctx.use('bus');
   const router = Router();
+  // The record is committed by now: a failing listener is logged, never turned into an error answer.
+  const announce = (emit: () => void) => {
+    try {
+      emit();
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'a record bus listener failed');
+    }
+  };
   // Lifecycle moves and the purge: the ingest key for now; a role check slots in here.
   const requireOperator = auth.requireIngestKey;
   const requireAdmin = auth.requireIngestKey;
@@ -33,7 +41,7 @@ export const ingestRoutes: Plugin = (ctx) => {
       for (const w of written) if (w.created) created.push(w.record);
       return written;
     }, describeIncident);
-    if (created.length > 0) bus.emit('incidents', created.map((after) => ({ before: null, after })));
+    if (created.length > 0) announce(() => bus.emit('incidents', created.map((after) => ({ before: null, after }))));
     sendIngestResults(res, single, results);
   }));
 
@@ -49,9 +57,9 @@ export const ingestRoutes: Plugin = (ctx) => {
     res.json(incident);
   }));
 
-  router.post('/api/v1/incidents/:id/transitions', requireOperator, route(transitionHandler(store, bus)));
-  router.post('/api/v1/alarms/:id/resolve', auth.requireIngestKey, route(resolveAlarmHandler(store, bus)));
-  router.post('/api/v1/admin/purge-simulated', requireAdmin, route(purgeHandler(store, bus)));
+  router.post('/api/v1/incidents/:id/transitions', requireOperator, route(transitionHandler(store, bus, announce)));
+  router.post('/api/v1/alarms/:id/resolve', auth.requireIngestKey, route(resolveAlarmHandler(store, bus, announce)));
+  router.post('/api/v1/admin/purge-simulated', requireAdmin, route(purgeHandler(store, bus, announce)));
 
   for (const { code: kind } of FEED_KINDS) {
     const check = feedChecker(kind, street, locator);
@@ -63,7 +71,7 @@ export const ingestRoutes: Plugin = (ctx) => {
         for (const w of written) if (w.created) created.push(w.record as FeedRecord);
         return written;
       }, (r) => describeFeedRecord(r as FeedRecord));
-      if (created.length > 0) bus.emit('feed', kind, created);
+      if (created.length > 0) announce(() => bus.emit('feed', kind, created));
       sendIngestResults(res, single, results);
     }));
   }

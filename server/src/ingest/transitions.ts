@@ -18,7 +18,9 @@ function actor(res: Response): string {
   return p?.username ?? p?.via ?? 'unknown';
 }
 
-export function transitionHandler(store: Store, bus: RecordBus) {
+export type Announce = (emit: () => void) => void;
+
+export function transitionHandler(store: Store, bus: RecordBus, announce: Announce) {
   return async (req: Request, res: Response) => {
     const parsed = transitionInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw zodProblem(parsed.error);
@@ -36,7 +38,7 @@ export function transitionHandler(store: Store, bus: RecordBus) {
         { path: 'to', message: `not allowed from ${outcome.from}` },
       ]);
     }
-    bus.emit('incidents', [{ before: outcome.before, after: outcome.after }]);
+    announce(() => bus.emit('incidents', [{ before: outcome.before, after: outcome.after }]));
     res.status(200).json(outcome.after);
   };
 }
@@ -47,7 +49,7 @@ const resolveSchema = (clock: () => number) =>
     resolvedAt: isoDateTimeSchema.optional().refine(notFarFuture(clock), { message: 'resolvedAt is more than 5 minutes ahead of the server clock' }),
   });
 
-export function resolveAlarmHandler(store: Store, bus: RecordBus, clock: () => number = Date.now) {
+export function resolveAlarmHandler(store: Store, bus: RecordBus, announce: Announce, clock: () => number = Date.now) {
   const schema = resolveSchema(clock);
   return async (req: Request, res: Response) => {
     const parsed = schema.safeParse(req.body ?? {});
@@ -56,15 +58,15 @@ export function resolveAlarmHandler(store: Store, bus: RecordBus, clock: () => n
     const resolvedAt = new Date(parsed.data.resolvedAt ?? clock()).toISOString();
     const outcome = await store.resolveAlarm(id, { outcome: parsed.data.outcome, resolvedAt });
     if (!outcome.ok) throw new HttpProblem(404, 'Not found', `no alarm ${id}`);
-    if (outcome.changed) bus.emit('feedUpdated', 'alarms', outcome.before, outcome.after);
+    if (outcome.changed) announce(() => bus.emit('feedUpdated', 'alarms', outcome.before, outcome.after));
     res.status(200).json(outcome.after);
   };
 }
 
-export function purgeHandler(store: Store, bus: RecordBus) {
+export function purgeHandler(store: Store, bus: RecordBus, announce: Announce) {
   return async (_req: Request, res: Response) => {
     const counts = await store.purgeSimulated();
-    bus.emit('purged');
+    announce(() => bus.emit('purged'));
     res.status(200).json(counts);
   };
 }
