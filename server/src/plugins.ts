@@ -4,12 +4,16 @@ import type { Plugin } from './app.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { storePlugin } from './store/plugin.ts';
 import { ingestRoutes } from './ingest/routes.ts';
+import { figuresService } from './live/figures-service.ts';
+import { liveHub } from './live/plugin.ts';
 import { simulatePlugin } from './simulate/inprocess.ts';
 
 export const plugins: Plugin[] = [
   metaRoutes,
   storePlugin,
   ingestRoutes,
+  figuresService,
+  liveHub,
   // Last: the demo feed (SIMULATE=1) starts once the server listens and posts through its API.
   simulatePlugin,
 ];

@@ -5,7 +5,7 @@ import type { RecordBus } from '../engine/bus.ts';
 import { LIVE_NAMESPACE } from '@grid141/shared';
 import { createLiveHub, type LiveHub, type LiveHubOptions } from './hub.ts';
 import { attachRedisAdapter } from './redis.ts';
-import type { IncidentLookup, SummarySource } from './source.ts';
+import { lookupThrough, type IncidentLookup, type SummarySource } from './source.ts';
 
 export interface LiveInputs {
   source: SummarySource;
@@ -35,3 +35,9 @@ export function livePlugin(inputs: (ctx: AppContext) => LiveInputs, options: Liv
     ctx.onClose(() => hub.close());
   };
 }
+
+/** The registration: the figures engine, the bus, and the store to describe overdue incidents. */
+export const liveHub: Plugin = livePlugin((ctx) => {
+  const store = ctx.use('store');
+  return { source: ctx.use('figures'), bus: ctx.use('bus'), lookup: lookupThrough((id) => store.getIncident(id)) };
+});
