@@ -71,7 +71,10 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
   const changeListeners = new Set<(summary: Summary, seq: number) => void>();
   const overdueListeners = new Set<(ids: string[]) => void>();
 
+  let dirty = false;
+
   function refresh(now: number): void {
+    dirty = false;
     const next = toSummary(state, now);
     if (sameFigures(next, current)) return;
     seq += 1;
@@ -100,11 +103,18 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
       queue.push(event);
       return;
     }
-    const now = clock();
-    const overdue = tick(now);
+    const overdue = tick(clock());
     apply(event);
-    refresh(now);
-    announceOverdue(overdue);
+    // A burst of events in one tick costs one summary; summary() is fresh at any time.
+    if (overdue.length > 0) {
+      refresh(clock());
+      announceOverdue(overdue);
+    } else if (!dirty) {
+      dirty = true;
+      queueMicrotask(() => {
+        if (dirty) refresh(clock());
+      });
+    }
   }
 
   const onIncidents = (changes: IncidentChange[]) => onEvent({ type: 'incidents', changes });
@@ -219,8 +229,14 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
 
   return {
     rebuild,
-    summary: () => current,
-    seq: () => seq,
+    summary() {
+      if (dirty) refresh(clock());
+      return current;
+    },
+    seq() {
+      if (dirty) refresh(clock());
+      return seq;
+    },
     onChange(listener) {
       changeListeners.add(listener);
       return () => void changeListeners.delete(listener);

@@ -62,6 +62,7 @@ function contribute(state: FiguresState, incident: Incident, sign: 1 | -1): void
       day.closed += sign;
       if (closedAt <= Date.parse(incident.dueAt)) day.closedOnTime += sign;
       bumpSample(day.resolveSamples, closedAt - reportedAt, sign);
+      state.samplesVersion += 1;
       day.sim += sim;
     }
     const closedHour = hourStart(closedAt, tz);
@@ -77,6 +78,7 @@ function contribute(state: FiguresState, incident: Incident, sign: 1 | -1): void
       day.accepted += sign;
       if (took <= acceptTargetMs(incident)) day.acceptedOnTime += sign;
       bumpSample(day.responseSamples, took, sign);
+      state.samplesVersion += 1;
       day.acceptSim += sim;
     }
   }

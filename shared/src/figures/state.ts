@@ -94,6 +94,8 @@ export interface FiguresState {
   incidentDays: Map<string, IncidentDay>;
   hours: Map<number, HourBucket>;
   open: Map<string, OpenIncident>;
+  /** Bumped whenever a duration sample changes, so medians are only re-sorted then. */
+  samplesVersion: number;
   /** Open incidents not yet overdue, by the minute of their dueAt. */
   dueByMinute: Map<number, Set<string>>;
   overdueCount: number;
@@ -147,6 +149,7 @@ export function createFiguresState(streetId: string, tz: string, now: number): F
     incidentDays: new Map(),
     hours: new Map(),
     open: new Map(),
+    samplesVersion: 0,
     dueByMinute: new Map(),
     overdueCount: 0,
     openSim: 0,

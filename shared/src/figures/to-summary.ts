@@ -1,7 +1,7 @@
 // Building the Summary from the counters: a walk over the few buckets in the windows.
 import { emptySummary, type Summary } from '../summary.ts';
 import { isoWithOffset, lastDayKeys, lastHourStarts, lastMonthKeys, quarterKeysSoFar } from './calendar.ts';
-import { DAILY_DAYS, HOURLY_HOURS, MONTHLY_MONTHS, SLA_DAYS, TOP_TEAMS, type Counter, type FiguresState, type Samples } from './state.ts';
+import { DAILY_DAYS, HOURLY_HOURS, MONTHLY_MONTHS, SLA_DAYS, TOP_TEAMS, type Counter, type FiguresState, type IncidentDay, type Samples } from './state.ts';
 
 function toRecord(counter: Counter | undefined): Record<string, number> {
   const out: Record<string, number> = {};
@@ -32,6 +32,21 @@ function medianMinutes(samples: Samples[]): number | null {
   const mid = Math.floor(total / 2);
   const ms = total % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
   return Math.round((ms / 60_000) * 10) / 10;
+}
+
+interface Medians { medianResponseMin: number | null; medianResolveMin: number | null }
+// Sorting the week's samples is the one non-trivial step: redo it only when they changed.
+const medianCache = new WeakMap<FiguresState, { version: number; firstSlaDay: string; medians: Medians }>();
+
+function medians(state: FiguresState, slaDays: (IncidentDay | undefined)[]): Medians {
+  const cached = medianCache.get(state);
+  if (cached && cached.version === state.samplesVersion && cached.firstSlaDay === state.clock.firstSlaDay) return cached.medians;
+  const result = {
+    medianResponseMin: medianMinutes(slaDays.flatMap((d) => (d ? [d.responseSamples] : []))),
+    medianResolveMin: medianMinutes(slaDays.flatMap((d) => (d ? [d.resolveSamples] : []))),
+  };
+  medianCache.set(state, { version: state.samplesVersion, firstSlaDay: state.clock.firstSlaDay, medians: result });
+  return result;
 }
 
 /** The Summary as of `now`; call advanceClock(state, now) first. `seq` is left 0 for the caller. */
@@ -84,8 +99,7 @@ export function toSummary(state: FiguresState, now: number): Summary {
   s.incidents.sla = {
     responseOnTimeRate: rate(acceptedOnTime, accepted),
     resolveOnTimeRate: rate(closedOnTime, closed),
-    medianResponseMin: medianMinutes(slaDays.flatMap((d) => (d ? [d.responseSamples] : []))),
-    medianResolveMin: medianMinutes(slaDays.flatMap((d) => (d ? [d.resolveSamples] : []))),
+    ...medians(state, slaDays),
   };
   if (state.openSim > 0 || days.some((d) => d !== undefined && d.sim > 0)) simulated = true;
 
