@@ -171,7 +171,11 @@ export class Simulator {
     for (const action of actions) {
       if (action.type !== 'event') later.push(action);
       else if (action.event.type === 'incident') incidents.push(action.event);
-      else feeds.set(action.event.kind, [...(feeds.get(action.event.kind) ?? []), action.event]);
+      else {
+        const list = feeds.get(action.event.kind) ?? [];
+        list.push(action.event);
+        feeds.set(action.event.kind, list);
+      }
     }
     if (incidents.length > 0) await this.postIncidents(incidents, backfill);
     for (const [kind, events] of feeds) await this.postFeed(kind, events, backfill);
@@ -179,7 +183,9 @@ export class Simulator {
     const byTarget = new Map<string, Action[]>();
     for (const action of later) {
       const key = action.type === 'event' ? '' : action.externalId;
-      byTarget.set(key, [...(byTarget.get(key) ?? []), action]);
+      const list = byTarget.get(key) ?? [];
+      list.push(action);
+      byTarget.set(key, list);
     }
     await mapLimit([...byTarget.values()], this.options.concurrency ?? 4, async (list) => {
       for (const action of list) await this.move(action, backfill);
