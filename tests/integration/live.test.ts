@@ -261,11 +261,12 @@ describe('live feed', () => {
 // PostgreSQL when TEST_DATABASE_URL is set (the real deployment), else each has its own store.
 const redisUrl = process.env.TEST_REDIS_URL?.trim();
 describe.skipIf(!redisUrl)('live feed across instances (REDIS_URL)', () => {
-  it('fans incidents and alerts out to walls on the other instance', async () => {
+  it('fans incidents and alerts out to walls on the other instance', { timeout: 300_000 }, async () => {
     const shared = process.env.TEST_DATABASE_URL?.trim();
     const env = { REDIS_URL: redisUrl!, ...(shared ? { DATABASE_URL: shared } : {}) };
     const a = await startTestServer({ env });
-    const b = await startTestServer({ env: { ...env, INGEST_API_KEY: a.credentials.ingestKey, VIEWER_TOKEN: a.credentials.viewerToken } });
+    const bEnv = { env: { ...env, INGEST_API_KEY: a.credentials.ingestKey, VIEWER_TOKEN: a.credentials.viewerToken } };
+    const b = await startTestServer(bEnv);
     try {
       const socket: LiveSocket = io(`${b.url}${LIVE_NAMESPACE}`, { auth: { token: a.credentials.viewerToken }, transports: ['websocket'], forceNew: true, reconnection: false });
       const seen: Incident[] = [];

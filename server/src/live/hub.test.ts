@@ -40,7 +40,7 @@ beforeAll(async () => {
     plugins: [storePlugin, ingestRoutes, figures, live],
     clientDir: path.join(REPO_ROOT, 'client', 'dist'),
   });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await server?.close();
