@@ -3,7 +3,7 @@ export default {
   app: {
     title: 'Grassroots Governance Command Centre',
     simulated: 'Simulated data',
-    simulatedHint: 'Includes demo records — not official figures',
+    simulatedHint: 'not official figures',
     loading: 'Loading…',
   },
   header: {

@@ -3,7 +3,7 @@ export default {
   app: {
     title: '基层治理指挥中心',
     simulated: '模拟数据',
-    simulatedHint: '含演示数据，非正式统计',
+    simulatedHint: '非正式统计',
     loading: '正在加载…',
   },
   header: {
