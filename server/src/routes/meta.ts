@@ -92,6 +92,10 @@ function streetInfo(ctx: AppContext) {
       households: c.households,
       synthetic: c.synthetic,
     })),
+    // The boards name canteens in their charts; the map draws them from pois.geojson.
+    canteens: ctx.street.pois.features
+      .filter(({ properties: p }) => p.kind === 'canteen' || p.kind === 'meal_point')
+      .map(({ properties: p }) => ({ id: p.id, name: p.name, kind: p.kind, communityId: p.communityId })),
     communityCount: ctx.street.communities.features.length,
     gridCount: ctx.street.grids.features.length,
     microGridCount: ctx.street.microgrids.features.length,
