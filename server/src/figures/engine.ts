@@ -14,7 +14,7 @@ import type { Store } from '../store/types.ts';
 export interface FiguresEngineOptions {
   streetId: string;
   tz: string;
-  store: Pick<Store, 'scanIncidents' | 'scanFeed'>;
+  store: Pick<Store, 'scanIncidentFacts' | 'scanFeed'>;
   bus: RecordBus;
   clock?: () => number;
   logger: Logger;
@@ -130,7 +130,7 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
     const feedVersions = new Map<string, FeedRecord>();
     const [y, m, d] = fresh.clock.firstDay.split('-').map(Number) as [number, number, number];
     const since = new Date(instantOfWall(y, m - 1, d, tz) - 24 * 3_600_000);
-    const incidents = await store.scanIncidents({ openOrSince: since }, (batch) => {
+    const incidents = await store.scanIncidentFacts({ openOrSince: since }, (batch) => {
       for (const incident of batch) {
         foldIncident(fresh, null, incident);
         incidentVersions.set(incident.id, Date.parse(incident.updatedAt));

@@ -2,7 +2,7 @@
 // exactly this SQL. Batches are one statement (unnest) inside one transaction.
 import {
   canTransition, STATUS_TIMESTAMP, TERMINAL_STATUSES,
-  type FeedKind, type FeedRecord, type HistoryEntry, type Incident,
+  type FeedKind, type FeedRecord, type HistoryEntry, type Incident, type IncidentFacts,
 } from '@grid141/shared';
 import {
   columnArrays, FEED_COLUMNS, FEED_SELECT, INCIDENT_COLUMNS, INCIDENT_SELECT, toFeedRecord, toHistoryEntry,
@@ -16,6 +16,18 @@ import type {
 type Row = Record<string, unknown>;
 
 const SCAN_BATCH = 10_000;
+
+/** A row of scanIncidentFacts (json_build_array in its column order) as IncidentFacts. */
+function toIncidentFacts(a: unknown[]): IncidentFacts {
+  const time = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
+  return {
+    id: a[0] as string, status: a[1] as Incident['status'], colour: a[2] as Incident['colour'], category: a[3] as Incident['category'],
+    source: a[4] as Incident['source'], urgency: a[5] as Incident['urgency'], slaProfile: a[6] as string,
+    communityId: a[7] as string | null, gridId: a[8] as string | null, outsideArea: a[9] as boolean, simulated: a[10] as boolean,
+    reportedAt: time(a[11]) as string, acceptedAt: time(a[12]), closedAt: time(a[13]), dueAt: time(a[14]) as string,
+    updatedAt: time(a[15]) as string,
+  };
+}
 const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 
 const STAMP_COLUMN = {
@@ -301,6 +313,30 @@ export class SqlStore implements Store {
       after = (batch[batch.length - 1] as Incident).id;
       await onBatch(batch);
       if (rows.length < batchSize) return total;
+    }
+  }
+
+  async scanIncidentFacts(where: { openOrSince: Date }, onBatch: OnBatch<IncidentFacts>, batchSize = SCAN_BATCH): Promise<number> {
+    let after = '';
+    let total = 0;
+    for (;;) {
+      // One JSON text per batch: returning rows field by field is what makes a PGlite scan slow.
+      const [row] = await this.driver.query<{ j: string | null }>(
+        `SELECT json_agg(json_build_array(id, status, colour, category, source, urgency, sla_profile, community_id, grid_id,
+           outside_area, simulated, reported_at, accepted_at, closed_at, due_at, updated_at) ORDER BY id)::text AS j
+         FROM (SELECT * FROM incidents
+               WHERE street_id = $1 AND id > $2
+                 AND (status NOT IN (${TERMINAL_LIST}) OR reported_at >= $3::timestamptz OR closed_at >= $3::timestamptz)
+               ORDER BY id LIMIT $4) batch`,
+        [this.streetId, after, where.openOrSince.toISOString(), batchSize],
+      );
+      if (!row?.j) return total;
+      const list = JSON.parse(row.j) as unknown[][];
+      const batch = list.map(toIncidentFacts);
+      total += batch.length;
+      after = (batch[batch.length - 1] as IncidentFacts).id;
+      await onBatch(batch);
+      if (list.length < batchSize) return total;
     }
   }
 

@@ -6,6 +6,11 @@ import { SLA_PROFILES, targetsFor } from '../taxonomy.ts';
 import { dayKey, hourStart } from './calendar.ts';
 import { bucket, bump, bumpSample, type DayDetail, type FiguresState, type IncidentDay } from './state.ts';
 
+/** The fields of an incident the figures read (a full Incident is one). */
+export type IncidentFacts = Pick<Incident,
+  'id' | 'status' | 'colour' | 'category' | 'source' | 'urgency' | 'slaProfile' | 'communityId' | 'gridId' | 'outsideArea'
+  | 'simulated' | 'reportedAt' | 'acceptedAt' | 'closedAt' | 'dueAt' | 'updatedAt'>;
+
 function newDetail(): DayDetail {
   return { byStatus: new Map(), byColour: new Map(), byCategory: new Map(), bySource: new Map(), byCommunity: new Map(), byGrid: new Map(), outsideArea: 0 };
 }
@@ -19,7 +24,7 @@ export function newIncidentDay(withDetail: boolean): IncidentDay {
 }
 
 /** Minutes allowed to accept: the incident's own profile, else its category and urgency. */
-export function acceptTargetMs(incident: Incident): number {
+export function acceptTargetMs(incident: IncidentFacts): number {
   const profile = SLA_PROFILES.find((p) => p.code === incident.slaProfile);
   const targets = profile ? profile.targets : targetsFor(incident.category, incident.urgency);
   return targets.acceptMin * 60_000;
@@ -30,7 +35,7 @@ function dayOf(state: FiguresState, key: string): IncidentDay {
 }
 
 /** Adds (sign 1) or removes (sign −1) everything one incident version counts for. */
-function contribute(state: FiguresState, incident: Incident, sign: 1 | -1): void {
+function contribute(state: FiguresState, incident: IncidentFacts, sign: 1 | -1): void {
   const { tz, clock } = state;
   const sim = incident.simulated ? sign : 0;
   const reportedAt = Date.parse(incident.reportedAt);
@@ -84,7 +89,7 @@ function contribute(state: FiguresState, incident: Incident, sign: 1 | -1): void
   }
 }
 
-function openAdd(state: FiguresState, incident: Incident): void {
+function openAdd(state: FiguresState, incident: IncidentFacts): void {
   const dueAt = Date.parse(incident.dueAt);
   const minute = Math.floor(dueAt / 60_000);
   const overdue = minute < state.clock.minute;
@@ -112,7 +117,7 @@ function openRemove(state: FiguresState, id: string): void {
 }
 
 /** Folds a new incident (before = null) or a change of one (the stored version before it). */
-export function foldIncident(state: FiguresState, before: Incident | null, after: Incident): void {
+export function foldIncident(state: FiguresState, before: IncidentFacts | null, after: IncidentFacts): void {
   if (before) {
     contribute(state, before, -1);
     openRemove(state, before.id);
@@ -122,7 +127,7 @@ export function foldIncident(state: FiguresState, before: Incident | null, after
 }
 
 /** Takes an incident out of the figures entirely (e.g. deleted). */
-export function unfoldIncident(state: FiguresState, incident: Incident): void {
+export function unfoldIncident(state: FiguresState, incident: IncidentFacts): void {
   contribute(state, incident, -1);
   openRemove(state, incident.id);
 }
