@@ -6,6 +6,8 @@ import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } 
 import { pageParams } from '../composables/pageParams.ts';
 import type { WallStore } from '../stores/wall.ts';
 
+const RETRY_MS = 10_000;
+
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface LiveOptions {
@@ -42,8 +44,23 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
     if (connectedBefore) void store.loadIncidents();
     connectedBefore = true;
   });
-  socket.on('disconnect', () => store.setConnection('down'));
-  socket.on('connect_error', () => store.setConnection('down'));
+  // socket.io gives up by itself after a server-side cut or a refused handshake; a wall never does.
+  let retry: number | null = null;
+  const retryLater = () => {
+    if (retry !== null) return;
+    retry = window.setTimeout(() => {
+      retry = null;
+      if (!socket.connected) socket.connect();
+    }, RETRY_MS);
+  };
+  socket.on('disconnect', (reason) => {
+    store.setConnection('down');
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', () => {
+    store.setConnection('down');
+    if (!socket.active) retryLater();
+  });
 
   socket.on('snapshot', (payload) => store.applySnapshot(payload));
   socket.on('delta', (delta) => {
@@ -59,6 +76,7 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
 
   return () => {
     window.clearInterval(clock);
+    if (retry !== null) window.clearTimeout(retry);
     socket.offAny();
     socket.removeAllListeners();
     socket.io.removeAllListeners();
