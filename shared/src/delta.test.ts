@@ -94,6 +94,23 @@ describe('applyDelta / diffSummary', () => {
     expect(applyDelta(a, { changes })).toEqual(b);
   });
 
+  it('sends one element of a series whose length did not change, and a resized series whole', () => {
+    const a = emptySummary('shiyoulu', 'x');
+    a.incidents.hourly = Array.from({ length: 24 }, (_, h) => ({ hour: `h${h}`, reported: 0, closed: 0 }));
+    const b = structuredClone(a);
+    (b.incidents.hourly[23] as { reported: number }).reported = 1;
+    expect(diffSummary(a, b)).toEqual([{ path: ['incidents', 'hourly', '23', 'reported'], value: 1 }]);
+    expect(applyDelta(a, { changes: diffSummary(a, b) })).toEqual(b);
+    const c = structuredClone(b);
+    c.incidents.hourly.push({ hour: 'h24', reported: 2, closed: 0 });
+    expect(diffSummary(b, c)).toEqual([{ path: ['incidents', 'hourly'], value: c.incidents.hourly }]);
+  });
+
+  it('refuses a path that indexes past an array rather than inventing elements', () => {
+    const a = emptySummary('shiyoulu', 'x');
+    expect(() => applyDelta(a, { changes: [{ path: ['incidents', 'hourly', '5', 'reported'], value: 1 }] })).toThrow(RangeError);
+  });
+
   it('leaves the summary it was given untouched', () => {
     const a = emptySummary('shiyoulu', 'x');
     const before = structuredClone(a);

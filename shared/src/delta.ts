@@ -1,6 +1,9 @@
 // Deltas of the live feed: a list of {path, value} that turns one summary into the next.
-// path is the list of object keys from the top; value replaces what stands there
-// (objects on the way are created, arrays are replaced whole, null deletes the key).
+// path is the list of keys from the top; value replaces what stands there (objects on the
+// way are created, null deletes the key). An array whose length did not change is diffed
+// element by element, its index being the key ("23"), so one new incident resends one
+// hourly bucket rather than the whole 24-hour series; an array whose length changed is
+// replaced whole.
 
 export interface Change {
   path: string[];
@@ -43,6 +46,10 @@ export function diffSummary<T extends object>(before: T, after: T): Change[] {
   return changes;
 
   function walk(a: unknown, b: unknown, path: string[]): void {
+    if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && path.length > 0) {
+      a.forEach((item, i) => walk(item, b[i], [...path, String(i)]));
+      return;
+    }
     if (isPlainObject(a) && isPlainObject(b)) {
       for (const key of Object.keys(a)) {
         if (!Object.hasOwn(b, key)) changes.push({ path: [...path, key], value: null });
@@ -71,6 +78,17 @@ function parentOf(root: unknown, path: string[]): unknown {
   return node;
 }
 
+type Container = Record<string, unknown> | unknown[];
+
+function isContainer(value: unknown): value is Container {
+  return typeof value === 'object' && value !== null;
+}
+
+function arrayIndex(node: unknown[], key: string): number | null {
+  const index = Number(key);
+  return Number.isInteger(index) && index >= 0 && index < node.length && String(index) === key ? index : null;
+}
+
 /** Applies the changes in order to a copy of `summary`; the input is left untouched. */
 export function applyDelta<T extends object>(summary: T, delta: Pick<Delta, 'changes'>): T {
   const root = clone(summary) as Record<string, unknown>;
@@ -81,14 +99,24 @@ export function applyDelta<T extends object>(summary: T, delta: Pick<Delta, 'cha
       Object.assign(root, clone(value));
       continue;
     }
-    let node = root;
+    let node: Container = root;
     for (const key of path.slice(0, -1)) {
-      const next = node[key];
-      if (!isPlainObject(next)) node[key] = {};
-      node = node[key] as Record<string, unknown>;
+      if (Array.isArray(node)) {
+        const index = arrayIndex(node, key);
+        if (index === null) throw new RangeError(`delta path ${path.join('.')} indexes past an array`);
+        if (!isContainer(node[index])) node[index] = {};
+        node = node[index] as Container;
+      } else {
+        if (!isContainer(node[key])) node[key] = {};
+        node = node[key] as Container;
+      }
     }
     const last = path[path.length - 1] as string;
-    if (value === null) delete node[last];
+    if (Array.isArray(node)) {
+      const index = arrayIndex(node, last);
+      if (index === null || value === null) throw new RangeError(`delta path ${path.join('.')} does not name an array element`);
+      node[index] = clone(value as Json);
+    } else if (value === null) delete node[last];
     else node[last] = clone(value as Json);
   }
   return root as T;
