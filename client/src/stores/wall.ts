@@ -4,12 +4,14 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import { applyDelta, type Alert, type Delta, type Incident, type Summary } from '@grid141/shared';
 import { getJson } from '../live/api.ts';
-import { dayIn, pruneIncidents } from './incidentWindow.ts';
+import { dayIn, INCIDENT_CAP, pruneIncidents } from './incidentWindow.ts';
 import type { ConnectionState, StreetInfo, Taxonomy, WallAlert } from './wallTypes.ts';
 
 export type { ConnectionState, StreetInfo, Taxonomy, WallAlert } from './wallTypes.ts';
 
 export const ALERT_CAP = 20;
+/** The server's largest page of GET /api/v1/incidents. */
+const INCIDENT_PAGE = 500;
 /** No message for this long: the wall says how old its figures are. */
 export const STALE_AFTER_MS = 10_000;
 
@@ -48,9 +50,17 @@ export const useWallStore = defineStore('wall', () => {
 
   /** Best effort: the incidents already on the server when the wall opens (the socket sends only changes). */
   async function loadIncidents(signal?: AbortSignal): Promise<void> {
+    let cursor: string | null = null;
     try {
-      const page = await getJson<{ items: Incident[] }>('/api/v1/incidents?limit=1000', signal);
-      upsertIncidents(page.items);
+      // Newest first, a page at a time, until the window's cap: older ones are neither today's nor likely open.
+      for (let fetched = 0; fetched < INCIDENT_CAP; ) {
+        const query = `limit=${INCIDENT_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page: { items: Incident[]; nextCursor?: string | null } = await getJson(`/api/v1/incidents?${query}`, signal);
+        upsertIncidents(page.items);
+        fetched += page.items.length;
+        cursor = page.nextCursor ?? null;
+        if (!cursor || page.items.length === 0) break;
+      }
     } catch {
       // the live feed fills the map anyway; an older server may not list incidents to viewers
     }
