@@ -95,10 +95,13 @@ export type FeedSchemas = typeof feedSchemas;
 export type FeedInput<K extends FeedKind> = z.input<FeedSchemas[K]>;
 export type FeedRecordInput<K extends FeedKind> = z.output<FeedSchemas[K]>;
 
-/** A feed record as stored: the validated input plus where it was placed. */
+/**
+ * A feed record as stored: the validated input plus where it was placed. The feed it belongs
+ * to is `feed`, not `kind`: drills and inspections carry a `kind` of their own.
+ */
 export type FeedRecord<K extends FeedKind = FeedKind> = FeedRecordInput<K> & {
   id: string;
-  kind: K;
+  feed: K;
   streetId: string;
   receivedAt: string;
   gridId: string | null;

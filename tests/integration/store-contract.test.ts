@@ -212,7 +212,7 @@ describe.each(targets)('store contract: $name', (target) => {
     expect(await store.countFeed('fire-drills')).toBe(2);
 
     const alarm = {
-      id: randomUUID(), kind: 'alarms', streetId: STREET, receivedAt: new Date().toISOString(), gridId: null, communityId: null,
+      id: randomUUID(), feed: 'alarms', streetId: STREET, receivedAt: new Date().toISOString(), gridId: null, communityId: null,
       externalId: 'a-1', simulated: false, occurredAt: new Date().toISOString(), device: 'smoke', type: 'smoke',
       location: { lng: 106.55, lat: 29.56 },
     } as unknown as FeedRecord<'alarms'>;

@@ -30,10 +30,9 @@ export function feedChecker(kind: FeedKind, street: LoadedStreet, locator: Locat
         gridId = place.gridId;
         communityId = place.communityId;
       }
-      // The feed kind goes first: a drill's or inspection's own `kind` field stays as sent.
       return {
-        kind,
         ...fields,
+        feed: kind,
         id: randomUUID(),
         streetId: street.meta.id,
         receivedAt: new Date(clock()).toISOString(),

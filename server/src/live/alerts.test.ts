@@ -19,7 +19,7 @@ function incident(over: Partial<Incident> = {}): Incident {
 
 function alarm(over: Partial<Alarm> = {}): Alarm {
   return {
-    id: 'al-1', kind: 'alarms', streetId: 'shiyoulu', receivedAt: iso(NOW), gridId: 'g2', communityId: 'c2', externalId: 'a-1',
+    id: 'al-1', feed: 'alarms', streetId: 'shiyoulu', receivedAt: iso(NOW), gridId: 'g2', communityId: 'c2', externalId: 'a-1',
     simulated: true, occurredAt: iso(NOW - 5_000), device: 'smoke', type: 'smoke', location: [106.51, 29.51], ...over,
   } as Alarm;
 }

@@ -36,7 +36,7 @@ export function criticalIncidentAlert({ before, after }: IncidentChange, now: nu
 }
 
 export function alarmAlert(record: FeedRecord, now: number): Alert | null {
-  if (record.kind !== 'alarms') return null;
+  if (record.feed !== 'alarms') return null;
   const alarm = record as Alarm;
   if (!ALARMING_TYPES.has(alarm.type) || alarm.resolvedAt !== undefined) return null;
   if (now - Date.parse(alarm.occurredAt) > ALERT_MAX_AGE_MS) return null;

@@ -92,10 +92,9 @@ export function occurredAtOf(feed: FeedKind, record: NewFeedRecord): string {
 
 // The payload keeps what the reporter sent (validated), its own `kind` included; placement
 // and bookkeeping live in columns.
-function feedPayload({ feed, record }: FeedRow): Record<string, unknown> {
-  const { id: _id, streetId: _street, receivedAt: _received, gridId: _grid, communityId: _community, ...payload } =
+function feedPayload({ record }: FeedRow): Record<string, unknown> {
+  const { id: _id, feed: _feed, streetId: _street, receivedAt: _received, gridId: _grid, communityId: _community, ...payload } =
     record as unknown as Record<string, unknown>;
-  if (payload.kind === feed) delete payload.kind;
   return payload;
 }
 
@@ -151,10 +150,9 @@ export function toIncident(row: Record<string, unknown>, now: number): Incident 
 export const FEED_SELECT = 'id, street_id, kind, payload, received_at, grid_id, community_id';
 
 export function toFeedRecord<K extends FeedKind>(row: Record<string, unknown>): FeedRecord<K> {
-  // A drill's or inspection's own `kind` (sent by the reporter) wins over the feed kind.
   return {
-    kind: row.kind as K,
     ...(row.payload as Record<string, unknown>),
+    feed: row.kind as K,
     id: row.id as string,
     streetId: row.street_id as string,
     receivedAt: toIso(row.received_at),
