@@ -2,7 +2,7 @@
 // and alerts from the /live socket. Components read it; only src/live/socket.ts writes the live part.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import { applyDelta, type Alert, type Delta, type Incident, type Summary } from '@grid141/shared';
+import { applyDelta, startOfDay, STATUSES, type Alert, type Delta, type Incident, type Summary } from '@grid141/shared';
 import { getJson } from '../live/api.ts';
 import { dayIn, INCIDENT_CAP, pruneIncidents } from './incidentWindow.ts';
 import type { ConnectionState, StreetInfo, Taxonomy, WallAlert } from './wallTypes.ts';
@@ -50,16 +50,22 @@ export const useWallStore = defineStore('wall', () => {
 
   /** Best effort: the incidents already on the server when the wall opens (the socket sends only changes). */
   async function loadIncidents(signal?: AbortSignal): Promise<void> {
-    let cursor: string | null = null;
+    // The map shows every open incident and all of today's: ask for exactly those two sets,
+    // a page at a time, within the window's cap.
+    const open = STATUSES.filter((s) => !s.terminal).map((s) => s.code).join(',');
+    const todayFrom = new Date(startOfDay(Date.now(), timeZone.value)).toISOString();
+    let fetched = 0;
     try {
-      // Newest first, a page at a time, until the window's cap: older ones are neither today's nor likely open.
-      for (let fetched = 0; fetched < INCIDENT_CAP; ) {
-        const query = `limit=${INCIDENT_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-        const page: { items: Incident[]; nextCursor?: string | null } = await getJson(`/api/v1/incidents?${query}`, signal);
-        upsertIncidents(page.items);
-        fetched += page.items.length;
-        cursor = page.nextCursor ?? null;
-        if (!cursor || page.items.length === 0) break;
+      for (const filter of [`status=${open}`, `from=${encodeURIComponent(todayFrom)}`]) {
+        let cursor: string | null = null;
+        while (fetched < INCIDENT_CAP) {
+          const query = `${filter}&limit=${INCIDENT_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+          const page: { items: Incident[]; nextCursor?: string | null } = await getJson(`/api/v1/incidents?${query}`, signal);
+          upsertIncidents(page.items);
+          fetched += page.items.length;
+          cursor = page.nextCursor ?? null;
+          if (!cursor || page.items.length === 0) break;
+        }
       }
     } catch {
       // the live feed fills the map anyway; an older server may not list incidents to viewers
