@@ -23,6 +23,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Reuse a DATA_DIR (e.g. to restart on it); default a fresh temp folder. */
   dataDir?: string;
+  /** Reuse credentials (e.g. a restart that open pages must reconnect to); default fresh ones. */
+  credentials?: TestCredentials;
   /** How long to wait for /api/health; default 90 s (PGlite opens slowly on a busy machine). */
   startTimeoutMs?: number;
 }
@@ -73,7 +75,7 @@ function secret(): string {
 /** Starts the server process without waiting for it (for tests that expect it to fail). */
 export function spawnServer(options: ServerOptions = {}): ServerProcess {
   const dataDir = options.dataDir ?? makeTempDir();
-  const credentials: TestCredentials = { ingestKey: secret(), viewerToken: secret(), adminPassword: secret() };
+  const credentials: TestCredentials = options.credentials ?? { ingestKey: secret(), viewerToken: secret(), adminPassword: secret() };
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !(SERVER_VARIABLES as readonly string[]).includes(key)) env[key] = value;

@@ -1,0 +1,115 @@
+/// <reference lib="dom" />
+// What the browser tests read off the wall page: readiness (first full render), scrollbars,
+// text sizes at design scale, whether the map canvas has drawn anything, key numbers by label.
+import type { Page } from 'playwright-core';
+
+/** The wall's design-to-CSS scale: useWallScale writes it as the --u custom property. */
+export async function wallScale(page: Page): Promise<number> {
+  return page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--u')) || 1);
+}
+
+/**
+ * Waits for the first full render and returns its time in ms since navigation start:
+ * the map has fired `load` (GridMap sets data-ready="true": style, sources and first frame done),
+ * at least `charts` ECharts canvases exist with a size, and the first Summary is on the boards
+ * (key numbers show digits, not only the '—' placeholder). Polled every animation frame.
+ */
+export async function waitForWallReady(page: Page, charts = 8, timeoutMs = 60_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    (minCharts) => {
+      const map = document.querySelector('[data-testid=grid-map][data-ready=true] canvas.maplibregl-canvas');
+      const canvases = [...document.querySelectorAll('[data-chart] canvas')].filter((c) => (c as HTMLCanvasElement).width > 0);
+      const digits = [...document.querySelectorAll('[data-board] .digits')];
+      // Before the first Summary every key shows '—'; after it, all but ratios of nothing show digits.
+      const filled = digits.some((d) => /\d/.test(d.textContent ?? ''));
+      return map && canvases.length >= minCharts && filled ? performance.now() : false;
+    },
+    charts,
+    { polling: 'raf', timeout: timeoutMs },
+  );
+  return Math.round((await handle.jsonValue()) as number);
+}
+
+export async function scrollOverflow(page: Page) {
+  return page.evaluate(() => {
+    const el = document.scrollingElement ?? document.documentElement;
+    return { x: el.scrollWidth - el.clientWidth, y: el.scrollHeight - el.clientHeight };
+  });
+}
+
+/** Visible elements with their own text whose font is under `minPx` design pixels. */
+export async function smallText(page: Page, minPx = 14): Promise<string[]> {
+  return page.evaluate((min) => {
+    const unit = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--u')) || 1;
+    const found: string[] = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+      if (!own) continue;
+      const style = getComputedStyle(el);
+      const rect = el.getBoundingClientRect();
+      if (style.visibility === 'hidden' || rect.width === 0 || rect.height === 0) continue;
+      if (rect.right <= 0 || rect.bottom <= 0 || rect.left >= innerWidth || rect.top >= innerHeight) continue;
+      const design = parseFloat(style.fontSize) / unit;
+      // A hair of tolerance for the floating point of calc(var(--u) * 14).
+      if (design < min - 0.05) found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent ?? '').trim().slice(0, 24)}" ${design.toFixed(1)}px`);
+    }
+    return found;
+  }, minPx);
+}
+
+/**
+ * How many distinct colours the map's own canvas shows: HTML over the map (legend, toggles,
+ * markers, toasts) is hidden for the shot, the PNG is decoded in the page.
+ */
+export async function mapColourCount(page: Page): Promise<number> {
+  const canvas = page.locator('[data-testid=grid-map] canvas.maplibregl-canvas');
+  const hide = await page.addStyleTag({
+    content: '[data-testid=grid-map] > :not(.canvas-host), .maplibregl-marker, [data-testid=alert-layer], #wall-focus-stage { visibility: hidden !important; }',
+  });
+  const png = await canvas.screenshot({ type: 'png' });
+  await hide.evaluate((el) => (el as Element).remove());
+  return page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const c = document.createElement('canvas');
+    c.width = image.width;
+    c.height = image.height;
+    const ctx = c.getContext('2d');
+    if (!ctx) return 0;
+    ctx.drawImage(image, 0, 0);
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set<number>();
+    // Every 7th pixel is plenty to tell a drawn street from a blank fill.
+    for (let i = 0; i < data.length && colours.size < 1000; i += 28) {
+      colours.add(((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0));
+    }
+    return colours.size;
+  }, png.toString('base64'));
+}
+
+/** Text of the key number on `board` whose label reads `period + label` (e.g. 本周 + 演练); `part` 'note' reads its second line. */
+export async function keyNumber(page: Page, board: string, period: string, label: string, part: 'value' | 'note' = 'value'): Promise<string | null> {
+  return page.evaluate(
+    ({ board, wanted, part }) => {
+      for (const key of document.querySelectorAll(`[data-board=${board}] .key-number`)) {
+        const text = (key.querySelector('.label')?.textContent ?? '').replace(/\s+/g, '');
+        if (text === wanted) return (key.querySelector(`.${part}`)?.textContent ?? '').replace(/\s+/g, '');
+      }
+      return null;
+    },
+    { board, wanted: `${period}${label}`.replace(/\s+/g, ''), part },
+  );
+}
+
+/** The bottom strip's KPI tiles as label → shown value. */
+export async function stripTiles(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (const tile of document.querySelectorAll('[data-testid=wall-strip] .tile')) {
+      const label = (tile.querySelector('.label')?.textContent ?? '').trim();
+      out[label] = (tile.querySelector('.value')?.textContent ?? '').replace(/\s+/g, '');
+    }
+    return out;
+  });
+}
