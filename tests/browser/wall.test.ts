@@ -14,6 +14,8 @@ import { categoryName, communityName, criticalIncident, feedRecords, ordinaryInc
 
 /** First full render budget: issue 4 asks 3 s; a shared 2-core machine under load (load average 10+) needs this much; see docs/browser-tests.md. */
 const RENDER_BUDGET_MS = Number(process.env.GRID141_RENDER_BUDGET_MS ?? 20_000);
+/** Issue 4: a posted critical incident is in the ticker, on the map and in a toast within 3 s of its POST. */
+const LIVE_BUDGET_MS = Number(process.env.GRID141_LIVE_BUDGET_MS ?? 3000);
 const SIZES = [
   { name: '1920x1080', width: 1920, height: 1080, query: '' },
   { name: '3840x2160', width: 3840, height: 2160, query: '' },
@@ -93,16 +95,19 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
       const critical = criticalIncident();
       const sent = Date.now();
       const res = await post('incidents', critical.body);
+      const answeredMs = Date.now() - sent;
       const { id } = (await res.json()) as { id: string };
       const ticker = page.locator(`[data-testid=incident-ticker] li[data-incident="${id}"]`);
-      await ticker.waitFor({ timeout: 3000 });
+      await ticker.waitFor({ timeout: Math.max(100, LIVE_BUDGET_MS - answeredMs) }).catch((error: unknown) => {
+        throw new Error(`the critical incident was not in the ticker ${LIVE_BUDGET_MS} ms after its POST (answered after ${answeredMs} ms)`, { cause: error });
+      });
       const tickerMs = Date.now() - sent;
-      await expect.poll(() => ticker.textContent(), { timeout: 3000 }).toContain(communityName(critical.communityId));
+      await expect.poll(() => ticker.textContent(), { timeout: 1000 }).toContain(communityName(critical.communityId));
       expect(await ticker.textContent()).toContain(categoryName('emergency'));
       expect(await ticker.getAttribute('class')).toContain('critical');
       // The map point of an open critical incident is its pulsing ring, placed inside the map.
       const pulses = page.locator('[data-testid=grid-map] .pulse-ring');
-      await expect.poll(() => pulses.count(), { timeout: 3000 - Math.min(2900, Date.now() - sent), message: 'pulse ring on the map' }).toBe(1);
+      await expect.poll(() => pulses.count(), { timeout: Math.max(100, LIVE_BUDGET_MS - (Date.now() - sent)), message: 'pulse ring on the map' }).toBe(1);
       const mapBox = await page.locator('[data-testid=grid-map]').boundingBox();
       const ringBox = await pulses.first().boundingBox();
       expect(mapBox && ringBox).toBeTruthy();
@@ -112,11 +117,14 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
         expect(cx > mapBox.x && cx < mapBox.x + mapBox.width && cy > mapBox.y && cy < mapBox.y + mapBox.height, 'ring inside the map').toBe(true);
       }
       const toast = page.locator('[data-testid=alert-layer] .toast.kind-critical-incident', { hasText: categoryName('emergency') });
-      await toast.waitFor({ timeout: Math.max(100, 3000 - (Date.now() - sent)) });
+      await toast.waitFor({ timeout: Math.max(100, LIVE_BUDGET_MS - (Date.now() - sent)) });
       expect(await toast.textContent()).toContain(communityName(critical.communityId));
       const allMs = Date.now() - sent;
-      console.log(`critical incident: ticker after ${tickerMs} ms, ticker + ring + toast after ${allMs} ms`);
-      expect(allMs).toBeLessThanOrEqual(3000);
+      console.log(`critical incident: POST answered after ${answeredMs} ms, ticker after ${tickerMs} ms, ticker + ring + toast after ${allMs} ms`);
+      expect(allMs).toBeLessThanOrEqual(LIVE_BUDGET_MS);
+      const file = path.join(screenshotDir(), 'wall-1920x1080-alert.png');
+      await page.screenshot({ path: file });
+      console.log(`screenshot: ${file}`);
 
       expect(watched.consoleErrors).toEqual([]);
       expect(watched.foreignRequests).toEqual([]);
