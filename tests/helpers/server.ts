@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLock } from '../../server/src/datadir/lock.ts';
+import { EMBEDDED_DIR, openStore } from '../../server/src/store/index.ts';
+import { MIGRATIONS } from '../../server/src/store/migrations.ts';
 import { SERVER_VARIABLES } from './env.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -70,6 +72,46 @@ export function makeTempDir(prefix = 'grid141-test-'): string {
 
 function secret(): string {
   return crypto.randomBytes(24).toString('base64url');
+}
+
+/**
+ * A freshly created and migrated embedded store, made once per test run and copied into each
+ * new DATA_DIR: creating a PGlite cluster (initdb in WebAssembly) costs 5–20 s on this
+ * machine, copying a closed one a few milliseconds. The server still opens and migrates it.
+ */
+let templateReady: Promise<string> | null = null;
+
+function storeTemplate(): Promise<string> {
+  templateReady ??= (async () => {
+    const key = crypto.createHash('sha256').update(JSON.stringify(MIGRATIONS)).update(pgliteVersion()).digest('hex').slice(0, 12);
+    const target = path.join(os.tmpdir(), `grid141-store-template-${key}`);
+    if (fs.existsSync(path.join(target, 'ready'))) return target;
+    const building = fs.mkdtempSync(path.join(os.tmpdir(), 'grid141-store-template-building-'));
+    const store = await openStore({ streetId: 'template', databaseUrl: null, dataDir: building });
+    await store.close();
+    fs.writeFileSync(path.join(building, 'ready'), '');
+    try {
+      fs.renameSync(building, target);
+    } catch {
+      // Another test process made it first: theirs is as good as ours.
+      fs.rmSync(building, { recursive: true, force: true });
+    }
+    return target;
+  })();
+  return templateReady;
+}
+
+function pgliteVersion(): string {
+  const manifest = path.join(REPO_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json');
+  return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** A fresh DATA_DIR whose embedded store is a copy of the template (for servers on the embedded store). */
+async function seededDataDir(): Promise<string> {
+  const template = await storeTemplate();
+  const dir = makeTempDir();
+  fs.cpSync(path.join(template, EMBEDDED_DIR), path.join(dir, EMBEDDED_DIR), { recursive: true });
+  return dir;
 }
 
 /** Starts the server process without waiting for it (for tests that expect it to fail). */
@@ -140,7 +182,9 @@ async function waitForUrl(proc: ServerProcess, deadline: number): Promise<string
 }
 
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
-  const proc = spawnServer(options);
+  const embedded = !options.env?.DATABASE_URL;
+  const dataDir = options.dataDir ?? (embedded ? await seededDataDir() : undefined);
+  const proc = spawnServer({ ...options, ...(dataDir ? { dataDir } : {}) });
   const url = await waitForUrl(proc, Date.now() + (options.startTimeoutMs ?? 90_000));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitInfo> => {
     if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill(signal);
