@@ -7,6 +7,9 @@ export interface WallScale {
   /** Design size in design pixels. */
   width: number;
   height: number;
+  /** One physical 1920×1080 panel of the wall, in design pixels (the bezels fall on its multiples). */
+  panelWidth: number;
+  panelHeight: number;
   /** CSS pixels per design pixel. */
   scale: number;
   /** Letterbox offsets of the canvas in CSS pixels. */
@@ -15,9 +18,27 @@ export interface WallScale {
 }
 
 const DEFAULT_DESIGN = { width: 1920, height: 1080 };
+const PANEL = { width: 1920, height: 1080 };
+
+/**
+ * A wall two or more panels tall is read from farther away, so its type grows with it: the
+ * design canvas is the wall's native shape at one panel's height (5760×2160 → 2880×1080,
+ * 3840×2160 → 1920×1080), scaled uniformly, and the header, strip, map controls and boards
+ * all keep the proportions of a 1080-line panel instead of shrinking beside the boards.
+ */
+export function designCanvas(native: { width: number; height: number }) {
+  const rows = native.height % PANEL.height === 0 ? native.height / PANEL.height : 1;
+  const k = Math.max(1, rows);
+  return {
+    width: native.width / k,
+    height: native.height / k,
+    panelWidth: PANEL.width / k,
+    panelHeight: PANEL.height / k,
+  };
+}
 
 const state = reactive<WallScale>({
-  ...(pageParams.layout ?? DEFAULT_DESIGN),
+  ...designCanvas(pageParams.layout ?? DEFAULT_DESIGN),
   scale: 1,
   left: 0,
   top: 0,

@@ -17,23 +17,24 @@ const STRIP_H = 200;
 const GAP = 12;
 
 /** Board column width: one panel on 3-panel walls, else a quarter of the width (460 at 1920). */
-function sideWidth(width: number): number {
-  if (width % PANEL_W === 0 && width / PANEL_W === 3) return PANEL_W - GAP;
+function sideWidth(width: number, panelW: number): number {
+  if (width % panelW === 0 && width / panelW === 3) return panelW - GAP;
   return Math.round(width * 0.24);
 }
 
-function boardRows(height: number): number[] {
+function boardRows(height: number, panelH: number): number[] {
   const middle = height - HEADER_H - STRIP_H - 2 * GAP;
   // Two stacked panels: the boundary between the boards falls on the horizontal bezel.
-  if (height % PANEL_H === 0 && height / PANEL_H === 2) {
-    const top = PANEL_H - HEADER_H - GAP - GAP / 2;
+  if (height % panelH === 0 && height / panelH === 2) {
+    const top = panelH - HEADER_H - GAP - GAP / 2;
     return [top, middle - top - GAP];
   }
   const half = Math.floor((middle - GAP) / 2);
   return [half, middle - GAP - half];
 }
 
-export function wallLayout(width: number, height: number): WallLayout {
+/** `panelW`/`panelH`: one physical panel in design pixels (see designCanvas in useWallScale). */
+export function wallLayout(width: number, height: number, panelW = PANEL_W, panelH = PANEL_H): WallLayout {
   if (width / height >= 2.9) {
     // Letterbox-shaped walls (3840×1080, 5760×1080): all four boards side by side around the map.
     const middle = height - HEADER_H - STRIP_H - 2 * GAP;
@@ -48,8 +49,8 @@ export function wallLayout(width: number, height: number): WallLayout {
       ],
     };
   }
-  const side = sideWidth(width);
-  const [top, bottom] = boardRows(height);
+  const side = sideWidth(width, panelW);
+  const [top, bottom] = boardRows(height, panelH);
   return {
     kind: 'standard',
     columns: [side, width - 2 * side - 2 * GAP, side],
