@@ -1,0 +1,46 @@
+// `npm test`: the typecheck, then unit and integration tests, then the browser tests on their
+// own (Chromium's software rendering needs the CPU to itself to meet the wall's time budgets).
+// Ends with the plain line CI reads: "tests: N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const extra = process.argv.slice(2);
+const reports = 'test-output';
+mkdirSync(reports, { recursive: true });
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  return result.status ?? 1;
+}
+
+function vitest(name, projects) {
+  const report = `${reports}/vitest-${name}.json`;
+  rmSync(report, { force: true });
+  const code = run('npx', [
+    'vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--passWithNoTests',
+    '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra,
+  ]);
+  let counts = { passed: 0, failed: 0, skipped: 0 };
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    counts = {
+      passed: json.numPassedTests ?? 0,
+      failed: json.numFailedTests ?? 0,
+      skipped: (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0),
+    };
+  } catch {
+    // no report: the run itself failed before testing (counted by its exit code below)
+  }
+  return { code, counts };
+}
+
+const typecheck = run('npm', ['run', 'typecheck']);
+if (typecheck !== 0) {
+  console.log('tests: 0 passed, 1 failed');
+  process.exit(typecheck);
+}
+const main = vitest('main', ['unit', 'integration']);
+const browser = vitest('browser', ['browser']);
+const total = ['passed', 'failed', 'skipped'].map((k) => main.counts[k] + browser.counts[k]);
+console.log(`tests: ${total[0]} passed, ${total[1]} failed, ${total[2]} skipped`);
+process.exit(main.code !== 0 ? main.code : browser.code);
