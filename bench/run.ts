@@ -1,6 +1,7 @@
 // `npm run bench [-- --only ingest,placing] [--quick] [--out FILE]`: runs the benchmarks one after
 // another, prints the table (target / measured / baseline / ratio / met?) and writes the JSON.
 // A full run of every benchmark writes bench/results/latest.json; other runs write partial.json.
+// `--soak` adds the 12-minute wall soak (bench/soak.ts; also `--only soak [--minutes N] [--speed N]`).
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,12 +13,16 @@ import { fanOut } from './fan-out.ts';
 import { ingest } from './ingest.ts';
 import { placing } from './placing.ts';
 import { size } from './size.ts';
+import { soak } from './soak.ts';
 import { start } from './start.ts';
 import { tableLines, type BenchResult } from './lib/report.ts';
 import { dropBenchDatabase } from './lib/server.ts';
 import { clock } from './lib/stats.ts';
 
 const BENCHES: Record<string, Bench> = { placing, ingest, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start };
+// Opt-in: the soak takes 12+ minutes, so it runs only with --soak or --only soak (bench/soak.ts).
+const OPT_IN: Record<string, Bench> = { soak };
+const ALL: Record<string, Bench> = { ...BENCHES, ...OPT_IN };
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv: string[]) {
@@ -26,8 +31,8 @@ function parseArgs(argv: string[]) {
     const inline = argv.find((a) => a.startsWith(`${flag}=`));
     return inline ? inline.slice(flag.length + 1) : i >= 0 ? argv[i + 1] : undefined;
   };
-  const only = value('--only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(BENCHES);
-  for (const name of only) if (!BENCHES[name]) throw new Error(`unknown benchmark "${name}"; choose from ${Object.keys(BENCHES).join(', ')}`);
+  const only = value('--only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...Object.keys(BENCHES), ...(argv.includes('--soak') ? Object.keys(OPT_IN) : [])];
+  for (const name of only) if (!ALL[name]) throw new Error(`unknown benchmark "${name}"; choose from ${Object.keys(ALL).join(', ')}`);
   return { only, quick: argv.includes('--quick'), out: value('--out') };
 }
 
@@ -51,7 +56,7 @@ async function main(): Promise<void> {
   const failures: { bench: string; error: string }[] = [];
   const started = clock();
   for (const name of args.only) {
-    const bench = BENCHES[name] as Bench;
+    const bench = ALL[name] as Bench;
     const loadBefore = os.loadavg();
     const t0 = clock();
     ctx.log(`${name} …`);
@@ -71,7 +76,7 @@ async function main(): Promise<void> {
   const notes = rows.filter((r) => r.note).map((r) => `  ${r.bench} / ${r.figure}: ${r.note}`);
   if (notes.length) process.stdout.write(`notes:\n${notes.join('\n')}\n`);
   if (failures.length) process.stdout.write(`failed: ${failures.map((f) => f.bench).join(', ')}\n`);
-  const complete = !args.quick && args.only.length === Object.keys(BENCHES).length;
+  const complete = !args.quick && Object.keys(BENCHES).every((name) => args.only.includes(name));
   const out = args.out ?? path.join(HERE, 'results', complete ? 'latest.json' : 'partial.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const json = { machine: { ...info, loadAverageAtEnd: os.loadavg() }, mode: args.quick ? 'quick' : 'full', benches: args.only, seconds: (clock() - started) / 1000, rows, results, failures, table: tableLines(rows, true) };
