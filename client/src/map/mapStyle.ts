@@ -4,7 +4,7 @@ import { COLOURS } from '@grid141/shared';
 import type { ExpressionSpecification, StyleSpecification } from './maplibre.ts';
 import type { FeatureCollection } from 'geojson';
 import type { StreetGeo } from './geoData.ts';
-import { coverageAreas } from './features.ts';
+import { coverageAreas, labelPoints } from './features.ts';
 
 export const LABEL_FONT = 'Noto Sans SC';
 const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
@@ -40,6 +40,7 @@ export function buildStyle(geo: StreetGeo, scale: number): StyleSpecification {
     sources: {
       boundary: { type: 'geojson', data: geo.boundary },
       communities: { type: 'geojson', data: geo.communities, promoteId: 'id' },
+      communityLabels: { type: 'geojson', data: labelPoints(geo.communities) },
       grids: { type: 'geojson', data: geo.grids, promoteId: 'id' },
       roads: { type: 'geojson', data: roads },
       pois: { type: 'geojson', data: geo.pois, promoteId: 'id' },
@@ -155,7 +156,7 @@ export function buildStyle(geo: StreetGeo, scale: number): StyleSpecification {
       {
         id: 'community-labels',
         type: 'symbol',
-        source: 'communities',
+        source: 'communityLabels',
         layout: {
           'text-field': ['get', 'name'],
           'text-font': [LABEL_FONT],
