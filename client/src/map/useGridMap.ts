@@ -6,8 +6,10 @@ import { bboxOf, loadStreetGeo, type StreetGeo } from './geoData.ts';
 import { buildStyle, SCALED_PROPERTIES } from './mapStyle.ts';
 import { loadLabelFont } from './labelFont.ts';
 import { wallScale } from '../composables/useWallScale.ts';
+import { useWallStore } from '../stores/wall.ts';
 
 export function useGridMap(container: Ref<HTMLElement | null>) {
+  const wall = useWallStore();
   const map = shallowRef<MapLibreMap | null>(null);
   const geo = shallowRef<StreetGeo | null>(null);
   const failed = shallowRef<string | null>(null);
@@ -20,10 +22,29 @@ export function useGridMap(container: Ref<HTMLElement | null>) {
     instance.fitBounds(bounds, { padding: 16 * wallScale.scale, animate: false });
   }
 
+  /** The label font's slices, loaded while the GeoJSON downloads: the names come with the street's metadata. */
+  function labelFontLoaded(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const stop = watch(
+        () => wall.street?.communities,
+        (communities) => {
+          if (!communities) return;
+          queueMicrotask(() => stop());
+          resolve(loadLabelFont(communities.flatMap((c) => [c.name, c.nameEn ?? ''])));
+        },
+        { immediate: true },
+      );
+    });
+  }
+
   async function create(): Promise<void> {
-    const street = await loadStreetGeo(aborter.signal);
-    const names = [...street.communities.features.map((f) => f.properties.name), ...street.communities.features.map((f) => f.properties.nameEn ?? '')];
-    await loadLabelFont(names);
+    const geoLoaded = loadStreetGeo(aborter.signal);
+    // Whichever names come first: the street's metadata, or the communities' GeoJSON itself.
+    const fontLoaded = Promise.race([
+      labelFontLoaded(),
+      geoLoaded.then((g) => loadLabelFont(g.communities.features.flatMap((f) => [f.properties.name, f.properties.nameEn ?? '']))),
+    ]);
+    const [street] = await Promise.all([geoLoaded, fontLoaded]);
     if (aborter.signal.aborted || !container.value) return;
     geo.value = street;
     bounds = bboxOf(street.boundary);
