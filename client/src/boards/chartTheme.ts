@@ -88,3 +88,57 @@ export function topEntries(counts: Record<string, number> | undefined, limit: nu
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit);
 }
+
+/** Horizontal bars ranked largest on top, with their value at the bar's end (top teams, canteens, industries). */
+export function rankedBarsBase(
+  theme: ChartTheme,
+  options: { colour: string | undefined; labelPx?: number; labelWidth?: number; barPx?: number; gridRight?: number },
+): ChartOption {
+  const labelPx = options.labelPx ?? LABEL_PX;
+  return {
+    ...theme.base(),
+    grid: theme.grid(2, options.gridRight ?? 40, 2, 2),
+    xAxis: theme.valueAxis({ show: false }),
+    yAxis: theme.categoryAxis({ axisLabel: { color: theme.fg, fontSize: theme.px(labelPx), width: theme.px(options.labelWidth ?? 96), overflow: 'truncate' } }),
+    series: [
+      {
+        type: 'bar',
+        barMaxWidth: theme.px(options.barPx ?? 14),
+        itemStyle: { color: options.colour, borderRadius: [0, theme.px(3), theme.px(3), 0] },
+        label: { show: true, position: 'right', color: theme.fg, fontSize: theme.px(labelPx), formatter: '{c}' },
+      },
+    ],
+  };
+}
+
+/** A donut with its legend on the right (price tiers, entity types). */
+export function donutBase(theme: ChartTheme): ChartOption {
+  return {
+    ...theme.base(),
+    legend: {
+      orient: 'vertical',
+      right: 0,
+      top: 'middle',
+      itemWidth: theme.px(12),
+      itemHeight: theme.px(12),
+      itemGap: theme.px(6),
+      textStyle: { color: theme.fg, fontSize: theme.px(LABEL_PX) },
+    },
+    series: [
+      {
+        type: 'pie',
+        radius: ['48%', '82%'],
+        center: ['24%', '50%'],
+        label: { show: false },
+        itemStyle: { borderColor: theme.panel, borderWidth: theme.px(2) },
+      },
+    ],
+  };
+}
+
+/** One slice per code of a shared code list, named in the wall's language; all zero draws none. */
+export function donutData(list: readonly { code: string; zh: string; en: string }[], counts: Record<string, number> | undefined, lang: 'zh' | 'en'): ChartOption {
+  const rows = list.map((item) => ({ name: item[lang], value: counts?.[item.code] ?? 0 }));
+  const counted = rows.some((row) => row.value > 0);
+  return { legend: { data: rows.map((row) => row.name) }, series: [{ data: counted ? rows : [] }] };
+}
