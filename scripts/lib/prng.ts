@@ -1,16 +1,7 @@
 // Seeded PRNG so the generated street is byte-identical on every run (no Math.random).
 export type Rng = () => number;
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../shared/src/random.ts';
 
 export function between(rng: Rng, lo: number, hi: number): number {
   return lo + (hi - lo) * rng();

@@ -91,6 +91,16 @@ export function makeFeedSchemas(clock: () => number = Date.now) {
 }
 
 export const feedSchemas = makeFeedSchemas();
+
+/** Which field holds each feed's time (when the drill, meal, registration… happened). */
+export const FEED_TIME_FIELD = {
+  'fire-drills': 'occurredAt',
+  'hazard-inspections': 'occurredAt',
+  alarms: 'occurredAt',
+  'canteen-meals': 'servedAt',
+  'market-entities': 'registeredAt',
+  'volunteer-activities': 'occurredAt',
+} as const satisfies Record<FeedKind, string>;
 export type FeedSchemas = typeof feedSchemas;
 export type FeedInput<K extends FeedKind> = z.input<FeedSchemas[K]>;
 export type FeedRecordInput<K extends FeedKind> = z.output<FeedSchemas[K]>;

@@ -10,3 +10,4 @@ export * from './events.ts';
 export * from './problem.ts';
 export * from './geo.ts';
 export * from './figures/index.ts';
+export * from './random.ts';

@@ -23,7 +23,7 @@ export interface FeedEvent<K extends FeedKind = FeedKind> {
   type: 'feed';
   kind: K;
   at: number;
-  /** The record without its time field (see TIME_FIELD); the poster stamps it. */
+  /** The record without its time field (see FEED_TIME_FIELD); the poster stamps it. */
   input: Record<string, unknown> & { externalId: string };
   /** Alarms: when and how they are resolved. */
   resolve?: { at: number; outcome: string };
@@ -31,15 +31,6 @@ export interface FeedEvent<K extends FeedKind = FeedKind> {
 
 export type SimEvent = IncidentEvent | FeedEvent;
 
-/** Which field holds each feed's time. */
-export const TIME_FIELD: Record<FeedKind, string> = {
-  'fire-drills': 'occurredAt',
-  'hazard-inspections': 'occurredAt',
-  alarms: 'occurredAt',
-  'canteen-meals': 'servedAt',
-  'market-entities': 'registeredAt',
-  'volunteer-activities': 'occurredAt',
-};
 
 export type ModelStream = 'incidents' | FeedKind;
 export const ALL_STREAMS: readonly ModelStream[] = [

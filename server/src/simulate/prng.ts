@@ -1,5 +1,6 @@
 // A small seeded PRNG and the draws the model needs; one stream per (seed, day, feed) so
 // generating one feed never shifts another's numbers (determinism per feed).
+import { mulberry32 } from '@grid141/shared';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -26,15 +27,7 @@ export function hashSeed(...parts: (string | number)[]): number {
 }
 
 export function createRng(...parts: (string | number)[]): Rng {
-  let state = hashSeed(...parts) || 0x9e3779b9;
-  // mulberry32: fast, good enough for synthetic data, fully reproducible.
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(hashSeed(...parts) || 0x9e3779b9);
   const normal = (): number => {
     const u = Math.max(next(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());

@@ -1,11 +1,11 @@
 // Runs the model against a live server: backfills the past (today so far, previous days,
 // this year's slow feeds), then follows the clock (real, or compressed by `speed`), posting
 // each record when it happens and each lifecycle move when it is due.
-import { STATUS_TIMESTAMP, targetsFor, type CategoryCode, type FeedKind, type IncidentStatus, type Urgency } from '@grid141/shared';
+import { FEED_TIME_FIELD, STATUS_TIMESTAMP, targetsFor, type CategoryCode, type FeedKind, type IncidentStatus, type Urgency } from '@grid141/shared';
 import type { Logger } from '../logger.ts';
 import { addDays, dateOf, dayStart, isoInZone, weekMonday } from './clock.ts';
 import type { LifecycleStep } from './lifecycle.ts';
-import { generateDay, TIME_FIELD, type FeedEvent, type IncidentEvent, type ModelStream, type SimEvent } from './model.ts';
+import { generateDay, type FeedEvent, type IncidentEvent, type ModelStream, type SimEvent } from './model.ts';
 import { FatalPostError, Poster } from './poster.ts';
 import type { SimStreet } from './street.ts';
 
@@ -224,7 +224,7 @@ export class Simulator {
   private async postFeed(kind: FeedKind, events: FeedEvent[], backfill: boolean): Promise<void> {
     const horizon = this.backfillUntil();
     const bodies = events.map((e) => {
-      const body: Record<string, unknown> = { ...e.input, [TIME_FIELD[kind]]: isoInZone(this.toWire(e.at), this.tz) };
+      const body: Record<string, unknown> = { ...e.input, [FEED_TIME_FIELD[kind]]: isoInZone(this.toWire(e.at), this.tz) };
       // Alarms already dealt with in the past arrive resolved.
       if (backfill && e.resolve && e.resolve.at < horizon) {
         body.resolvedAt = isoInZone(e.resolve.at, this.tz);

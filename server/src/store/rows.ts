@@ -1,6 +1,6 @@
 // Between table rows and the shared shapes: column lists for the unnest inserts, and the
 // mapping of a selected row back to an Incident / FeedRecord / HistoryEntry.
-import { isOpenStatus, type FeedKind, type FeedRecord, type HistoryEntry, type Incident, type IncidentStatus } from '@grid141/shared';
+import { FEED_TIME_FIELD, isOpenStatus, type FeedKind, type FeedRecord, type HistoryEntry, type Incident, type IncidentStatus } from '@grid141/shared';
 import type { NewFeedRecord, NewIncident } from './types.ts';
 
 type Column<T> = readonly [name: string, arrayType: string, value: (row: T) => unknown, cast?: string];
@@ -77,14 +77,6 @@ export function columnArrays<T>(columns: readonly Column<T>[], rows: readonly T[
   return columns.map(([, , value]) => rows.map(value));
 }
 
-const FEED_TIME_FIELD: Record<FeedKind, string> = {
-  'fire-drills': 'occurredAt',
-  'hazard-inspections': 'occurredAt',
-  alarms: 'occurredAt',
-  'canteen-meals': 'servedAt',
-  'market-entities': 'registeredAt',
-  'volunteer-activities': 'occurredAt',
-};
 
 export function occurredAtOf(feed: FeedKind, record: NewFeedRecord): string {
   return (record as unknown as Record<string, string>)[FEED_TIME_FIELD[feed]] as string;

@@ -2,6 +2,7 @@
 import * as turf from '@turf/turf';
 import type { LoadedStreet } from './load.ts';
 import { createLocator } from './locate.ts';
+import { mulberry32 } from '@grid141/shared';
 
 export interface LocateBenchmark {
   points: number;
@@ -18,16 +19,6 @@ export interface LocateBenchmark {
   indexBuildMs: number;
 }
 
-// Small seeded PRNG so runs are comparable.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function benchmarkLocate(street: LoadedStreet, n: number, baselineN = Math.min(500, n)): LocateBenchmark {
   const [w, s, e, nn] = street.meta.bbox;
