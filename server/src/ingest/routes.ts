@@ -6,6 +6,7 @@ import type { Plugin } from '../app.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { ingestItems, readIngestBody, sendIngestResults } from './batch.ts';
 import { describeFeedRecord, feedChecker } from './feeds.ts';
+import { groupCommit } from './group-commit.ts';
 import { describeIncident, incidentChecker } from './incidents.ts';
 import { parseListQuery } from './query.ts';
 import { purgeHandler, resolveAlarmHandler, transitionHandler } from './transitions.ts';
@@ -33,11 +34,12 @@ export const ingestRoutes: Plugin = (ctx) => {
   const requireAdmin = auth.requireIngestKey;
 
   const checkIncident = incidentChecker(street.meta.id, locator);
+  const insertIncidents = groupCommit((rows: Parameters<typeof store.insertIncidents>[0]) => store.insertIncidents(rows));
   router.post('/api/v1/incidents', auth.requireIngestKey, route(async (req, res) => {
     const { single, items } = readIngestBody(req.body);
     const created: Incident[] = [];
     const results = await ingestItems(items, single, checkIncident, async (rows) => {
-      const written = await store.insertIncidents(rows);
+      const written = await insertIncidents(rows);
       for (const w of written) if (w.created) created.push(w.record);
       return written;
     }, describeIncident);
@@ -63,11 +65,12 @@ export const ingestRoutes: Plugin = (ctx) => {
 
   for (const { code: kind } of FEED_KINDS) {
     const check = feedChecker(kind, street, locator);
+    const insertFeed = groupCommit((rows: Parameters<typeof store.insertFeed>[1]) => store.insertFeed(kind, rows));
     router.post(`/api/v1/${kind}`, auth.requireIngestKey, route(async (req, res) => {
       const { single, items } = readIngestBody(req.body);
       const created: FeedRecord[] = [];
       const results = await ingestItems(items, single, check, async (rows) => {
-        const written = await store.insertFeed(kind, rows);
+        const written = await insertFeed(rows);
         for (const w of written) if (w.created) created.push(w.record as FeedRecord);
         return written;
       }, (r) => describeFeedRecord(r as FeedRecord));
