@@ -31,7 +31,8 @@ export function heatExpression(max: number): ExpressionSpecification {
   return ['step', ['coalesce', ['feature-state', 'count'], 0], HEAT_COLOURS[0] ?? '#13243d', ...stops] as unknown as ExpressionSpecification;
 }
 
-export function buildStyle(geo: StreetGeo, scale: number): StyleSpecification {
+/** `labelsHidden`: the community labels wait for their font (see useGridMap), the rest draws at once. */
+export function buildStyle(geo: StreetGeo, scale: number, labelsHidden = false): StyleSpecification {
   const u = (n: number) => n * scale;
   const roads = geo.roads ?? empty();
   return {
@@ -158,6 +159,7 @@ export function buildStyle(geo: StreetGeo, scale: number): StyleSpecification {
         type: 'symbol',
         source: 'communityLabels',
         layout: {
+          visibility: labelsHidden ? 'none' : 'visible',
           'text-field': ['get', 'name'],
           'text-font': [LABEL_FONT],
           'text-size': u(17),

@@ -43,14 +43,16 @@ export function useGridMap(container: Ref<HTMLElement | null>) {
     const fontLoaded = Promise.race([
       labelFontLoaded(),
       geoLoaded.then((g) => loadLabelFont(g.communities.features.flatMap((f) => [f.properties.name, f.properties.nameEn ?? '']))),
-    ]);
-    const [street] = await Promise.all([geoLoaded, fontLoaded]);
+    ]).catch(() => false);
+    // The map does not wait for the font: everything but the community labels draws at once, and
+    // the labels appear when their glyphs can be drawn in Noto Sans SC rather than a fallback.
+    const street = await geoLoaded;
     if (aborter.signal.aborted || !container.value) return;
     geo.value = street;
     bounds = bboxOf(street.boundary);
     const instance = new maplibregl.Map({
       container: container.value,
-      style: buildStyle(street, wallScale.scale),
+      style: buildStyle(street, wallScale.scale, true),
       bounds,
       fitBoundsOptions: { padding: 16 * wallScale.scale },
       attributionControl: false,
@@ -61,8 +63,15 @@ export function useGridMap(container: Ref<HTMLElement | null>) {
       localIdeographFontFamily: "'Noto Sans SC', sans-serif",
       fadeDuration: 0,
     });
-    instance.once('load', () => {
+    const styleLoaded = new Promise<void>((resolve) => instance.once('load', () => resolve()));
+    void styleLoaded.then(() => {
       map.value = instance;
+    });
+    void Promise.all([styleLoaded, fontLoaded]).then(() => {
+      if (aborter.signal.aborted) return;
+      // Unless the operator switched the communities layer off in the meantime.
+      if (instance.getLayoutProperty('community-line', 'visibility') === 'none') return;
+      instance.setLayoutProperty('community-labels', 'visibility', 'visible');
     });
     resizeObserver = new ResizeObserver(() => {
       instance.resize();
