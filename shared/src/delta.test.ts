@@ -45,6 +45,7 @@ const summaryArb: fc.Arbitrary<Summary> = fc.record({
     volunteerHoursWeekToDate: fc.double({ min: 0, max: 1e6, noNaN: true }),
     activitiesWeekToDate: fc.nat(), pointsWeekToDate: fc.nat(),
     topTeams: fc.array(fc.record({ team: fc.string(), hours: fc.nat() }), { maxLength: 5 }),
+    hoursByCategoryWeekToDate: counts,
   }),
 });
 

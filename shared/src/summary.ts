@@ -78,6 +78,8 @@ export const summarySchema = z.object({
     pointsWeekToDate: z.number(),
     /** The 5 teams with the most hours this week (hours > 0), ties by team name. */
     topTeams: z.array(z.object({ team: z.string(), hours: z.number() })),
+    /** Hours this week by team category (VOLUNTEER_CATEGORIES); activities without one are left out. */
+    hoursByCategoryWeekToDate: counts,
   }),
 });
 export type Summary = z.infer<typeof summarySchema>;
@@ -103,6 +105,6 @@ export function emptySummary(streetId: string, at: string): Summary {
     },
     livelihood: { meals: { today: 0, byTier: {}, byCanteen: {}, delivered: 0, quarterHourly: [] } },
     economy: { marketEntities: { total: 0, newMonthToDate: 0, newYearToDate: 0, byType: {}, byIndustry: {}, monthly: [] } },
-    party: { volunteerHoursWeekToDate: 0, activitiesWeekToDate: 0, pointsWeekToDate: 0, topTeams: [] },
+    party: { volunteerHoursWeekToDate: 0, activitiesWeekToDate: 0, pointsWeekToDate: 0, topTeams: [], hoursByCategoryWeekToDate: {} },
   };
 }

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../taxonomy.ts';
-import { COLOURS, SOURCES, URGENCIES, MEAL_TIERS, MEAL_MODES, ENTITY_TYPES, INDUSTRIES, type FeedKind } from '../codes.ts';
+import { COLOURS, SOURCES, URGENCIES, MEAL_TIERS, MEAL_MODES, ENTITY_TYPES, INDUSTRIES, VOLUNTEER_CATEGORIES, type FeedKind } from '../codes.ts';
 import { STATUS_TIMESTAMP, TRANSITIONS } from '../lifecycle.ts';
 import { dueAtFor, slaProfileFor } from '../taxonomy.ts';
 import type { FeedRecord } from '../feeds.ts';
@@ -62,7 +62,11 @@ function feedRecord(kind: FeedKind, id: number, when: number, a: number, b: numb
     alarms: { occurredAt: t, device: 'smoke', type: 'smoke', location: { lng: 106.5, lat: 29.5 }, ...(a % 3 === 0 ? { resolvedAt: iso(when + a * MIN) } : {}) },
     'canteen-meals': { servedAt: t, canteenId: `c${a % 3}`, tier: pick(MEAL_TIERS, a).code, mode: pick(MEAL_MODES, b).code, quantity: 1 + (b % 4) },
     'market-entities': { name: `e${id}`, entityType: pick(ENTITY_TYPES, a).code, industry: pick(INDUSTRIES, b).code, registeredAt: t, ...(a % 5 === 0 ? { deregisteredAt: t } : {}) },
-    'volunteer-activities': { occurredAt: t, team: pick(TEAMS, a), hours: (b % 9) * 0.1 + (a % 3) * 0.25, participants: a, points: b },
+    'volunteer-activities': {
+      occurredAt: t, team: pick(TEAMS, a), hours: (b % 9) * 0.1 + (a % 3) * 0.25, participants: a, points: b,
+      // One in six without a category (optional in the feed), so the by-category split must leave it out.
+      ...(b % 6 === 0 ? {} : { teamCategory: pick(VOLUNTEER_CATEGORIES, a + b).code }),
+    },
   };
   return { ...base, kind, ...body[kind] } as unknown as FeedRecord;
 }

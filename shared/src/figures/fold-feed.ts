@@ -95,12 +95,13 @@ function contributeFeed(state: FiguresState, kind: FeedKind, record: FeedRecord,
       const r = record as unknown as FeedRecordInput<'volunteer-activities'>;
       const week = isoWeekKey(Date.parse(r.occurredAt), tz);
       if (week < clock.week) return;
-      const b = bucket(state.volunteerWeeks, week, () => ({ count: 0, hoursMilli: 0, points: 0, teamsMilli: new Map(), sim: 0 }));
+      const b = bucket(state.volunteerWeeks, week, () => ({ count: 0, hoursMilli: 0, points: 0, teamsMilli: new Map(), categoriesMilli: new Map(), sim: 0 }));
       const milli = sign * hoursToMilli(r.hours);
       b.count += sign;
       b.hoursMilli += milli;
       b.points += sign * r.points;
       bump(b.teamsMilli, r.team, milli);
+      if (r.teamCategory !== undefined) bump(b.categoriesMilli, r.teamCategory, milli);
       b.sim += sim;
       return;
     }

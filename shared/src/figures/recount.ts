@@ -144,6 +144,7 @@ export function recount(incidents: Incident[], feeds: AnyFeedRecord[], now: numb
   const activities = of('volunteer-activities').filter((r) => isoWeekKey(t(r.occurredAt), tz) === week);
   const milli = (h: number) => Math.round(h * 1000);
   const teamHours = countBy(activities, (r) => r.team, (r) => milli(r.hours));
+  const categoryHours = countBy(activities, (r) => r.teamCategory ?? null, (r) => milli(r.hours));
   s.party = {
     volunteerHoursWeekToDate: sum(activities, (r) => milli(r.hours)) / 1000,
     activitiesWeekToDate: activities.length,
@@ -153,6 +154,7 @@ export function recount(incidents: Incident[], feeds: AnyFeedRecord[], now: numb
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, 5)
       .map(([team, h]) => ({ team, hours: h / 1000 })),
+    hoursByCategoryWeekToDate: Object.fromEntries(Object.entries(categoryHours).map(([code, h]) => [code, h / 1000])),
   };
 
   // Simulated: any simulated record that some figure above counts.

@@ -67,7 +67,7 @@ export interface WeekHazards { found: number; rectified: number; sim: number }
 export interface DayAlarms { count: number; sim: number }
 export interface DayMeals { total: number; delivered: number; byTier: Counter; byCanteen: Counter; quarters: Counter; sim: number }
 export interface MonthEntities { registered: number; sim: number }
-export interface WeekVolunteers { count: number; hoursMilli: number; points: number; teamsMilli: Counter; sim: number }
+export interface WeekVolunteers { count: number; hoursMilli: number; points: number; teamsMilli: Counter; categoriesMilli: Counter; sim: number }
 
 /** The calendar keys of the windows as of the clock's last advance. */
 export interface Windows {

@@ -10,6 +10,13 @@ function toRecord(counter: Counter | undefined): Record<string, number> {
   return out;
 }
 
+/** A counter of thousandths of an hour, in hours. */
+function hoursRecord(counter: Counter | undefined): Record<string, number> {
+  const out = toRecord(counter);
+  for (const key of Object.keys(out)) out[key] = (out[key] as number) / 1000;
+  return out;
+}
+
 function rate(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
 }
@@ -150,6 +157,7 @@ export function toSummary(state: FiguresState, now: number): Summary {
     activitiesWeekToDate: vol?.count ?? 0,
     pointsWeekToDate: vol?.points ?? 0,
     topTeams: teams.map(([team, milli]) => ({ team, hours: milli / 1000 })),
+    hoursByCategoryWeekToDate: hoursRecord(vol?.categoriesMilli),
   };
   if ((vol?.sim ?? 0) > 0) simulated = true;
 
