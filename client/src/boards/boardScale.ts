@@ -16,21 +16,26 @@ export function boardFactor(widthCss: number, heightCss: number, unit: number): 
   return Math.min(MAX_BOARD_FACTOR, Math.max(1, Math.floor(raw * 20) / 20));
 }
 
+/** Width over height from which a board lays its charts side by side (see .board-wide). */
+export const WIDE_BOARD_RATIO = 1.9;
+
 /** Called by BoardFrame: watches the board's box and provides its factor to the charts inside. */
-export function provideBoardFactor(el: Ref<HTMLElement | null>): Ref<number> {
+export function provideBoardFactor(el: Ref<HTMLElement | null>): { factor: Ref<number>; wide: Ref<boolean> } {
   const factor = ref(1);
+  const wide = ref(false);
   let observer: ResizeObserver | null = null;
   onMounted(() => {
     const target = el.value;
     if (!target) return;
     observer = new ResizeObserver(() => {
       factor.value = boardFactor(target.clientWidth, target.clientHeight, wallScale.scale);
+      wide.value = target.clientHeight > 0 && target.clientWidth / target.clientHeight >= WIDE_BOARD_RATIO;
     });
     observer.observe(target);
   });
   onBeforeUnmount(() => observer?.disconnect());
   provide(BOARD_FACTOR, factor);
-  return factor;
+  return { factor, wide };
 }
 
 /** The factor of the enclosing board (1 outside a board). */
