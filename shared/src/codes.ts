@@ -79,16 +79,17 @@ export type EntityType = (typeof ENTITY_TYPES)[number]['code'];
 
 /** GB/T 4754 sections most seen in an urban street. */
 export const INDUSTRIES = codes([
-  { code: 'F', zh: '批发和零售', en: 'Wholesale and retail' },
-  { code: 'H', zh: '住宿和餐饮', en: 'Hospitality and catering' },
-  { code: 'I', zh: '软件和信息技术', en: 'Software and IT' },
-  { code: 'J', zh: '金融', en: 'Finance' },
-  { code: 'L', zh: '租赁和商务服务', en: 'Leasing and business services' },
-  { code: 'M', zh: '科学研究和技术服务', en: 'Research and technical services' },
-  { code: 'O', zh: '居民服务', en: 'Residential services' },
-  { code: 'Q', zh: '卫生和社会工作', en: 'Health and social work' },
-  { code: 'R', zh: '文体娱乐', en: 'Culture, sports, entertainment' },
-  { code: 'other', zh: '其他', en: 'Other' },
+  // `short` / `shortEn`: the name on a chart axis, where a side board has room for about 7 characters.
+  { code: 'F', zh: '批发和零售', en: 'Wholesale and retail', short: '批发零售', shortEn: 'Wholesale/retail' },
+  { code: 'H', zh: '住宿和餐饮', en: 'Hospitality and catering', short: '住宿餐饮', shortEn: 'Hospitality' },
+  { code: 'I', zh: '软件和信息技术', en: 'Software and IT', short: '软件信息', shortEn: 'Software & IT' },
+  { code: 'J', zh: '金融', en: 'Finance', short: '金融', shortEn: 'Finance' },
+  { code: 'L', zh: '租赁和商务服务', en: 'Leasing and business services', short: '租赁商务', shortEn: 'Business svc' },
+  { code: 'M', zh: '科学研究和技术服务', en: 'Research and technical services', short: '科研技术', shortEn: 'R&D svc' },
+  { code: 'O', zh: '居民服务', en: 'Residential services', short: '居民服务', shortEn: 'Residential svc' },
+  { code: 'Q', zh: '卫生和社会工作', en: 'Health and social work', short: '卫生社工', shortEn: 'Health & social' },
+  { code: 'R', zh: '文体娱乐', en: 'Culture, sports, entertainment', short: '文体娱乐', shortEn: 'Culture & sport' },
+  { code: 'other', zh: '其他', en: 'Other', short: '其他', shortEn: 'Other' },
 ] as const);
 export type IndustryCode = (typeof INDUSTRIES)[number]['code'];
 
@@ -174,4 +175,11 @@ export function codeEnum<const T extends readonly Named[]>(list: T) {
 export function nameOf(list: readonly Named[], code: string, lang: 'zh' | 'en' = 'zh'): string {
   const item = list.find((entry) => entry.code === code);
   return item ? item[lang] : code;
+}
+
+/** The short name of a code where the list has one (`short` in Chinese, `shortEn`), else its name. */
+export function shortNameOf(list: readonly (Named & { short?: string; shortEn?: string })[], code: string, lang: 'zh' | 'en' = 'zh'): string {
+  const item = list.find((entry) => entry.code === code);
+  if (!item) return code;
+  return (lang === 'zh' ? item.short : item.shortEn) ?? item[lang];
 }

@@ -99,7 +99,7 @@ export function rankedBarsBase(
     ...theme.base(),
     grid: theme.grid(2, options.gridRight ?? 40, 2, 2),
     xAxis: theme.valueAxis({ show: false }),
-    yAxis: theme.categoryAxis({ axisLabel: { color: theme.fg, fontSize: theme.px(labelPx), width: theme.px(options.labelWidth ?? 96), overflow: 'truncate' } }),
+    yAxis: theme.categoryAxis({ axisLabel: { color: theme.fg, fontSize: theme.px(labelPx), width: theme.px(options.labelWidth ?? labelPx * 8), overflow: 'truncate' } }),
     series: [
       {
         type: 'bar',

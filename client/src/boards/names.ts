@@ -23,3 +23,13 @@ export function canteenName(street: StreetInfo | null, id: string, lang: 'zh' | 
   const canteens = (street as { canteens?: NamedPlace[] } | null)?.canteens;
   return pick(canteens, id, lang) ?? id;
 }
+
+/**
+ * A canteen's name on a chart axis titled "by canteen" (about 7 characters of room): the words
+ * the title already says go, 煤建新村社区食堂 → 煤建新村食堂, 茶亭北路老年助餐点 → 茶亭北路助餐点.
+ */
+export function canteenAxisName(street: StreetInfo | null, id: string, lang: 'zh' | 'en'): string {
+  const name = canteenName(street, id, lang);
+  if (lang !== 'zh') return name;
+  return name.replace(/社区|老年|长者/g, '') || name;
+}
