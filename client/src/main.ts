@@ -7,5 +7,9 @@ import './styles/base.css';
 import App from './App.vue';
 import { router } from './router.ts';
 import { i18n } from './i18n/index.ts';
+import { prefetchStreetGeo } from './map/geoData.ts';
+
+// Every route shows the wall (the others redirect to it): fetch the map's data at once.
+prefetchStreetGeo();
 
 createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');

@@ -33,7 +33,27 @@ export interface StreetGeo {
 
 const BASE = '/api/v1/geo';
 
-export async function loadStreetGeo(signal?: AbortSignal): Promise<StreetGeo> {
+let prefetched: Promise<StreetGeo> | null = null;
+
+/**
+ * Starts the GeoJSON downloads from the entry chunk, before the wall's own chunk (MapLibre,
+ * ECharts) has arrived and run: the map then finds its data waiting instead of asking for it
+ * only once the charts are set up.
+ */
+export function prefetchStreetGeo(): void {
+  prefetched ??= fetchStreetGeo();
+  // A failed prefetch is retried by the map's own load; keep the rejection from being unhandled.
+  prefetched.catch(() => undefined);
+}
+
+/** The street's GeoJSON: the prefetched downloads the first time (once), else fresh ones. */
+export function loadStreetGeo(signal?: AbortSignal): Promise<StreetGeo> {
+  const early = prefetched;
+  prefetched = null;
+  return early ? early.catch(() => fetchStreetGeo(signal)) : fetchStreetGeo(signal);
+}
+
+async function fetchStreetGeo(signal?: AbortSignal): Promise<StreetGeo> {
   const [boundary, communities, grids, pois, roads] = await Promise.all([
     getJson<StreetGeo['boundary']>(`${BASE}/boundary.geojson`, signal),
     getJson<StreetGeo['communities']>(`${BASE}/communities.geojson`, signal),
