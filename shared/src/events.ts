@@ -34,6 +34,8 @@ export interface Alert {
   gridId: string | null;
   location: LngLat | null;
   simulated: boolean;
+  /** Set when re-sent to one wall on connect: sent earlier and still standing (not a new event). */
+  replay?: boolean;
 }
 
 export interface ServerInfoPayload {

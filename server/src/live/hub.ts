@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Namespace, Socket } from 'socket.io';
 import { isOpenStatus } from '@grid141/shared';
 import type {
-  Alert, ClientToServerEvents, Delta, Incident, InterServerEvents, LiveAuth, ServerInfoPayload,
+  Alarm, Alert, ClientToServerEvents, Delta, FeedKind, FeedRecord, Incident, InterServerEvents, LiveAuth, ServerInfoPayload,
   ServerToClientEvents, SnapshotPayload, SocketData,
 } from '@grid141/shared';
 import type { RecordBus } from '../engine/bus.ts';
@@ -13,6 +13,7 @@ import { DeltaRing, DEFAULT_DELTA_CAPACITY } from './deltas.ts';
 import { Batcher } from './batcher.ts';
 import { AlertGate } from './gate.ts';
 import { alarmAlert, criticalIncidentAlert, overdueAlert, withOverdue } from './alerts.ts';
+import { ActiveAlerts } from './active.ts';
 import { cut, DEFAULT_STALL_LIMITS, isStalled, type StallLimits } from './stalled.ts';
 import type { IncidentLookup, SummarySource } from './source.ts';
 
@@ -26,6 +27,8 @@ export interface LiveHubOptions {
   incidentWindowMs?: number;
   incidentMaxItems?: number;
   overdueAlertsPerSecond?: number;
+  activeAlertCap?: number;
+  activeAlertMaxAgeMs?: number;
   stallCheckMs?: number;
   stall?: StallLimits;
 }
@@ -47,6 +50,8 @@ export interface LiveHubDeps {
   logger?: HubLogger;
   /** Start of the server: incidents already overdue before it are not alerted. */
   startedAt?: number;
+  /** Alerts still active when the hub starts (rebuilt from the store), replayed to walls that connect. */
+  activeAlerts?: Alert[];
   now?: () => number;
   options?: LiveHubOptions;
 }
@@ -55,7 +60,7 @@ export interface LiveHub {
   /** The seq of the last delta sent. */
   seq(): number;
   snapshot(): SnapshotPayload;
-  stats(): { clients: number; deltas: number; incidentMessages: number; alerts: number; cut: number; overdueDropped: number };
+  stats(): { clients: number; deltas: number; incidentMessages: number; alerts: number; cut: number; overdueDropped: number; activeAlerts: number };
   close(): void;
 }
 
@@ -74,6 +79,9 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   const counters = { deltas: 0, incidentMessages: 0, alerts: 0, cut: 0 };
   const ring = new DeltaRing(options.deltaCapacity ?? DEFAULT_DELTA_CAPACITY);
   const gate = new AlertGate({ overduePerSecond: options.overdueAlertsPerSecond, now });
+  // Only what this instance saw (its bus, its rebuild): with Redis each instance keeps its own.
+  const active = new ActiveAlerts({ cap: options.activeAlertCap, maxAgeMs: options.activeAlertMaxAgeMs, now });
+  for (const seeded of deps.activeAlerts ?? []) active.add(seeded);
   // Open incidents seen lately, so an overdue alert can say where without asking the store.
   const recent = new Map<string, Incident>();
 
@@ -105,6 +113,7 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   function alert(candidate: Alert | null): void {
     if (!candidate || !gate.admit(candidate)) return;
     counters.alerts += 1;
+    active.add(candidate);
     nsp.emit('alert', candidate);
   }
 
@@ -120,6 +129,7 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
     const at = now();
     for (const change of changes) {
       remember(change.after);
+      if (change.before) active.settleIncident(change.after, at);
       alert(criticalIncidentAlert(change, at));
     }
   };
@@ -127,8 +137,14 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
     const at = now();
     for (const record of records) alert(alarmAlert(record, at));
   };
+  const onFeedUpdated = (kind: FeedKind, _before: FeedRecord, after: FeedRecord) => {
+    if (kind === 'alarms') active.settleAlarm(after as Alarm);
+  };
+  const onPurged = () => active.dropSimulated();
   bus.on('incidents', onIncidents);
   bus.on('feed', onFeed);
+  bus.on('feedUpdated', onFeedUpdated);
+  bus.on('purged', onPurged);
 
   const offChange = source.onChange(() => coalescer.changed());
   const offOverdue = source.onOverdue((ids) => {
@@ -185,6 +201,8 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   nsp.on('connection', (socket) => {
     socket.emit('server', deps.info);
     catchUp(socket, socket.data.since);
+    // Alerts sent before this wall connected (or while it was away) that still stand: to it only.
+    for (const standing of active.list()) socket.emit('alert', { ...standing, replay: true });
     socket.on('resume', (payload) => catchUp(socket, payload?.since));
   });
 
@@ -202,13 +220,15 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   return {
     seq: () => coalescer.seq(),
     snapshot: () => coalescer.snapshot(),
-    stats: () => ({ clients: nsp.sockets.size, ...counters, overdueDropped: gate.dropped }),
+    stats: () => ({ clients: nsp.sockets.size, ...counters, overdueDropped: gate.dropped, activeAlerts: active.size }),
     close() {
       clearInterval(sweeper);
       offChange();
       offOverdue();
       bus.off('incidents', onIncidents);
       bus.off('feed', onFeed);
+      bus.off('feedUpdated', onFeedUpdated);
+      bus.off('purged', onPurged);
       incidents.close();
       coalescer.close();
     },
