@@ -5,6 +5,7 @@ import { computed, ref, shallowRef, triggerRef } from 'vue';
 import { applyDelta, startOfDay, STATUSES, type Alert, type Delta, type Incident, type Summary } from '@grid141/shared';
 import { getJson } from '../live/api.ts';
 import { dayIn, INCIDENT_CAP, pruneIncidents } from './incidentWindow.ts';
+import { rememberAcknowledged, wasAcknowledged } from './acknowledgedAlerts.ts';
 import type { ConnectionState, StreetInfo, Taxonomy, WallAlert } from './wallTypes.ts';
 
 export type { ConnectionState, StreetInfo, Taxonomy, WallAlert } from './wallTypes.ts';
@@ -117,13 +118,15 @@ export const useWallStore = defineStore('wall', () => {
   }
 
   function pushAlert(alert: Alert): void {
-    if (alerts.value.some((known) => known.id === alert.id)) return;
+    // Ids are stable per alerting thing: one this screen acknowledged (even before a reload) stays so.
+    if (wasAcknowledged(alert.id) || alerts.value.some((known) => known.id === alert.id)) return;
     alerts.value = [{ ...alert, receivedAt: Date.now(), acknowledged: false }, ...alerts.value].slice(0, ALERT_CAP);
   }
 
   function acknowledge(id: string): void {
     const alert = alerts.value.find((known) => known.id === id);
     if (alert) alert.acknowledged = true;
+    rememberAcknowledged(id);
   }
 
   /** Remembers the first version seen; true when the server now runs another one. */
