@@ -1,0 +1,80 @@
+// Standing alerts in Chromium against the REAL server: a critical incident posted before the wall
+// opens shows as a toast (replayed, no chime); one the operator acknowledged stays gone on reload.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { browserAvailable, launchBrowser, openWatchedPage } from '../helpers/browser.ts';
+import { startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { criticalIncident } from './records.ts';
+
+describe.skipIf(!browserAvailable())('standing alerts on the wall', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  const postCritical = async (): Promise<string> => {
+    const res = await fetch(`${server.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey },
+      body: JSON.stringify(criticalIncident().body),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  };
+  const toast = (page: Page, incidentId: string) => page.locator(`[data-testid=alert-layer] .toast[data-alert="critical-incident:${incidentId}"]`);
+  const oscillators = (page: Page) => page.evaluate(() => (window as unknown as { oscillators: number }).oscillators);
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopAllServers();
+  });
+
+  it('shows an alert fired before the wall opened, without a chime; an acknowledged one does not come back on reload', async () => {
+    const first = await postCritical();
+
+    const watched = await openWatchedPage(browser, server.url, { width: 1920, height: 1080 });
+    const { page } = watched;
+    // Sound on (the operator's stored choice) and every tone counted, so a chime would show.
+    await page.addInitScript(() => {
+      localStorage.setItem('grid141.alertSound', 'on');
+      const counted = window as unknown as { oscillators: number };
+      counted.oscillators = 0;
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        counted.oscillators += 1;
+        return create.call(this);
+      };
+    });
+    try {
+      await page.goto(`${server.url}/?token=${server.credentials.viewerToken}`);
+      await toast(page, first).waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(500);
+      expect(await oscillators(page), 'no chime for a replayed alert').toBe(0);
+
+      // A live one still chimes: the count above could have seen it.
+      const second = await postCritical();
+      await toast(page, second).waitFor({ timeout: 5_000 });
+      await expect.poll(() => oscillators(page), { timeout: 2_000 }).toBeGreaterThan(0);
+
+      await toast(page, first).locator('button.ack').click();
+      await expect.poll(() => toast(page, first).count(), { timeout: 2_000 }).toBe(0);
+
+      await page.reload();
+      // The unacknowledged one is replayed: once it shows, the replay has arrived.
+      await toast(page, second).waitFor({ timeout: 30_000 });
+      expect(await toast(page, first).count(), 'acknowledged before the reload').toBe(0);
+      await page.waitForTimeout(500);
+      expect(await toast(page, first).count()).toBe(0);
+      expect(await oscillators(page), 'no chime for a replayed alert after reload').toBe(0);
+
+      expect(watched.consoleErrors).toEqual([]);
+      expect(watched.foreignRequests).toEqual([]);
+    } finally {
+      await watched.context.close();
+    }
+  });
+});
