@@ -81,9 +81,12 @@ export function feedRecords() {
     { name: '测试餐馆', entityType: 'individual', industry: 'H' },
   ].map((e) => ({ externalId: id('ent'), registeredAt: at(40), ...e }));
   const volunteers = [
-    { team: '石油路党员先锋队', hours: 18, participants: 6, points: 60 },
-    { team: '新影村银发志愿队', hours: 7, participants: 3, points: 25 },
-  ].map((v) => ({ externalId: id('vol'), occurredAt: at(35), teamCategory: 'party_leadership', title: '测试活动', ...v }));
+    { team: '石油路党员先锋队', teamCategory: 'party_leadership', hours: 18, participants: 6, points: 60 },
+    { team: '新影村银发志愿队', teamCategory: 'livelihood', hours: 7, participants: 3, points: 25 },
+    { team: '茶亭社区平安守望队', teamCategory: 'safety_stability', hours: 5, participants: 4, points: 20 },
+    // teamCategory is optional: counted in the week's hours, not in the by-category donut.
+    { team: '临时志愿者', hours: 2, participants: 2, points: 0 },
+  ].map((v) => ({ externalId: id('vol'), occurredAt: at(35), title: '测试活动', ...v }));
   const alarms = [{ externalId: id('alarm'), occurredAt: at(15), device: 'smoke', type: 'smoke', location: lngLat(stations[1] as Poi) }];
 
   const mealTotal = meals.reduce((s, m) => s + m.quantity, 0);

@@ -50,7 +50,7 @@ export default {
   boards: {
     period: { today: 'Today', week: 'Week', month: 'Month', year: 'Year', total: 'Total', now: 'Now', last7: 'Last 7 days' },
     unit: { hours: 'h', times: '', points: 'pts', entities: '', meals: '', people: '' },
-    party: { volunteerHours: 'Hours', activities: 'Activities', points: 'Points', topTeams: 'Top teams by volunteer hours this week' },
+    party: { volunteerHours: 'Hours', activities: 'Activities', points: 'Points', topTeams: 'Top teams by volunteer hours this week', byCategory: 'Volunteer hours this week by category' },
     economy: {
       total: 'Entities',
       newMonth: 'New',
