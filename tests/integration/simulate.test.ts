@@ -113,13 +113,22 @@ describe('demo feed (npm run simulate) against the real server', () => {
     expect(moved.incidents.today.total).toBeGreaterThan(0);
     expect(moved.livelihood.meals.today).toBeGreaterThanOrEqual(run.counts['canteen-meals'] ?? 0);
     expect(moved.simulated).toBe(true);
+    // The demo feed gives every volunteer activity its team category, so the categories hold all the
+    // week's hours (how many activities end in this window depends on the day's seed).
+    const byCategory = Object.values(moved.party.hoursByCategoryWeekToDate).reduce((a, b) => a + b, 0);
+    expect(byCategory).toBeCloseTo(moved.party.volunteerHoursWeekToDate, 3);
 
     const purge = await runCli(server, ['--purge']);
     expect(purge.code, purge.stderr).toBe(0);
-    const after = await eventually(() => summary(server), (s) => s.incidents.today.total === 0 && s.livelihood.meals.today === 0);
+    const after = await eventually(
+      () => summary(server),
+      (s) => s.incidents.today.total === 0 && s.livelihood.meals.today === 0 && s.party.volunteerHoursWeekToDate === 0,
+    );
     expect(after.incidents.today.total).toBe(0);
     expect(after.incidents.today.open).toBe(0);
     expect(after.livelihood.meals.today).toBe(0);
+    expect(after.party.volunteerHoursWeekToDate).toBe(0);
+    expect(after.party.hoursByCategoryWeekToDate).toEqual({});
   });
 
   it('refuses a wrong key with a message and a failing exit code', async () => {
