@@ -142,7 +142,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   try {
     for (const plugin of options.plugins) await plugin(ctx);
     app.use('/api', apiNotFound);
-    serveClient(app, options.clientDir);
+    serveClient(app, options.clientDir, config.wall);
     app.use(errorHandler(logger));
 
     await listen(httpServer, config.port, config.host);

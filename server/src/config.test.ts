@@ -72,3 +72,32 @@ describe('loadConfig', () => {
     expect(errorOf({ DATABASE_URL: 'mysql://user:hunter2@x/y' }).message).not.toContain('hunter2');
   });
 });
+
+describe('the wall setup (WALL_LAYOUT, WALL_ROTATE, BASEMAP_TILES)', () => {
+  it('is off by default: the default shape, no rotation, no external basemap', () => {
+    expect(loadConfig({}).wall).toEqual({ layout: null, rotate: null, basemap: null });
+  });
+
+  it('is read and checked like every other variable', () => {
+    const config = loadConfig({
+      WALL_LAYOUT: '5760x2160',
+      WALL_ROTATE: 'party:30,safety:15',
+      BASEMAP_TILES: 'https://tiles.example.org/{z}/{x}/{y}.png',
+      BASEMAP_ATTRIBUTION: '© Example',
+    });
+    expect(config.wall).toEqual({
+      layout: { width: 5760, height: 2160 },
+      rotate: 'party:30,safety:15',
+      basemap: { tiles: 'https://tiles.example.org/{z}/{x}/{y}.png', attribution: '© Example' },
+    });
+  });
+
+  it.each([
+    ['WALL_LAYOUT', '5760*2160'], ['WALL_LAYOUT', '100x100'], ['WALL_ROTATE', '2'], ['WALL_ROTATE', 'nowhere:30'],
+    ['BASEMAP_TILES', 'https://tiles.example.org/tile.png'], ['BASEMAP_TILES', 'ftp://x/{z}/{x}/{y}.png'],
+  ])('refuses %s=%s with one line naming it', (variable, value) => {
+    const error = errorOf({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).not.toContain('\n');
+  });
+});

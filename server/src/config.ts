@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
+import { isTileTemplate, parseDesignSize, parseRotation, type WallConfig } from '@grid141/shared';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -75,6 +76,21 @@ const variables = {
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DUTY_OFFICER: optionalText,
   DUTY_LEADER: optionalText,
+  DUTY_ROSTER: z.string().trim().min(1, 'must not be empty').optional(),
+  // The wall's setup for every screen this server feeds; a wall's own ?layout= / ?rotate= wins.
+  WALL_LAYOUT: z
+    .string()
+    .refine((v) => parseDesignSize(v) !== null, 'must be a design size WxH of at least 640x360, e.g. 5760x2160')
+    .optional(),
+  WALL_ROTATE: z
+    .string()
+    .refine((v) => parseRotation(v) !== null, 'must be seconds per board (at least 5), e.g. 20, or board:seconds pairs, e.g. party:30,safety:15')
+    .optional(),
+  BASEMAP_TILES: z
+    .string()
+    .refine(isTileTemplate, 'must be an http(s) tile URL template with {z}, {x} and {y}')
+    .optional(),
+  BASEMAP_ATTRIBUTION: optionalText,
 } as const;
 
 type Variables = typeof variables;
@@ -98,7 +114,10 @@ export interface Config {
   viewerToken: string | null;
   adminPassword: string | null;
   logLevel: LogLevel;
-  duty: { officer: string | null; leader: string | null };
+  /** officer and leader replace the roster's names when set; roster is DUTY_ROSTER (absolute), null to look for one. */
+  duty: { officer: string | null; leader: string | null; roster: string | null };
+  /** Written into the page for every wall (see WallConfig in shared). */
+  wall: WallConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -130,7 +149,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     viewerToken: v.VIEWER_TOKEN ?? null,
     adminPassword: v.ADMIN_PASSWORD ?? null,
     logLevel: v.LOG_LEVEL,
-    duty: { officer: v.DUTY_OFFICER ?? null, leader: v.DUTY_LEADER ?? null },
+    duty: {
+      officer: v.DUTY_OFFICER ?? null,
+      leader: v.DUTY_LEADER ?? null,
+      roster: v.DUTY_ROSTER ? path.resolve(cwd, v.DUTY_ROSTER) : null,
+    },
+    wall: {
+      layout: parseDesignSize(v.WALL_LAYOUT),
+      rotate: v.WALL_ROTATE?.trim() ?? null,
+      basemap: v.BASEMAP_TILES ? { tiles: v.BASEMAP_TILES, attribution: v.BASEMAP_ATTRIBUTION ?? null } : null,
+    },
   };
 }
 

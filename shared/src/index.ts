@@ -11,3 +11,4 @@ export * from './problem.ts';
 export * from './geo.ts';
 export * from './figures/index.ts';
 export * from './random.ts';
+export * from './wall.ts';

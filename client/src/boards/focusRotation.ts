@@ -1,41 +1,11 @@
 // Focus rotation: each board in turn is shown large over the map, then the map again, on one timer.
-// `?rotate=20` gives every board 20 s; `?rotate=party:30,safety:15` sets boards one by one
-// (a board left out is skipped). Any pointer or key interaction pauses it for a minute.
+// The plan comes from `?rotate=` or the server's WALL_ROTATE (parseRotation in shared: `20` gives
+// every board 20 s, `party:30,safety:15` sets boards one by one). Any pointer or key interaction
+// pauses it for a minute.
 import { onBeforeUnmount, onMounted, readonly, ref } from 'vue';
-import { BOARDS, type BoardCode } from '@grid141/shared';
-
-export interface RotationPlan {
-  /** Boards in order with their focus time in ms. */
-  steps: { code: BoardCode; ms: number }[];
-  /** Time the plain wall (map uncovered) shows between two focused boards. */
-  gapMs: number;
-}
+import type { BoardCode, RotationPlan } from '@grid141/shared';
 
 export const PAUSE_AFTER_INTERACTION_MS = 60_000;
-const MIN_SECONDS = 5;
-
-function isBoard(code: string): code is BoardCode {
-  return BOARDS.some((board) => board.code === code);
-}
-
-/** Reads `rotate` from a query string; null when rotation is off or the value is not understood. */
-export function parseRotation(search: string): RotationPlan | null {
-  const raw = new URLSearchParams(search).get('rotate');
-  if (!raw) return null;
-  const whole = Number(raw);
-  if (Number.isFinite(whole)) {
-    if (whole < MIN_SECONDS) return null;
-    return { steps: BOARDS.map((board) => ({ code: board.code, ms: whole * 1000 })), gapMs: whole * 1000 };
-  }
-  const steps: RotationPlan['steps'] = [];
-  for (const part of raw.split(',')) {
-    const [code, seconds] = part.split(':');
-    const value = Number(seconds);
-    if (code && isBoard(code) && Number.isFinite(value) && value >= MIN_SECONDS) steps.push({ code, ms: value * 1000 });
-  }
-  if (steps.length === 0) return null;
-  return { steps, gapMs: Math.min(...steps.map((step) => step.ms)) };
-}
 
 const focused = ref<BoardCode | null>(null);
 

@@ -1,16 +1,33 @@
 // Serves the built wall (client/dist): hashed assets cached for a year, index.html never,
-// and every other page path falls back to index.html for the client's router.
+// and every other page path falls back to index.html for the client's router. The page carries
+// the wall's setup from the server's configuration (layout, rotation, basemap) as inline JSON,
+// so a wall knows its shape before its first frame, without another request.
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import { WALL_CONFIG_ELEMENT_ID, type WallConfig } from '@grid141/shared';
 
 const LONG_CACHE = 'public, max-age=31536000, immutable';
 const NO_CACHE = 'no-cache';
 // Paths the server owns; they never fall back to the page.
 const SERVER_PATHS = /^\/(api|socket\.io|open311)(\/|$)/;
 
-export function serveClient(app: Express, clientDir: string): void {
+/** index.html with the setup inserted before </head>; '<' escaped so no value can close the script. */
+export function pageWithConfig(html: string, wall: WallConfig): string {
+  const json = JSON.stringify(wall).replace(/</g, '\\u003c');
+  const tag = `<script id="${WALL_CONFIG_ELEMENT_ID}" type="application/json">${json}</script>`;
+  return html.includes('</head>') ? html.replace('</head>', `${tag}</head>`) : `${tag}${html}`;
+}
+
+export function serveClient(app: Express, clientDir: string, wall: WallConfig): void {
   const indexFile = path.join(clientDir, 'index.html');
+  // Kept until the file changes (a rebuild while the server runs).
+  let page: { mtimeMs: number; html: string } | null = null;
+  const readPage = (): string => {
+    const { mtimeMs } = fs.statSync(indexFile);
+    if (page?.mtimeMs !== mtimeMs) page = { mtimeMs, html: pageWithConfig(fs.readFileSync(indexFile, 'utf8'), wall) };
+    return page.html;
+  };
   app.use(
     express.static(clientDir, {
       index: false,
@@ -29,6 +46,6 @@ export function serveClient(app: Express, clientDir: string): void {
       return;
     }
     res.setHeader('Cache-Control', NO_CACHE);
-    res.sendFile(indexFile, { cacheControl: false });
+    res.type('html').send(readPage());
   });
 }

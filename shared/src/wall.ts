@@ -1,0 +1,79 @@
+// How a wall is set up, the same whether it comes from the server's configuration (WALL_LAYOUT,
+// WALL_ROTATE, BASEMAP_TILES, written into the page it serves) or from the wall's URL
+// (?layout=, ?rotate=), which wins: a kiosk PC can be pointed at its own shape without a restart.
+import { z } from 'zod';
+import { BOARDS, type BoardCode } from './codes.ts';
+
+export interface DesignSize {
+  width: number;
+  height: number;
+}
+
+const MIN_DESIGN = { width: 640, height: 360 };
+
+/** `5760x2160` → {width, height}; null for anything else or a size too small to lay out. */
+export function parseDesignSize(raw: string | null | undefined): DesignSize | null {
+  const match = raw?.trim().match(/^(\d{3,5})x(\d{3,5})$/);
+  if (!match) return null;
+  const width = Number(match[1]);
+  const height = Number(match[2]);
+  return width >= MIN_DESIGN.width && height >= MIN_DESIGN.height ? { width, height } : null;
+}
+
+export interface RotationPlan {
+  /** Boards in order with their focus time in ms. */
+  steps: { code: BoardCode; ms: number }[];
+  /** Time the plain wall (map uncovered) shows between two focused boards. */
+  gapMs: number;
+}
+
+export const MIN_ROTATION_SECONDS = 5;
+
+function isBoard(code: string): code is BoardCode {
+  return BOARDS.some((board) => board.code === code);
+}
+
+/**
+ * A focus rotation: `20` gives every board 20 s; `party:30,safety:15` sets boards one by one (a
+ * board left out is skipped, an unknown one ignored). Null when off or not understood.
+ */
+export function parseRotation(raw: string | null | undefined): RotationPlan | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  const whole = Number(value);
+  if (Number.isFinite(whole)) {
+    if (whole < MIN_ROTATION_SECONDS) return null;
+    return { steps: BOARDS.map((board) => ({ code: board.code, ms: whole * 1000 })), gapMs: whole * 1000 };
+  }
+  const steps: RotationPlan['steps'] = [];
+  for (const part of value.split(',')) {
+    const [code, seconds] = part.split(':');
+    const time = Number(seconds);
+    if (code && isBoard(code) && Number.isFinite(time) && time >= MIN_ROTATION_SECONDS) steps.push({ code, ms: time * 1000 });
+  }
+  if (steps.length === 0) return null;
+  return { steps, gapMs: Math.min(...steps.map((step) => step.ms)) };
+}
+
+/** An external raster basemap under the street's own layers: off unless the server is configured. */
+export const basemapSchema = z.object({
+  /** XYZ tile URL template with {z}, {x} and {y}, e.g. https://tiles.example.org/{z}/{x}/{y}.png */
+  tiles: z.string(),
+  attribution: z.string().nullable(),
+});
+export type Basemap = z.infer<typeof basemapSchema>;
+
+/** The wall's setup as the server writes it into the page (JSON in #grid141-config). */
+export const wallConfigSchema = z.object({
+  layout: z.object({ width: z.number(), height: z.number() }).nullable(),
+  rotate: z.string().nullable(),
+  basemap: basemapSchema.nullable(),
+});
+export type WallConfig = z.infer<typeof wallConfigSchema>;
+
+export const WALL_CONFIG_ELEMENT_ID = 'grid141-config';
+
+/** A tile URL template the map can use: http(s), with {z}, {x} and {y}. */
+export function isTileTemplate(raw: string): boolean {
+  return /^https?:\/\/[^/\s{}?#]+\/\S*$/.test(raw) && ['{z}', '{x}', '{y}'].every((part) => raw.includes(part));
+}
