@@ -127,8 +127,12 @@ export function donutBase(theme: ChartTheme): ChartOption {
     series: [
       {
         type: 'pie',
+        // The donut keeps to the left half and the legend to the right, whatever the cell's
+        // shape: a centre and radius in % of the whole cell overflow a tall, narrow one.
+        left: 0,
+        width: '50%',
         radius: ['48%', '82%'],
-        center: ['24%', '50%'],
+        center: ['50%', '50%'],
         label: { show: false },
         itemStyle: { borderColor: theme.panel, borderWidth: theme.px(2) },
       },
