@@ -9,7 +9,7 @@ import { BOARDS } from '@grid141/shared';
 import { browserAvailable, launchBrowser, openWatchedPage, screenshotDir, type WatchedPage } from '../helpers/browser.ts';
 import { startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { keyNumber, mapColourCount, scrollOverflow, smallText, stripTiles, waitForWallReady, wallScale } from '../helpers/wall-page.ts';
+import { keyNumber, lowContrastText, mapColourCount, scrollOverflow, smallText, stripTiles, waitForWallReady, wallScale } from '../helpers/wall-page.ts';
 import zhCN from '../../client/src/i18n/zh-CN.ts';
 import { categoryName, communityName, criticalIncident, feedRecords, ordinaryIncidents } from './records.ts';
 
@@ -170,6 +170,7 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
         const scale = await wallScale(page);
         expect(scale).toBeGreaterThan(0);
         expect(await smallText(page), `text under 14 design px (scale ${scale})`).toEqual([]);
+        expect(await lowContrastText(page), 'text under 4.5:1 contrast against its background').toEqual([]);
 
         const colours = await mapColourCount(page);
         expect(colours, 'distinct colours on the map canvas').toBeGreaterThan(8);

@@ -113,3 +113,61 @@ export async function stripTiles(page: Page): Promise<Record<string, string>> {
     return out;
   });
 }
+
+/**
+ * Visible elements with their own text whose colour has under `min`:1 contrast (WCAG 2) against
+ * the background it is drawn on: the element's and its ancestors' background colours composited
+ * from the first opaque one up (gradients and images are not seen; canvases under HTML count as
+ * the page's own background). Semi-transparent text is composited over that background first.
+ */
+export async function lowContrastText(page: Page, min = 4.5): Promise<string[]> {
+  return page.evaluate((minimum) => {
+    type Rgba = [number, number, number, number];
+    const parse = (css: string): Rgba => {
+      const m = css.match(/rgba?\(([^)]+)\)/);
+      if (!m?.[1]) return [0, 0, 0, 0];
+      const parts = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 1];
+    };
+    const over = (top: Rgba, under: Rgba): Rgba => {
+      const a = top[3];
+      return [top[0] * a + under[0] * (1 - a), top[1] * a + under[1] * (1 - a), top[2] * a + under[2] * (1 - a), 1];
+    };
+    const luminance = ([r, g, b]: Rgba) => {
+      const lin = (c: number) => {
+        const s = c / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    const pageBg = parse(getComputedStyle(document.body).backgroundColor);
+    const base: Rgba = pageBg[3] === 1 ? pageBg : [5, 11, 22, 1];
+    const backgroundOf = (el: Element): Rgba => {
+      const layers: Rgba[] = [];
+      for (let node: Element | null = el; node; node = node.parentElement) {
+        const colour = parse(getComputedStyle(node).backgroundColor);
+        if (colour[3] === 0) continue;
+        layers.push(colour);
+        if (colour[3] === 1) break;
+      }
+      let result = base;
+      for (const layer of layers.reverse()) result = over(layer, result);
+      return result;
+    };
+    const found: string[] = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+      if (!own) continue;
+      const style = getComputedStyle(el);
+      const rect = el.getBoundingClientRect();
+      if (style.visibility === 'hidden' || rect.width === 0 || rect.height === 0) continue;
+      if (rect.right <= 0 || rect.bottom <= 0 || rect.left >= innerWidth || rect.top >= innerHeight) continue;
+      const bg = backgroundOf(el);
+      const fg = over(parse(style.color), bg);
+      const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a) as [number, number];
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < minimum) found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent ?? '').trim().slice(0, 24)}" ${ratio.toFixed(2)}:1`);
+    }
+    return found;
+  }, min);
+}
