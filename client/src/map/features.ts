@@ -1,8 +1,6 @@
-// Store data turned into map features: incident points and the canteens' walking coverage.
-import circle from '@turf/circle';
-import type { Feature, FeatureCollection, Geometry, Point, Polygon } from 'geojson';
+// Store and street data turned into map features: incident points and community label points.
+import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import { isOpenStatus, type Incident } from '@grid141/shared';
-import type { PoiProps, StreetGeo } from './geoData.ts';
 
 export interface IncidentPointProps {
   id: string;
@@ -32,23 +30,6 @@ export function incidentPoints(incidents: readonly Incident[]): FeatureCollectio
       },
     });
   }
-  return { type: 'FeatureCollection', features };
-}
-
-export const MEAL_KINDS = ['canteen', 'meal_point'] as const;
-/** 15 minutes at an older person's pace (~3.2 km/h) when the data gives no radius. */
-const DEFAULT_COVERAGE_M = 800;
-
-export function coverageAreas(pois: StreetGeo['pois']): FeatureCollection<Polygon, PoiProps> {
-  const features = pois.features
-    .filter((poi) => (MEAL_KINDS as readonly string[]).includes(poi.properties.kind))
-    .map((poi) =>
-      circle(poi.geometry.coordinates, (poi.properties.coverageRadiusM ?? DEFAULT_COVERAGE_M) / 1000, {
-        steps: 64,
-        units: 'kilometers',
-        properties: poi.properties,
-      }),
-    );
   return { type: 'FeatureCollection', features };
 }
 

@@ -4,7 +4,7 @@ import { COLOURS } from '@grid141/shared';
 import type { ExpressionSpecification, StyleSpecification } from './maplibre.ts';
 import type { FeatureCollection } from 'geojson';
 import type { StreetGeo } from './geoData.ts';
-import { coverageAreas, labelPoints } from './features.ts';
+import { labelPoints } from './features.ts';
 
 export const LABEL_FONT = 'Noto Sans SC';
 const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
@@ -45,7 +45,8 @@ export function buildStyle(geo: StreetGeo, scale: number, labelsHidden = false):
       grids: { type: 'geojson', data: geo.grids, promoteId: 'id' },
       roads: { type: 'geojson', data: roads },
       pois: { type: 'geojson', data: geo.pois, promoteId: 'id' },
-      coverage: { type: 'geojson', data: coverageAreas(geo.pois) },
+      // Filled in once the map has drawn (useGridMap): the union of the coverage circles takes a while.
+      coverage: { type: 'geojson', data: empty() },
       incidents: { type: 'geojson', data: empty(), cluster: true, clusterMaxZoom: 13, clusterRadius: 36, promoteId: 'id' },
       critical: { type: 'geojson', data: empty(), promoteId: 'id' },
     },
@@ -70,13 +71,9 @@ export function buildStyle(geo: StreetGeo, scale: number, labelsHidden = false):
         },
       },
       { id: 'grid-line', type: 'line', source: 'grids', paint: { 'line-color': '#3f6ea8', 'line-width': u(0.8), 'line-opacity': 0.7 } },
-      { id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': '#35c28a', 'fill-opacity': 0.06 } },
-      {
-        id: 'coverage-line',
-        type: 'line',
-        source: 'coverage',
-        paint: { 'line-color': '#35c28a', 'line-width': u(1.5), 'line-dasharray': [3, 2] },
-      },
+      // One shape: the part of the street within a 15-minute walk of a meal point; the rest stays unfilled.
+      { id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': '#35c28a', 'fill-opacity': 0.12 } },
+      { id: 'coverage-line', type: 'line', source: 'coverage', paint: { 'line-color': '#35c28a', 'line-width': u(1.5), 'line-opacity': 0.85 } },
       { id: 'community-line', type: 'line', source: 'communities', paint: { 'line-color': '#8fc8ff', 'line-width': u(2.2) } },
       { id: 'boundary-line', type: 'line', source: 'boundary', paint: { 'line-color': '#4fc3ff', 'line-width': u(3.5) } },
       {
@@ -195,4 +192,5 @@ export const SCALED_PROPERTIES: ({ layer: string; px: number } & ({ kind: 'paint
   { layer: 'highrises', kind: 'paint', name: 'circle-radius', px: 2.2 },
   { layer: 'boundary-line', kind: 'paint', name: 'line-width', px: 3.5 },
   { layer: 'community-line', kind: 'paint', name: 'line-width', px: 2.2 },
+  { layer: 'coverage-line', kind: 'paint', name: 'line-width', px: 1.5 },
 ];

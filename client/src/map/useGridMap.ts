@@ -1,7 +1,7 @@
-// One owner for the MapLibre map: creates it once the street's GeoJSON and label font are in,
+// One owner for the MapLibre map: creates it once the street's GeoJSON is in (labels follow their font),
 // keeps it fitted to the street when the wall's size changes, and removes it on unmount.
 import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue';
-import { maplibregl, type MapLibreMap } from './maplibre.ts';
+import { maplibregl, type GeoJSONSource, type MapLibreMap } from './maplibre.ts';
 import { bboxOf, loadStreetGeo, type StreetGeo } from './geoData.ts';
 import { buildStyle, SCALED_PROPERTIES } from './mapStyle.ts';
 import { loadLabelFont } from './labelFont.ts';
@@ -67,6 +67,20 @@ export function useGridMap(container: Ref<HTMLElement | null>) {
     void styleLoaded.then(() => {
       map.value = instance;
     });
+    // The canteens' coverage is a polygon union and clip (35-100 ms on the main thread of a busy
+    // 2-core machine), in a chunk of its own: loaded and computed after the first frame, when idle.
+    void styleLoaded
+      .then(() => import('./coverage.ts'))
+      .then(({ coverageArea }) =>
+        requestIdleCallback(
+          () => {
+            if (aborter.signal.aborted) return;
+            instance.getSource<GeoJSONSource>('coverage')?.setData(coverageArea(street.pois, street.boundary));
+          },
+          { timeout: 2000 },
+        ),
+      )
+      .catch((error: unknown) => console.warn('coverage not drawn', error));
     void Promise.all([styleLoaded, fontLoaded]).then(() => {
       if (aborter.signal.aborted) return;
       // Unless the operator switched the communities layer off in the meantime.
