@@ -8,7 +8,13 @@ import { loadLabelFont } from './labelFont.ts';
 import { wallScale } from '../composables/useWallScale.ts';
 import { useWallStore } from '../stores/wall.ts';
 
-export function useGridMap(container: Ref<HTMLElement | null>) {
+/** HTML laid over the map's top and bottom edges (layer toggles, legend): the street is fitted between them. */
+export interface MapOverlays {
+  top: () => HTMLElement | null;
+  bottom: () => HTMLElement | null;
+}
+
+export function useGridMap(container: Ref<HTMLElement | null>, overlays: MapOverlays) {
   const wall = useWallStore();
   const map = shallowRef<MapLibreMap | null>(null);
   const geo = shallowRef<StreetGeo | null>(null);
@@ -17,9 +23,22 @@ export function useGridMap(container: Ref<HTMLElement | null>) {
   let resizeObserver: ResizeObserver | null = null;
   let bounds: [number, number, number, number] | null = null;
 
+  function padding(): { top: number; bottom: number; left: number; right: number } {
+    const gap = 16 * wallScale.scale;
+    const height = container.value?.clientHeight ?? 0;
+    const top = overlays.top();
+    const bottom = overlays.bottom();
+    // Offsets are from the map section, which the canvas fills.
+    const clearTop = top ? top.offsetTop + top.offsetHeight + gap / 2 : gap;
+    const clearBottom = bottom ? height - bottom.offsetTop + gap / 2 : gap;
+    // A map too short for both bands keeps the plain margin and lets the overlays cover its edges.
+    if (clearTop + clearBottom > height / 2) return { top: gap, bottom: gap, left: gap, right: gap };
+    return { top: Math.max(gap, clearTop), bottom: Math.max(gap, clearBottom), left: gap, right: gap };
+  }
+
   function fit(instance: MapLibreMap): void {
     if (!bounds) return;
-    instance.fitBounds(bounds, { padding: 16 * wallScale.scale, animate: false });
+    instance.fitBounds(bounds, { padding: padding(), animate: false });
   }
 
   /** The label font's slices, loaded while the GeoJSON downloads: the names come with the street's metadata. */
@@ -54,7 +73,7 @@ export function useGridMap(container: Ref<HTMLElement | null>) {
       container: container.value,
       style: buildStyle(street, wallScale.scale, true),
       bounds,
-      fitBoundsOptions: { padding: 16 * wallScale.scale },
+      fitBoundsOptions: { padding: padding() },
       attributionControl: false,
       // A wall is looked at, not driven: no rotation, no accidental drags from a kiosk touch.
       dragRotate: false,
@@ -92,6 +111,8 @@ export function useGridMap(container: Ref<HTMLElement | null>) {
       fit(instance);
     });
     resizeObserver.observe(container.value);
+    // The overlays change size with the language and the heat classes.
+    for (const overlay of [overlays.top(), overlays.bottom()]) if (overlay) resizeObserver.observe(overlay);
   }
 
   // Sizes in the style are design pixels; follow the wall's scale without rebuilding the style.
