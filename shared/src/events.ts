@@ -44,6 +44,23 @@ export interface ServerInfoPayload {
   streetId: string;
 }
 
+export type DutyShift = 'day' | 'night';
+
+/** Who is on duty now (the street's duty roster, or DUTY_OFFICER / DUTY_LEADER). */
+export interface DutyPayload {
+  /** 值班员 for display, several joined with '、'; null when nobody is rostered now. */
+  officer: string | null;
+  officers: string[];
+  /** 带班领导; null when nobody is rostered now. */
+  leader: string | null;
+  /** null without a roster. */
+  shift: DutyShift | null;
+  /** When this shift ends (ISO 8601 with the street's offset); null without a roster. */
+  until: string | null;
+  /** The names come from a made-up (demo) roster. */
+  synthetic: boolean;
+}
+
 export interface ServerToClientEvents {
   snapshot: (payload: SnapshotPayload) => void;
   delta: (payload: Delta) => void;
@@ -51,6 +68,8 @@ export interface ServerToClientEvents {
   alert: (payload: Alert) => void;
   /** Sent on connect; a wall that sees a new version reloads itself. */
   server: (payload: ServerInfoPayload) => void;
+  /** Sent on connect and to every wall when a shift ends. */
+  duty: (payload: DutyPayload) => void;
 }
 
 export interface ClientToServerEvents {
