@@ -1,6 +1,7 @@
 // Every feature of the server, registered in order: one line each. A plugin may use()
 // services that plugins above it provide() (store before ingest, figures before live hub).
 import type { Plugin } from './app.ts';
+import { dutyPlugin } from './duty/plugin.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { storePlugin } from './store/plugin.ts';
 import { ingestRoutes } from './ingest/routes.ts';
@@ -9,6 +10,8 @@ import { liveHub } from './live/plugin.ts';
 import { simulatePlugin } from './simulate/inprocess.ts';
 
 export const plugins: Plugin[] = [
+  // Before the street metadata, which names who is on duty; its /live listener relies on the hub's auth.
+  dutyPlugin,
   metaRoutes,
   storePlugin,
   ingestRoutes,

@@ -83,7 +83,8 @@ describe('GET /api/v1/street', () => {
     expect(body.centre).toEqual(meta.centre);
     expect(body.bbox).toEqual(meta.bbox);
     expect(body.synthetic).toBe(meta.synthetic);
-    expect(body.duty).toEqual({ officer: '值班员甲', leader: null });
+    // DUTY_OFFICER replaces the rostered officers; the leader comes from the street's demo roster.
+    expect(body.duty).toMatchObject({ officer: '值班员甲', officers: ['值班员甲'], leader: expect.any(String), synthetic: true });
   });
 });
 

@@ -24,6 +24,7 @@ import {
   URGENCIES,
   VOLUNTEER_CATEGORIES,
   targetsFor,
+  type DutyPayload,
 } from '@grid141/shared';
 import type { AppContext } from '../app.ts';
 import type { LoadedStreet } from '../street/load.ts';
@@ -48,8 +49,15 @@ export function metaRoutes(ctx: AppContext): void {
     });
   });
 
-  const streetBody = staticJsonBody(streetInfo(ctx));
-  router.get('/api/v1/street', auth.requireViewer, (req, res) => streetBody.send(req, res));
+  // The body changes with the shift only: made again when the duty does.
+  const duty = ctx.use('duty');
+  const info = streetInfo(ctx);
+  let streetBody: { duty: DutyPayload; body: StaticBody } | null = null;
+  router.get('/api/v1/street', auth.requireViewer, (req, res) => {
+    const now = duty.current();
+    if (streetBody?.duty !== now) streetBody = { duty: now, body: staticJsonBody({ ...info, duty: now }) };
+    streetBody.body.send(req, res);
+  });
 
   const taxonomyBody = staticJsonBody(taxonomy());
   router.get('/api/v1/taxonomy', auth.requireViewer, (req, res) => taxonomyBody.send(req, res));
@@ -101,7 +109,6 @@ function streetInfo(ctx: AppContext) {
     microGridCount: ctx.street.microgrids.features.length,
     centre: meta.centre,
     bbox: meta.bbox,
-    duty: { officer: ctx.config.duty.officer, leader: ctx.config.duty.leader },
     synthetic: meta.synthetic,
   };
 }

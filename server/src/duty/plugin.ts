@@ -1,0 +1,56 @@
+// Who is on duty: reads the roster at start (a bad one stops the start), answers the street
+// metadata, and pushes `duty` on /live to each wall as it connects and to all at every shift change.
+// The live hub owns /live and its auth middleware; this only adds a connection listener.
+import { LIVE_NAMESPACE, type DutyPayload } from '@grid141/shared';
+import type { Plugin } from '../app.ts';
+import { findRoster, readRoster, type DutyRoster } from './roster.ts';
+import { dutyAt, type DutyNow } from './shift.ts';
+
+export interface DutyService {
+  /** Who is on duty now; the same object until the shift changes. */
+  current(): DutyPayload;
+}
+
+declare module '../app.ts' {
+  interface Services {
+    duty: DutyService;
+  }
+}
+
+export const dutyPlugin: Plugin = async (ctx) => {
+  const { config, logger } = ctx;
+  const file = findRoster(config);
+  const roster: DutyRoster | null = file ? await readRoster(file) : null;
+  const compute = (at: number): DutyNow => dutyAt(roster, config.duty, at, config.timeZone);
+
+  let now = compute(Date.now());
+  // Read on demand too, so a late timer never serves the shift that just ended.
+  const current = (): DutyPayload => {
+    if (now.untilMs !== null && Date.now() >= now.untilMs) now = compute(Date.now());
+    return now.payload;
+  };
+
+  const nsp = ctx.io.of(LIVE_NAMESPACE);
+  nsp.on('connection', (socket) => socket.emit('duty', current()));
+
+  let timer: NodeJS.Timeout | null = null;
+  const schedule = () => {
+    if (now.untilMs === null) return;
+    const boundary = now.untilMs;
+    timer = setTimeout(() => {
+      // At the boundary itself, even if the timer fires a millisecond early.
+      if (now.untilMs === boundary) now = compute(Math.max(Date.now(), boundary));
+      // Each instance tells its own walls (with Redis every instance runs this timer).
+      nsp.local.emit('duty', now.payload);
+      schedule();
+    }, Math.max(0, boundary - Date.now()));
+    timer.unref();
+  };
+  schedule();
+  ctx.onClose(() => {
+    if (timer) clearTimeout(timer);
+  });
+
+  ctx.provide('duty', { current });
+  logger.info({ roster: file, shift: now.payload.shift, until: now.payload.until }, file ? 'duty roster loaded' : 'no duty roster');
+};
