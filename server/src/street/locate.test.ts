@@ -93,6 +93,35 @@ describe('createLocator', () => {
     expect(locator.locate(Number.NaN, lat).outsideArea).toBe(true);
   });
 
+  it('answers exactly as without the far-outside raster, also just inside and outside the 100 m', () => {
+    const plain = createLocator(street, { farRaster: false });
+    const r = rng(23);
+    const points: [number, number][] = [];
+    // Random points over the street's box grown by about 300 m.
+    const [w, s, e, n] = street.meta.bbox;
+    const gx = 300 / (111_320 * Math.cos((n * Math.PI) / 180)), gy = 300 / 110_540;
+    for (let i = 0; i < 50_000; i++) points.push([w - gx + (e - w + 2 * gx) * r(), s - gy + (n - s + 2 * gy) * r()]);
+    // Points around the snapping distance and the raster's edge: from a random point of the boundary,
+    // a random way, 95–140 m, and many within a metre of 100 m.
+    const ring = street.boundary.features[0]?.geometry.coordinates[0] as number[][];
+    for (let i = 0; i < 20_000; i++) {
+      const k = Math.floor(r() * (ring.length - 1));
+      const a = ring[k] as number[], b = ring[k + 1] as number[], t = r();
+      const from: [number, number] = [a[0]! + (b[0]! - a[0]!) * t, a[1]! + (b[1]! - a[1]!) * t];
+      const metres = i % 2 === 0 ? 95 + 45 * r() : SNAP_DISTANCE_M - 1 + 2 * r();
+      points.push(turf.destination(from, metres, 360 * r() - 180, { units: 'meters' }).geometry.coordinates as [number, number]);
+    }
+    let outside = 0;
+    for (const [lng, lat] of points) {
+      const placed = locator.locate(lng, lat);
+      expect(placed, `${lng},${lat}`).toEqual(plain.locate(lng, lat));
+      if (placed.outsideArea) outside++;
+    }
+    // Both kinds of answer are well represented, so the comparison covers the raster.
+    expect(outside).toBeGreaterThan(10_000);
+    expect(points.length - outside).toBeGreaterThan(10_000);
+  });
+
   it('is far faster than a plain turf loop over every micro-grid', () => {
     const result = benchmarkLocate(street, 200_000, 200);
     // The bench target is ≥ 50×; the test leaves room for a machine shared with other jobs.
