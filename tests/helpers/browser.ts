@@ -40,11 +40,15 @@ export interface WatchedPage {
   foreignRequests: string[];
 }
 
-/** A page that records console errors and refuses (and records) every request to another host. */
+/**
+ * A page that records console errors and refuses (and records) every request to another host
+ * than the server's, and than `allowOrigins` (a test's stand-in for a configured basemap).
+ */
 export async function openWatchedPage(
   browser: Browser,
   baseUrl: string,
   viewport: { width: number; height: number },
+  allowOrigins: readonly string[] = [],
 ): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -57,7 +61,8 @@ export async function openWatchedPage(
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
   await context.route('**/*', async (route) => {
     const url = route.request().url();
-    if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === ownOrigin) {
+    const origin = url.startsWith('data:') || url.startsWith('blob:') ? ownOrigin : new URL(url).origin;
+    if (origin === ownOrigin || allowOrigins.includes(origin)) {
       await route.continue();
     } else {
       foreignRequests.push(url);

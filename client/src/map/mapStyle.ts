@@ -1,6 +1,8 @@
 // The map's style, built only from Grid141's own GeoJSON: no tiles, no sprite, no glyph server
 // (labels are drawn locally by MapLibre from the self-hosted Noto Sans SC, see labelFont.ts).
-import { COLOURS } from '@grid141/shared';
+// The one exception is a raster basemap the server is configured with (BASEMAP_TILES), dimmed
+// under the street's own layers.
+import { COLOURS, type Basemap } from '@grid141/shared';
 import type { ExpressionSpecification, StyleSpecification } from './maplibre.ts';
 import type { FeatureCollection } from 'geojson';
 import type { StreetGeo } from './geoData.ts';
@@ -31,14 +33,38 @@ export function heatExpression(max: number): ExpressionSpecification {
   return ['step', ['coalesce', ['feature-state', 'count'], 0], HEAT_COLOURS[0] ?? '#13243d', ...stops] as unknown as ExpressionSpecification;
 }
 
-/** `labelsHidden`: the community labels wait for their font (see useGridMap), the rest draws at once. */
-export function buildStyle(geo: StreetGeo, scale: number, labelsHidden = false): StyleSpecification {
+/** The configured basemap's source and layer: dimmed and desaturated so the dark wall stays dark. */
+function basemapParts(basemap: Basemap | null): Pick<StyleSpecification, 'sources' | 'layers'> {
+  if (!basemap) return { sources: {}, layers: [] };
+  return {
+    sources: {
+      basemap: {
+        type: 'raster',
+        tiles: [basemap.tiles],
+        tileSize: 256,
+        maxzoom: 19,
+        ...(basemap.attribution ? { attribution: basemap.attribution } : {}),
+      },
+    },
+    layers: [{ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.55, 'raster-saturation': -0.7, 'raster-brightness-max': 0.55 } }],
+  };
+}
+
+/**
+ * `labelsHidden`: the community labels wait for their font (see useGridMap), the rest draws at once.
+ * `basemap`: the server's external basemap, or null (the default: nothing leaves Grid141).
+ */
+export function buildStyle(geo: StreetGeo, scale: number, labelsHidden = false, basemap: Basemap | null = null): StyleSpecification {
   const u = (n: number) => n * scale;
   const roads = geo.roads ?? empty();
+  const under = basemapParts(basemap);
+  // Over a basemap the street's own fills let it show through; without one they are the ground.
+  const ground = basemap ? 0.55 : 1;
   return {
     version: 8,
     name: 'grid141',
     sources: {
+      ...under.sources,
       boundary: { type: 'geojson', data: geo.boundary },
       communities: { type: 'geojson', data: geo.communities, promoteId: 'id' },
       communityLabels: { type: 'geojson', data: labelPoints(geo.communities) },
@@ -52,8 +78,9 @@ export function buildStyle(geo: StreetGeo, scale: number, labelsHidden = false):
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#040a14' } },
-      { id: 'boundary-fill', type: 'fill', source: 'boundary', paint: { 'fill-color': '#0c1a2e' } },
-      { id: 'grid-heat', type: 'fill', source: 'grids', paint: { 'fill-color': heatExpression(0), 'fill-opacity': 0.85 } },
+      ...under.layers,
+      { id: 'boundary-fill', type: 'fill', source: 'boundary', paint: { 'fill-color': '#0c1a2e', 'fill-opacity': ground } },
+      { id: 'grid-heat', type: 'fill', source: 'grids', paint: { 'fill-color': heatExpression(0), 'fill-opacity': 0.85 * ground } },
       {
         id: 'grid-hover',
         type: 'fill',

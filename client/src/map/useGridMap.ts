@@ -6,6 +6,7 @@ import { bboxOf, loadStreetGeo, type StreetGeo } from './geoData.ts';
 import { buildStyle, SCALED_PROPERTIES } from './mapStyle.ts';
 import { loadLabelFont } from './labelFont.ts';
 import { wallScale } from '../composables/useWallScale.ts';
+import { pageParams } from '../composables/pageParams.ts';
 import { useWallStore } from '../stores/wall.ts';
 
 /** HTML laid over the map's top and bottom edges (layer toggles, legend): the street is fitted between them. */
@@ -71,10 +72,11 @@ export function useGridMap(container: Ref<HTMLElement | null>, overlays: MapOver
     bounds = bboxOf(street.boundary);
     const instance = new maplibregl.Map({
       container: container.value,
-      style: buildStyle(street, wallScale.scale, true),
+      style: buildStyle(street, wallScale.scale, true, pageParams.basemap),
       bounds,
       fitBoundsOptions: { padding: padding() },
-      attributionControl: false,
+      // Our own data needs no credit line; an external basemap gets the one it is configured with.
+      attributionControl: pageParams.basemap?.attribution ? { compact: true } : false,
       // A wall is looked at, not driven: no rotation, no accidental drags from a kiosk touch.
       dragRotate: false,
       pitchWithRotate: false,
