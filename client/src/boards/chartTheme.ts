@@ -77,7 +77,7 @@ export function chartTheme(unit: number): ChartTheme {
       axisLabel: { color: muted, fontSize: px(AXIS_PX), margin: px(6) },
       ...extra,
     }),
-    grid: (left, right, top, bottom) => ({ left: px(left), right: px(right), top: px(top), bottom: px(bottom), containLabel: true }),
+    grid: (left, right, top, bottom) => ({ left: px(left), right: px(right), top: px(top), bottom: px(bottom), outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' }),
   };
 }
 
@@ -133,6 +133,8 @@ export function donutBase(theme: ChartTheme): ChartOption {
         width: '50%',
         radius: ['48%', '82%'],
         center: ['50%', '50%'],
+        // Nothing counted yet: no ring at all, not four equal slices of nothing.
+        stillShowZeroSum: false,
         label: { show: false },
         itemStyle: { borderColor: theme.panel, borderWidth: theme.px(2) },
       },
@@ -140,9 +142,8 @@ export function donutBase(theme: ChartTheme): ChartOption {
   };
 }
 
-/** One slice per code of a shared code list, named in the wall's language; all zero draws none. */
+/** One slice per code of a shared code list, named in the wall's language; all zero draws none (stillShowZeroSum). */
 export function donutData(list: readonly { code: string; zh: string; en: string }[], counts: Record<string, number> | undefined, lang: 'zh' | 'en'): ChartOption {
   const rows = list.map((item) => ({ name: item[lang], value: counts?.[item.code] ?? 0 }));
-  const counted = rows.some((row) => row.value > 0);
-  return { legend: { data: rows.map((row) => row.name) }, series: [{ data: counted ? rows : [] }] };
+  return { legend: { data: rows.map((row) => row.name) }, series: [{ data: rows }] };
 }
