@@ -66,11 +66,22 @@ export interface LiveHub {
 
 const RECENT_INCIDENTS = 5_000;
 /**
- * Short enough for the 200 ms end-to-end target, long enough that a burst becomes one message:
- * at 20 incidents/s a 50 ms window sent nearly every incident alone to every wall (the fan-out
- * bench spent the server's thread on 40,000 socket writes a second at 2,000 walls).
+ * The longest incident window: at 20 incidents/s a 50 ms window sent nearly every incident alone
+ * to every wall (the fan-out bench spent the server's thread on 40,000 socket writes a second at
+ * 2,000 walls); 100 ms keeps 2,000 walls under a second.
  */
 export const INCIDENT_WINDOW_MS = 100;
+/** The shortest: a burst still becomes one message per wall. */
+export const INCIDENT_WINDOW_MIN_MS = 20;
+
+/**
+ * The window grows with the walls connected here: a socket write per wall per batch is the cost,
+ * so few walls can have batches often (500 walls: 25 ms, for the 200 ms end-to-end target) and
+ * 2,000 walls get the full 100 ms. The first incident after a quiet window goes at once (Batcher).
+ */
+export function incidentWindowMs(walls: number): number {
+  return Math.min(INCIDENT_WINDOW_MS, Math.max(INCIDENT_WINDOW_MIN_MS, walls / 20));
+}
 
 export function createLiveHub(deps: LiveHubDeps): LiveHub {
   const { nsp, source, bus, options = {} } = deps;
@@ -100,9 +111,10 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   });
 
   const incidents = new Batcher<Incident>({
-    windowMs: options.incidentWindowMs ?? INCIDENT_WINDOW_MS,
+    windowMs: options.incidentWindowMs ?? (() => incidentWindowMs(nsp.sockets.size)),
     maxItems: options.incidentMaxItems ?? 200,
     key: (incident) => incident.id,
+    now,
     flush: (items) => {
       counters.incidentMessages += 1;
       const at = now();
