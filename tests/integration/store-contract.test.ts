@@ -120,6 +120,20 @@ describe.each(targets)('store contract: $name', (target) => {
     expect(store.kind).toBe(target.name.startsWith('PostgreSQL') ? 'postgres' : 'embedded');
   });
 
+  it('a new incident comes back exactly as the store then serves it', async () => {
+    // Times with an offset and jsonb with several keys: what the database normalises must match.
+    const row = newIncident({
+      reportedAt: '2026-01-10T08:00:00.123+08:00', receivedAt: '2026-01-10T00:00:01.5Z', updatedAt: '2026-01-10T00:00:01.5Z',
+      dueAt: '2026-01-11T00:00:00Z', reporter: { kind: 'resident', name: '李四', contact: '13800000000', accountId: 'a-1' },
+      photos: ['https://example.test/a.jpg'], title: '标题', subcategory: 'sub', address: '石油路 1 号', outsideArea: true, gridId: null,
+    });
+    const [written] = await store.insertIncidents([row]);
+    expect(written?.created).toBe(true);
+    const { history: _history, ...served } = (await store.getIncident(row.id))!;
+    expect(written?.record).toEqual(served);
+    expect(written?.record.reportedAt).toBe('2026-01-10T00:00:00.123Z');
+  });
+
   it('replays are idempotent on (source, externalId): same id, nothing changed, nothing doubled', async () => {
     const row = newIncident();
     await store.insertIncidents([row]);

@@ -139,6 +139,20 @@ export function toIncident(row: Record<string, unknown>, now: number): Incident 
   };
 }
 
+/**
+ * Row j of columnArrays(INCIDENT_COLUMNS, …) as the incident the database holds once it is
+ * inserted, through the same mapping as a selected row (times at millisecond ISO, jsonb parsed),
+ * so the insert need not return its rows.
+ */
+export function insertedIncident(columns: readonly unknown[][], j: number, now: number): Incident {
+  const row: Record<string, unknown> = {};
+  INCIDENT_COLUMNS.forEach(([name, , , cast], k) => {
+    const value = (columns[k] as unknown[])[j];
+    row[name] = cast === 'jsonb' && typeof value === 'string' ? JSON.parse(value) : value;
+  });
+  return toIncident(row, now);
+}
+
 export const FEED_SELECT = 'id, street_id, kind, payload, received_at, grid_id, community_id';
 
 export function toFeedRecord<K extends FeedKind>(row: Record<string, unknown>): FeedRecord<K> {

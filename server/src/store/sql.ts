@@ -5,8 +5,8 @@ import {
   type FeedKind, type FeedRecord, type HistoryEntry, type Incident, type IncidentFacts,
 } from '@grid141/shared';
 import {
-  columnArrays, FEED_COLUMNS, FEED_SELECT, INCIDENT_COLUMNS, INCIDENT_SELECT, toFeedRecord, toHistoryEntry,
-  toIncident, unnestSelect,
+  columnArrays, FEED_COLUMNS, FEED_SELECT, INCIDENT_COLUMNS, INCIDENT_SELECT, insertedIncident, toFeedRecord,
+  toHistoryEntry, toIncident, unnestSelect,
 } from './rows.ts';
 import type {
   AlarmResolution, AlarmResolveOutcome, IncidentFilter, NewFeedRecord, NewIncident, OnBatch, Page, PurgeCounts,
@@ -53,12 +53,12 @@ const INSERT_INCIDENTS = `
   WITH ins AS (
     INSERT INTO incidents (${incidentInsert.names}) ${incidentInsert.select}
     ON CONFLICT (street_id, source, external_id) DO NOTHING
-    RETURNING ${INCIDENT_SELECT}
+    RETURNING id, received_at, status
   ), hist AS (
     INSERT INTO incident_history (incident_id, at, from_status, to_status)
     SELECT id, received_at, NULL, status FROM ins
   )
-  SELECT * FROM ins`;
+  SELECT id FROM ins`;
 
 const feedInsert = unnestSelect(FEED_COLUMNS);
 const INSERT_FEED = `
@@ -133,12 +133,13 @@ export class SqlStore implements Store {
     if (rows.length === 0) return [];
     const { unique, indexOf, keys } = firstByKey(rows, (r) => `${r.source}\u0000${r.externalId}`);
     const now = this.now();
-    const inserted = await this.driver.query<Row>(INSERT_INCIDENTS, columnArrays(INCIDENT_COLUMNS, unique));
+    const columns = columnArrays(INCIDENT_COLUMNS, unique);
+    // Only the ids of the rows inserted come back: the rest the caller sent, and is built here.
+    const inserted = new Set((await this.driver.query<{ id: string }>(INSERT_INCIDENTS, columns)).map((r) => r.id));
     const byKey = new Map<string, Written<Incident>>();
-    for (const row of inserted) {
-      const incident = toIncident(row, now);
-      byKey.set(`${incident.source}\u0000${incident.externalId}`, { created: true, record: incident });
-    }
+    unique.forEach((row, j) => {
+      if (inserted.has(row.id)) byKey.set(keys[j] as string, { created: true, record: insertedIncident(columns, j, now) });
+    });
     // Replays: read back what was already there, unchanged.
     const missing = unique.filter((_, i) => !byKey.has(keys[i] as string));
     if (missing.length > 0) {
