@@ -9,6 +9,9 @@ export default {
   header: {
     dutyOfficer: 'Duty officer',
     dutyLeader: 'Duty leader',
+    shift: { day: 'Day shift', night: 'Night shift' },
+    shiftUntil: 'until {time}',
+    dutySynthetic: 'sample',
     none: '—',
     live: 'Live',
     connecting: 'Connecting',

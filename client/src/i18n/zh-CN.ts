@@ -9,6 +9,9 @@ export default {
   header: {
     dutyOfficer: '值班员',
     dutyLeader: '值班领导',
+    shift: { day: '白班', night: '夜班' },
+    shiftUntil: '至 {time}',
+    dutySynthetic: '模拟',
     none: '—',
     live: '实时',
     connecting: '连接中',

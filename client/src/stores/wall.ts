@@ -2,7 +2,7 @@
 // and alerts from the /live socket. Components read it; only src/live/socket.ts writes the live part.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import { applyDelta, startOfDay, STATUSES, type Alert, type Delta, type Incident, type Summary } from '@grid141/shared';
+import { applyDelta, startOfDay, STATUSES, type Alert, type Delta, type DutyPayload, type Incident, type Summary } from '@grid141/shared';
 import { getJson } from '../live/api.ts';
 import { dayIn, INCIDENT_CAP, pruneIncidents } from './incidentWindow.ts';
 import { rememberAcknowledged, wasAcknowledged } from './acknowledgedAlerts.ts';
@@ -26,11 +26,14 @@ export const useWallStore = defineStore('wall', () => {
   const connection = ref<ConnectionState>('connecting');
   const lastMessageAt = ref<number | null>(null);
   const serverVersion = ref<string | null>(null);
+  /** Who is on duty, as /live last said (it changes at each shift); null until it speaks. */
+  const liveDuty = shallowRef<DutyPayload | null>(null);
   /** Wall clock (ms), ticked once a second by the live connection's owner. */
   const now = ref(Date.now());
 
   const timeZone = computed(() => street.value?.timeZone ?? 'Asia/Shanghai');
   const simulated = computed(() => summary.value?.simulated === true);
+  const duty = computed(() => liveDuty.value ?? street.value?.duty ?? null);
   /** Today's and open incidents, newest first. */
   const incidents = computed<Incident[]>(() =>
     [...incidentMap.value.values()].sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt)),
@@ -129,6 +132,10 @@ export const useWallStore = defineStore('wall', () => {
     rememberAcknowledged(id);
   }
 
+  function setDuty(payload: DutyPayload): void {
+    liveDuty.value = payload;
+  }
+
   /** Remembers the first version seen; true when the server now runs another one. */
   function noteServerVersion(version: string): boolean {
     if (serverVersion.value === null) {
@@ -140,9 +147,9 @@ export const useWallStore = defineStore('wall', () => {
 
   return {
     street, taxonomy, summary, seq, incidentMap, incidents, alerts, activeAlerts,
-    connection, lastMessageAt, serverVersion, now, timeZone, simulated, secondsSinceMessage,
+    connection, lastMessageAt, serverVersion, now, timeZone, simulated, secondsSinceMessage, duty,
     loadStatic, loadIncidents, touch, tick, setConnection, applySnapshot, applyDeltaPayload,
-    upsertIncidents, pushAlert, acknowledge, noteServerVersion, pruneNow,
+    upsertIncidents, pushAlert, acknowledge, noteServerVersion, pruneNow, setDuty,
   };
 });
 

@@ -1,5 +1,5 @@
 // Shapes of the static API answers the wall reads (GET /api/v1/street, /api/v1/taxonomy).
-import type { Alert, Named } from '@grid141/shared';
+import type { Alert, DutyPayload, Named } from '@grid141/shared';
 
 export interface I18nText {
   zh: string;
@@ -15,8 +15,8 @@ export interface StreetInfo {
   bbox?: [number, number, number, number];
   communities?: { id: string; name: string; nameEn?: string }[];
   gridCount?: number;
-  /** Added by the server when configured; absent means "not known". */
-  duty?: { officer?: string | null; leader?: string | null } | null;
+  /** Who was on duty when the street was read (an older server sends officer and leader only). */
+  duty?: Partial<DutyPayload> | null;
 }
 
 export interface TaxonomyCategory extends Named {
