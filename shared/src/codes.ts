@@ -72,7 +72,7 @@ export type MealMode = (typeof MEAL_MODES)[number]['code'];
 
 export const ENTITY_TYPES = codes([
   { code: 'enterprise', zh: '企业', en: 'Enterprise' },
-  { code: 'individual', zh: '个体工商户', en: 'Individual business' },
+  { code: 'individual', zh: '个体工商户', en: 'Individual business', shortEn: 'Individual' },
   { code: 'coop', zh: '农民专业合作社', en: 'Cooperative' },
 ] as const);
 export type EntityType = (typeof ENTITY_TYPES)[number]['code'];
@@ -147,11 +147,12 @@ export const ALARM_OUTCOMES = codes([
 ] as const);
 
 export const VOLUNTEER_CATEGORIES = codes([
-  { code: 'party_leadership', zh: '党建统领', en: 'Party leadership' },
+  // shortEn: in a donut's legend beside the ring.
+  { code: 'party_leadership', zh: '党建统领', en: 'Party leadership', shortEn: 'Party' },
   { code: 'livelihood', zh: '民生服务', en: 'Livelihood' },
-  { code: 'city_mgmt', zh: '城市管理', en: 'City management' },
-  { code: 'safety_stability', zh: '平安稳定', en: 'Safety and stability' },
-  { code: 'economy', zh: '经济发展', en: 'Economic development' },
+  { code: 'city_mgmt', zh: '城市管理', en: 'City management', shortEn: 'City mgmt' },
+  { code: 'safety_stability', zh: '平安稳定', en: 'Safety and stability', shortEn: 'Safety' },
+  { code: 'economy', zh: '经济发展', en: 'Economic development', shortEn: 'Economy' },
 ] as const);
 
 /** The board feeds besides incidents: the path segment under /api/v1/. */

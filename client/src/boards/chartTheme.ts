@@ -1,5 +1,6 @@
 // Canvas cannot read CSS: charts take the theme's colours from its variables, and sizes in
 // design pixels times the wall's unit (--u), so 14 design px stay 14 design px at any scale.
+import { shortNameOf } from '@grid141/shared';
 import type { ChartOption } from '../echarts.ts';
 
 /** Smallest text on the wall, in design pixels (style: nothing under 14 px at 1920×1080). */
@@ -143,7 +144,12 @@ export function donutBase(theme: ChartTheme): ChartOption {
 }
 
 /** One slice per code of a shared code list, named in the wall's language; all zero draws none (stillShowZeroSum). */
-export function donutData(list: readonly { code: string; zh: string; en: string }[], counts: Record<string, number> | undefined, lang: 'zh' | 'en'): ChartOption {
-  const rows = list.map((item) => ({ name: item[lang], value: counts?.[item.code] ?? 0 }));
+export function donutData(
+  list: readonly { code: string; zh: string; en: string; short?: string; shortEn?: string }[],
+  counts: Record<string, number> | undefined,
+  lang: 'zh' | 'en',
+): ChartOption {
+  // Short names where the list has them: the legend has half the cell beside the ring.
+  const rows = list.map((item) => ({ name: shortNameOf(list, item.code, lang), value: counts?.[item.code] ?? 0 }));
   return { legend: { data: rows.map((row) => row.name) }, series: [{ data: rows }] };
 }

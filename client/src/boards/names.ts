@@ -30,6 +30,13 @@ export function canteenName(street: StreetInfo | null, id: string, lang: 'zh' | 
  */
 export function canteenAxisName(street: StreetInfo | null, id: string, lang: 'zh' | 'en'): string {
   const name = canteenName(street, id, lang);
-  if (lang !== 'zh') return name;
+  // A Chinese name (also on an English wall when the street has no English one) loses the words.
+  if (!/[\u4e00-\u9fff]/.test(name)) return name;
   return name.replace(/社区|老年|长者/g, '') || name;
+}
+
+/** A community's name where a narrow column shows it (the ticker): "… Community" goes in English. */
+export function communityShortName(street: StreetInfo | null, id: string | null, lang: 'zh' | 'en'): string {
+  const name = communityName(street, id, lang);
+  return lang === 'en' ? name.replace(/\s+Community$/i, '') : name;
 }
