@@ -15,7 +15,7 @@ import type {
 
 type Row = Record<string, unknown>;
 
-const SCAN_BATCH = 10_000;
+const SCAN_BATCH = 2_000;
 
 /** A row of scanIncidentFacts (json_build_array in its column order) as IncidentFacts. */
 function toIncidentFacts(a: unknown[]): IncidentFacts {
@@ -31,14 +31,14 @@ function toIncidentFacts(a: unknown[]): IncidentFacts {
 const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
- * The incidents a rebuild needs (open, or reported or closed since $3), found through the
+ * The incidents a rebuild needs (open, or reported or closed since $2), found through the
  * partial and time indexes of each condition, so a store of a million old incidents is not
  * read whole to find the few tens of thousands in the figures' windows.
  */
 const WANTED_IDS = `
   SELECT id FROM incidents WHERE street_id = $1 AND status NOT IN (${TERMINAL_LIST})
-  UNION SELECT id FROM incidents WHERE street_id = $1 AND reported_at >= $3::timestamptz
-  UNION SELECT id FROM incidents WHERE street_id = $1 AND closed_at >= $3::timestamptz`;
+  UNION SELECT id FROM incidents WHERE street_id = $1 AND reported_at >= $2::timestamptz
+  UNION SELECT id FROM incidents WHERE street_id = $1 AND closed_at >= $2::timestamptz`;
 
 const STAMP_COLUMN = {
   acceptedAt: 'accepted_at',
@@ -307,47 +307,51 @@ export class SqlStore implements Store {
   }
 
   async scanIncidents(where: { openOrSince: Date }, onBatch: OnBatch<Incident>, batchSize = SCAN_BATCH): Promise<number> {
-    let after = '';
     let total = 0;
-    for (;;) {
-      const rows = await this.driver.query<Row>(
-        `WITH wanted AS MATERIALIZED (${WANTED_IDS})
-         SELECT ${INCIDENT_SELECT} FROM incidents
-         WHERE id IN (SELECT id FROM wanted WHERE id > $2 ORDER BY id LIMIT $4)
-         ORDER BY id`,
-        [this.streetId, after, where.openOrSince.toISOString(), batchSize],
-      );
-      if (rows.length === 0) return total;
+    for (const ids of await this.wantedIds(where.openOrSince, batchSize)) {
+      const rows = await this.driver.query<Row>(`SELECT ${INCIDENT_SELECT} FROM incidents WHERE id = ANY($1::text[]) ORDER BY id`, [ids]);
+      // A page whose incidents were all purged meanwhile is empty: the purge's rebuild follows.
+      if (rows.length === 0) continue;
       const now = this.now();
       const batch = rows.map((r) => toIncident(r, now));
       total += batch.length;
-      after = (batch[batch.length - 1] as Incident).id;
       await onBatch(batch);
-      if (rows.length < batchSize) return total;
     }
+    return total;
   }
 
   async scanIncidentFacts(where: { openOrSince: Date }, onBatch: OnBatch<IncidentFacts>, batchSize = SCAN_BATCH): Promise<number> {
-    let after = '';
     let total = 0;
-    for (;;) {
+    for (const ids of await this.wantedIds(where.openOrSince, batchSize)) {
       // One JSON text per batch: returning rows field by field is what makes a PGlite scan slow.
       const [row] = await this.driver.query<{ j: string | null }>(
         `SELECT json_agg(json_build_array(id, status, colour, category, source, urgency, sla_profile, community_id, grid_id,
            outside_area, simulated, reported_at, accepted_at, closed_at, due_at, updated_at) ORDER BY id)::text AS j
-         FROM (WITH wanted AS MATERIALIZED (${WANTED_IDS})
-               SELECT * FROM incidents
-               WHERE id IN (SELECT id FROM wanted WHERE id > $2 ORDER BY id LIMIT $4)) batch`,
-        [this.streetId, after, where.openOrSince.toISOString(), batchSize],
+         FROM incidents WHERE id = ANY($1::text[])`,
+        [ids],
       );
-      if (!row?.j) return total;
-      const list = JSON.parse(row.j) as unknown[][];
-      const batch = list.map(toIncidentFacts);
+      if (!row?.j) continue;
+      const batch = (JSON.parse(row.j) as unknown[][]).map(toIncidentFacts);
       total += batch.length;
-      after = (batch[batch.length - 1] as IncidentFacts).id;
       await onBatch(batch);
-      if (list.length < batchSize) return total;
     }
+    return total;
+  }
+
+  /**
+   * The ids a scan wants, found once (one JSON text) and cut into pages in id order. Finding
+   * them again for every page cost more than reading the page, and the pages can then stay
+   * small: the WebAssembly heap grows to the largest page it built and keeps that size.
+   */
+  private async wantedIds(openOrSince: Date, pageSize: number): Promise<string[][]> {
+    const [row] = await this.driver.query<{ j: string | null }>(
+      `SELECT json_agg(id ORDER BY id)::text AS j FROM (${WANTED_IDS}) wanted`,
+      [this.streetId, openOrSince.toISOString()],
+    );
+    const ids = row?.j ? (JSON.parse(row.j) as string[]) : [];
+    const pages: string[][] = [];
+    for (let i = 0; i < ids.length; i += pageSize) pages.push(ids.slice(i, i + pageSize));
+    return pages;
   }
 
   async scanFeed<K extends FeedKind>(kind: K, since: Date | null, onBatch: OnBatch<FeedRecord<K>>, batchSize = SCAN_BATCH): Promise<number> {
