@@ -14,7 +14,7 @@ import { apiNotFound, errorHandler, requireJsonBody } from './http/errors.ts';
 import { serveClient } from './http/client.ts';
 import { loadStreet, type LoadedStreet } from './street/load.ts';
 import { createLocator } from './street/locate.ts';
-import { readVersion } from './version.ts';
+import { readClientBuild, readVersion } from './version.ts';
 
 export type IoServer = SocketServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type Locator = ReturnType<typeof createLocator>;
@@ -31,6 +31,8 @@ export interface AppContext {
   readonly config: Config;
   readonly logger: Logger;
   readonly version: string;
+  /** The built wall's id (readClientBuild), null when the client is not built. */
+  readonly build: string | null;
   readonly startedAt: Date;
   readonly street: LoadedStreet;
   readonly locator: Locator;
@@ -110,6 +112,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     config,
     logger,
     version: readVersion(),
+    build: readClientBuild(options.clientDir),
     startedAt: new Date(),
     street,
     locator,

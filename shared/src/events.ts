@@ -40,6 +40,11 @@ export interface Alert {
 
 export interface ServerInfoPayload {
   version: string;
+  /**
+   * The wall build the server serves (a hash of client/dist/index.html, which names every hashed
+   * asset); null without a build. A wall reloads when version or build differ from what it loaded.
+   */
+  build: string | null;
   startedAt: string;
   streetId: string;
 }

@@ -70,7 +70,7 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
   socket.on('alert', (alert) => store.pushAlert(alert));
   socket.on('duty', (duty) => store.setDuty(duty));
   socket.on('server', (info) => {
-    if (store.noteServerVersion(info.version)) reload();
+    if (store.noteServerVersion(`${info.version}+${info.build ?? 'none'}`)) reload();
   });
 
   const clock = window.setInterval(() => store.tick(), 1000);

@@ -38,7 +38,7 @@ export function livePlugin(inputs: (ctx: AppContext) => LiveInputs, options: Liv
       bus,
       lookup,
       authenticate: (token, request) => ctx.auth.authenticateSocket(token, request),
-      info: { version: ctx.version, startedAt: ctx.startedAt.toISOString(), streetId: ctx.street.meta.id },
+      info: { version: ctx.version, build: ctx.build, startedAt: ctx.startedAt.toISOString(), streetId: ctx.street.meta.id },
       logger: ctx.logger,
       startedAt: ctx.startedAt.getTime(),
       activeAlerts,
