@@ -37,26 +37,6 @@ export async function scrollOverflow(page: Page) {
   });
 }
 
-/** Visible elements with their own text whose font is under `minPx` design pixels. */
-export async function smallText(page: Page, minPx = 14): Promise<string[]> {
-  return page.evaluate((min) => {
-    const unit = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--u')) || 1;
-    const found: string[] = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
-      if (!own) continue;
-      const style = getComputedStyle(el);
-      const rect = el.getBoundingClientRect();
-      if (style.visibility === 'hidden' || rect.width === 0 || rect.height === 0) continue;
-      if (rect.right <= 0 || rect.bottom <= 0 || rect.left >= innerWidth || rect.top >= innerHeight) continue;
-      const design = parseFloat(style.fontSize) / unit;
-      // A hair of tolerance for the floating point of calc(var(--u) * 14).
-      if (design < min - 0.05) found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent ?? '').trim().slice(0, 24)}" ${design.toFixed(1)}px`);
-    }
-    return found;
-  }, minPx);
-}
-
 /**
  * How many distinct colours the map's own canvas shows: HTML over the map (legend, toggles,
  * markers, toasts) is hidden for the shot, the PNG is decoded in the page.
@@ -114,14 +94,22 @@ export async function stripTiles(page: Page): Promise<Record<string, string>> {
   });
 }
 
+/** One visible element with its own text: what it says, its size in design px, its contrast. */
+export interface TextSample {
+  text: string;
+  designPx: number;
+  /** WCAG 2 contrast ratio of its colour against the background it is drawn on. */
+  contrast: number;
+}
+
 /**
- * Visible elements with their own text whose colour has under `min`:1 contrast (WCAG 2) against
- * the background it is drawn on: the element's and its ancestors' background colours composited
- * from the first opaque one up (gradients and images are not seen; canvases under HTML count as
- * the page's own background). Semi-transparent text is composited over that background first.
+ * Every visible element with its own text, with its font size at design scale (computed size ÷
+ * the wall's --u) and its contrast: the element's and its ancestors' background colours are
+ * composited from the first opaque one up (gradients and images are not seen; canvases under
+ * HTML count as the page's own background), semi-transparent text over that.
  */
-export async function lowContrastText(page: Page, min = 4.5): Promise<string[]> {
-  return page.evaluate((minimum) => {
+export async function textSamples(page: Page): Promise<TextSample[]> {
+  return page.evaluate(() => {
     type Rgba = [number, number, number, number];
     const parse = (css: string): Rgba => {
       const m = css.match(/rgba?\(([^)]+)\)/);
@@ -135,11 +123,12 @@ export async function lowContrastText(page: Page, min = 4.5): Promise<string[]> 
     };
     const luminance = ([r, g, b]: Rgba) => {
       const lin = (c: number) => {
-        const s = c / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        const v = c / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
       };
       return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
     };
+    const unit = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--u')) || 1;
     const pageBg = parse(getComputedStyle(document.body).backgroundColor);
     const base: Rgba = pageBg[3] === 1 ? pageBg : [5, 11, 22, 1];
     const backgroundOf = (el: Element): Rgba => {
@@ -154,7 +143,7 @@ export async function lowContrastText(page: Page, min = 4.5): Promise<string[]> 
       for (const layer of layers.reverse()) result = over(layer, result);
       return result;
     };
-    const found: string[] = [];
+    const samples: { text: string; designPx: number; contrast: number }[] = [];
     for (const el of document.body.querySelectorAll('*')) {
       const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
       if (!own) continue;
@@ -164,10 +153,20 @@ export async function lowContrastText(page: Page, min = 4.5): Promise<string[]> 
       if (rect.right <= 0 || rect.bottom <= 0 || rect.left >= innerWidth || rect.top >= innerHeight) continue;
       const bg = backgroundOf(el);
       const fg = over(parse(style.color), bg);
-      const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a) as [number, number];
-      const ratio = (hi + 0.05) / (lo + 0.05);
-      if (ratio < minimum) found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent ?? '').trim().slice(0, 24)}" ${ratio.toFixed(2)}:1`);
+      const [hi, lo] = [luminance(fg), luminance(bg)].sort((x, y) => y - x) as [number, number];
+      const text = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent ?? '').trim().slice(0, 24)}"`;
+      samples.push({ text, designPx: parseFloat(style.fontSize) / unit, contrast: (hi + 0.05) / (lo + 0.05) });
     }
-    return found;
-  }, min);
+    return samples;
+  });
+}
+
+/** Visible text under `minPx` design pixels (a hair of tolerance for the floating point of calc(var(--u) * 14)). */
+export async function smallText(page: Page, minPx = 14): Promise<string[]> {
+  return (await textSamples(page)).filter((s) => s.designPx < minPx - 0.05).map((s) => `${s.text} ${s.designPx.toFixed(1)}px`);
+}
+
+/** Visible text under `min`:1 contrast against the background it is drawn on (WCAG 2). */
+export async function lowContrastText(page: Page, min = 4.5): Promise<string[]> {
+  return (await textSamples(page)).filter((s) => s.contrast < min).map((s) => `${s.text} ${s.contrast.toFixed(2)}:1`);
 }
