@@ -62,6 +62,8 @@ describe.skipIf(!browserAvailable())('a wall set up by the server', () => {
       await expect.poll(() => page.locator('.maplibregl-ctrl-attrib').textContent()).toContain('Test tiles');
       // economy:5 — the economy board comes into focus after the first 5 s of plain wall.
       await page.locator('#wall-focus-stage [data-board=economy]').waitFor({ timeout: 10_000 });
+      // Its own place says where it went.
+      expect(await page.locator('[data-area=economy] .board-away').textContent()).toContain('经济发展');
       expect(watched.foreignRequests).toEqual([]);
       expect(watched.consoleErrors).toEqual([]);
     } finally {

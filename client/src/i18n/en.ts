@@ -51,6 +51,8 @@ export default {
     noMap: 'Map data not ready',
   },
   boards: {
+    /** In a board's own place while the focus rotation shows it large over the map. */
+    away: 'Shown large',
     period: { today: 'Today', week: 'Week', month: 'Month', year: 'Year', total: 'Total', now: 'Now', last7: 'Last 7 days' },
     unit: { hours: 'h', times: '', points: 'pts', entities: '', meals: '', people: '' },
     party: { volunteerHours: 'Hours', activities: 'Activities', points: 'Points', topTeams: 'Top teams by volunteer hours this week', byCategory: 'Volunteer hours this week by category' },

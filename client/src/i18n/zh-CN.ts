@@ -51,6 +51,8 @@ export default {
     noMap: '地图数据未就绪',
   },
   boards: {
+    /** In a board's own place while the focus rotation shows it large over the map. */
+    away: '放大显示中',
     period: { today: '今日', week: '本周', month: '本月', year: '本年', total: '累计', now: '当前', last7: '近7日' },
     unit: { hours: '小时', times: '次', points: '分', entities: '户', meals: '份', people: '人次' },
     party: { volunteerHours: '志愿服务时长', activities: '志愿活动', points: '发放积分', topTeams: '本周志愿服务时长前列队伍（小时）', byCategory: '本周志愿时长按类别（小时）' },
