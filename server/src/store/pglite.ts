@@ -2,6 +2,7 @@
 // own (the server locks DATA_DIR) and does not fsync: a commit survives a kill, not a power cut.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { startAnalyser, type AnalyserOptions } from './analyse.ts';
 import type { Queryable, SqlDriver } from './types.ts';
 
 function queryable(db: Pick<PGlite, 'query'>): Queryable {
@@ -22,11 +23,15 @@ function queryable(db: Pick<PGlite, 'query'>): Queryable {
  */
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=96MB', '-c', 'wal_buffers=4MB'];
 
-/** dir null keeps the database in memory (tests of the store alone). */
-export async function openPgliteDriver(dir: string | null): Promise<SqlDriver> {
+/**
+ * dir null keeps the database in memory (tests of the store alone). analyse keeps the planner's
+ * statistics fresh in the background (analyse.ts), as autovacuum does on PostgreSQL.
+ */
+export async function openPgliteDriver(dir: string | null, analyse?: AnalyserOptions): Promise<SqlDriver> {
   if (dir) mkdirSync(dir, { recursive: true });
   const db = dir ? await PGlite.create(dir, { startParams: START_PARAMS }) : await PGlite.create({ startParams: START_PARAMS });
   const base = queryable(db);
+  const analyser = analyse ? startAnalyser(base, analyse) : null;
   return {
     kind: 'embedded',
     query: base.query,
@@ -37,6 +42,7 @@ export async function openPgliteDriver(dir: string | null): Promise<SqlDriver> {
       return db.transaction((tx) => fn(queryable(tx)));
     },
     async close() {
+      await analyser?.stop();
       await db.close();
     },
   };

@@ -13,7 +13,15 @@ declare module '../app.ts' {
 
 export const storePlugin: Plugin = async (ctx) => {
   const started = Date.now();
-  const store = await openStore({ streetId: ctx.street.meta.id, databaseUrl: ctx.config.databaseUrl, dataDir: ctx.config.dataDir });
+  const store = await openStore({
+    streetId: ctx.street.meta.id,
+    databaseUrl: ctx.config.databaseUrl,
+    dataDir: ctx.config.dataDir,
+    analyse: {
+      onAnalysed: (done) => ctx.logger.info(done, 'store statistics refreshed (ANALYZE)'),
+      onError: (error) => ctx.logger.warn({ err: error }, 'store statistics refresh failed'),
+    },
+  });
   ctx.onClose(() => store.close());
   ctx.provide('store', store);
   ctx.provide('bus', new RecordBus());
