@@ -278,4 +278,50 @@ describe.each(targets)('store contract: $name', (target) => {
     const again = await store.insertIncidents(rows);
     expect(again.every((r, i) => !r.created && r.record.id === rows[i]?.id)).toBe(true);
   });
+  it('writeMany commits every insert together, or none when its function throws', async () => {
+    const before = await store.countIncidents();
+    const feedBefore = await store.countFeed('fire-drills');
+    const kept = newIncident();
+    await store.writeMany(async (w) => {
+      await w.insertIncidents([kept]);
+      await w.insertFeed('fire-drills', [drill(`many-${randomUUID()}`)]);
+    });
+    expect(await store.countIncidents()).toBe(before + 1);
+    expect(await store.countFeed('fire-drills')).toBe(feedBefore + 1);
+
+    const lost = Array.from({ length: 50 }, () => newIncident());
+    await expect(store.writeMany(async (w) => {
+      await w.insertIncidents(lost.slice(0, 25));
+      await w.insertFeed('fire-drills', [drill(`lost-${randomUUID()}`)]);
+      await w.insertIncidents(lost.slice(25));
+      throw new Error('crash in the middle of an import');
+    })).rejects.toThrow('crash in the middle');
+    expect(await store.countIncidents()).toBe(before + 1);
+    expect(await store.countFeed('fire-drills')).toBe(feedBefore + 1);
+    expect(await store.getIncident(lost[0]!.id)).toBeNull();
+    // The store still works after a rolled-back import.
+    const [after] = await store.insertIncidents([newIncident()]);
+    expect(after?.created).toBe(true);
+  });
+
+  it('a past incident imported with its lifecycle gets one history row per stamped step', async () => {
+    const closed = newIncident({
+      status: 'closed', reportedAt: '2024-03-05T01:00:00.000Z', acceptedAt: '2024-03-05T01:10:00.000Z',
+      dispatchedAt: '2024-03-05T02:00:00.000Z', closedAt: '2024-03-06T03:00:00.000Z', receivedAt: '2026-11-30T00:00:00.000Z',
+      updatedAt: '2024-03-06T03:00:00.000Z', dueAt: '2024-03-08T01:00:00.000Z',
+    });
+    const open = newIncident({ status: 'dispatched', reportedAt: '2024-03-05T01:00:00.000Z', dispatchedAt: '2024-03-05T04:00:00.000Z' });
+    const written = await store.insertIncidents([closed, open], { history: 'lifecycle', by: 'import:test.csv' });
+    expect(written.map((w) => w.created)).toEqual([true, true]);
+    expect((await store.history(closed.id)).map((h) => [h.at, h.from, h.to, h.by])).toEqual([
+      ['2024-03-05T01:00:00.000Z', null, 'reported', 'import:test.csv'],
+      ['2024-03-05T01:10:00.000Z', 'reported', 'accepted', 'import:test.csv'],
+      ['2024-03-05T02:00:00.000Z', 'accepted', 'dispatched', 'import:test.csv'],
+      ['2024-03-06T03:00:00.000Z', 'dispatched', 'closed', 'import:test.csv'],
+    ]);
+    expect((await store.history(open.id)).map((h) => h.to)).toEqual(['reported', 'dispatched']);
+    const again = await store.insertIncidents([closed], { history: 'lifecycle' });
+    expect(again[0]?.created).toBe(false);
+    expect(await store.history(closed.id)).toHaveLength(4);
+  });
 });

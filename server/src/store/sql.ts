@@ -9,8 +9,8 @@ import {
   toHistoryEntry, toIncident, unnestSelect,
 } from './rows.ts';
 import type {
-  AlarmResolution, AlarmResolveOutcome, IncidentFilter, NewFeedRecord, NewIncident, OnBatch, Page, PurgeCounts,
-  Queryable, SqlDriver, Store, TransitionOutcome, TransitionRequest, Written,
+  AlarmResolution, AlarmResolveOutcome, IncidentFilter, InsertIncidentOptions, NewFeedRecord, NewIncident, OnBatch, Page,
+  PurgeCounts, Queryable, SqlDriver, Store, StoreKind, StoreWriter, TransitionOutcome, TransitionRequest, Written,
 } from './types.ts';
 
 type Row = Record<string, unknown>;
@@ -57,6 +57,25 @@ const INSERT_INCIDENTS = `
   ), hist AS (
     INSERT INTO incident_history (incident_id, at, from_status, to_status)
     SELECT id, received_at, NULL, status FROM ins
+  )
+  SELECT id FROM ins`;
+
+// Past incidents: one history row per stamped step, each from the step before it, by $N+1.
+const INSERT_INCIDENTS_LIFECYCLE = `
+  WITH ins AS (
+    INSERT INTO incidents (${incidentInsert.names}) ${incidentInsert.select}
+    ON CONFLICT (street_id, source, external_id) DO NOTHING
+    RETURNING id, status, reported_at, accepted_at, dispatched_at, on_site_at, handled_at, closed_at
+  ), steps AS (
+    SELECT ins.id, s.ord, s.at, s.to_status FROM ins CROSS JOIN LATERAL (VALUES
+      (1, ins.reported_at, 'reported'), (2, ins.accepted_at, 'accepted'), (3, ins.dispatched_at, 'dispatched'),
+      (4, ins.on_site_at, 'on_site'), (5, ins.handled_at, 'handled'), (6, ins.closed_at, ins.status)
+    ) AS s(ord, at, to_status)
+    WHERE s.at IS NOT NULL AND (s.ord < 6 OR ins.status IN (${TERMINAL_STATUSES.map((x) => `'${x}'`).join(', ')}))
+  ), hist AS (
+    INSERT INTO incident_history (incident_id, at, from_status, to_status, by_whom)
+    SELECT id, at, lag(to_status) OVER (PARTITION BY id ORDER BY ord), to_status, $${INCIDENT_COLUMNS.length + 1}::text
+    FROM steps ORDER BY id, ord
   )
   SELECT id FROM ins`;
 
@@ -129,13 +148,20 @@ export class SqlStore implements Store {
     this.now = options.now ?? Date.now;
   }
 
-  async insertIncidents(rows: NewIncident[]): Promise<Written<Incident>[]> {
+  writeMany<T>(fn: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    return this.driver.transaction((tx) => fn(new SqlStore(inTransaction(tx, this.kind), { streetId: this.streetId, now: this.now })));
+  }
+
+  async insertIncidents(rows: NewIncident[], options: InsertIncidentOptions = {}): Promise<Written<Incident>[]> {
     if (rows.length === 0) return [];
     const { unique, indexOf, keys } = firstByKey(rows, (r) => `${r.source}\u0000${r.externalId}`);
     const now = this.now();
     const columns = columnArrays(INCIDENT_COLUMNS, unique);
+    const statement = options.history === 'lifecycle'
+      ? this.driver.query<{ id: string }>(INSERT_INCIDENTS_LIFECYCLE, [...columns, options.by ?? null])
+      : this.driver.query<{ id: string }>(INSERT_INCIDENTS, columns);
     // Only the ids of the rows inserted come back: the rest the caller sent, and is built here.
-    const inserted = new Set((await this.driver.query<{ id: string }>(INSERT_INCIDENTS, columns)).map((r) => r.id));
+    const inserted = new Set((await statement).map((r) => r.id));
     const byKey = new Map<string, Written<Incident>>();
     unique.forEach((row, j) => {
       if (inserted.has(row.id)) byKey.set(keys[j] as string, { created: true, record: insertedIncident(columns, j, now) });
@@ -388,6 +414,19 @@ export class SqlStore implements Store {
   close(): Promise<void> {
     return this.driver.close();
   }
+}
+
+/** A driver over an open transaction: every query runs inside it; a nested transaction is the same one. */
+function inTransaction(tx: Queryable, kind: StoreKind): SqlDriver {
+  return {
+    kind,
+    query: <R>(sql: string, params?: unknown[]) => tx.query<R>(sql, params),
+    exec: async (sql) => {
+      await tx.query(sql);
+    },
+    transaction: (fn) => fn(tx),
+    close: async () => {},
+  };
 }
 
 async function count(q: Queryable, sql: string, params: unknown[]): Promise<number> {

@@ -79,12 +79,36 @@ export interface PurgeCounts {
 
 export type OnBatch<T> = (rows: T[]) => void | Promise<void>;
 
-export interface Store {
+export interface InsertIncidentOptions {
+  /**
+   * 'first' (default): one history row, the incident's status at receipt (what the API writes).
+   * 'lifecycle': one row per stamped step (reported at reportedAt, accepted at acceptedAt, …,
+   * the terminal status at closedAt), for past incidents imported with their whole lifecycle.
+   */
+  history?: 'first' | 'lifecycle';
+  /** Written as the history rows' `by` (e.g. "import:drills.xlsx"). */
+  by?: string | null;
+}
+
+/** The writes that may share one transaction (Store.writeMany). */
+export interface StoreWriter {
+  insertIncidents(rows: NewIncident[], options?: InsertIncidentOptions): Promise<Written<Incident>[]>;
+  insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]>;
+}
+
+export interface Store extends StoreWriter {
   readonly kind: StoreKind;
   readonly streetId: string;
 
-  /** Inserts new incidents (and their first history row) in one statement; existing (source, externalId) come back unchanged with created=false. Results in input order; in-input duplicates answer the first. */
-  insertIncidents(rows: NewIncident[]): Promise<Written<Incident>[]>;
+  /** Inserts new incidents (and their history, see InsertIncidentOptions) in one statement; existing (source, externalId) come back unchanged with created=false. Results in input order; in-input duplicates answer the first. */
+  insertIncidents(rows: NewIncident[], options?: InsertIncidentOptions): Promise<Written<Incident>[]>;
+  /**
+   * Runs `fn` with a writer whose inserts all belong to one transaction: when `fn` resolves
+   * they are committed together (COMMIT has returned when this resolves); when it throws, or
+   * the process dies first, none of them is (imports: all or nothing per file). On the
+   * embedded store every other query waits until it ends; on PostgreSQL it holds one connection.
+   */
+  writeMany<T>(fn: (writer: StoreWriter) => Promise<T>): Promise<T>;
   getIncident(id: string): Promise<IncidentWithHistory | null>;
   listIncidents(filter: IncidentFilter, limit: number, cursor: string | null): Promise<Page<Incident>>;
   /** Checks the lifecycle, stamps the status time, appends history; one transaction. */
