@@ -12,3 +12,4 @@ export * from './geo.ts';
 export * from './figures/index.ts';
 export * from './random.ts';
 export * from './wall.ts';
+export * from './incident-import.ts';
