@@ -5,6 +5,7 @@ import { dutyPlugin } from './duty/plugin.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { storePlugin } from './store/plugin.ts';
 import { ingestRoutes } from './ingest/routes.ts';
+import { open311Routes } from './open311/plugin.ts';
 import { figuresService } from './live/figures-service.ts';
 import { liveHub } from './live/plugin.ts';
 import { simulatePlugin } from './simulate/inprocess.ts';
@@ -15,6 +16,7 @@ export const plugins: Plugin[] = [
   metaRoutes,
   storePlugin,
   ingestRoutes,
+  open311Routes,
   figuresService,
   liveHub,
   // Last: the demo feed (SIMULATE=1) starts once the server listens and posts through its API.

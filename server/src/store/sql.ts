@@ -198,6 +198,16 @@ export class SqlStore implements Store {
     return { ...toIncident(row, this.now()), history: await this.history(id) };
   }
 
+  async lastNotes(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.driver.query<{ incident_id: string; note: string }>(
+      `SELECT DISTINCT ON (incident_id) incident_id, note FROM incident_history
+       WHERE incident_id = ANY($1::text[]) AND note IS NOT NULL ORDER BY incident_id, seq DESC`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.incident_id, r.note]));
+  }
+
   async history(id: string): Promise<HistoryEntry[]> {
     const rows = await this.driver.query<Row>(
       'SELECT at, from_status, to_status, by_whom, note FROM incident_history WHERE incident_id = $1 ORDER BY seq',
@@ -213,6 +223,8 @@ export class SqlStore implements Store {
       params.push(value);
       where.push(sql(`$${params.length}`));
     };
+    if (filter.ids) add((p) => `id = ANY(${p}::text[])`, filter.ids);
+    if (filter.externalIds) add((p) => `external_id = ANY(${p}::text[])`, filter.externalIds);
     if (filter.status?.length) add((p) => `status = ANY(${p}::text[])`, filter.status);
     if (filter.category?.length) add((p) => `category = ANY(${p}::text[])`, filter.category);
     if (filter.colour?.length) add((p) => `colour = ANY(${p}::text[])`, filter.colour);

@@ -31,6 +31,10 @@ export interface Written<T> {
 }
 
 export interface IncidentFilter {
+  /** Exactly these incidents (an empty list matches none). */
+  ids?: string[];
+  /** With one of these externalIds (an empty list matches none); combine with `source`. */
+  externalIds?: string[];
   status?: IncidentStatus[];
   category?: string[];
   colour?: string[];
@@ -114,6 +118,8 @@ export interface Store extends StoreWriter {
   /** Checks the lifecycle, stamps the status time, appends history; one transaction. */
   transitionIncident(id: string, request: TransitionRequest): Promise<TransitionOutcome>;
   history(id: string): Promise<HistoryEntry[]>;
+  /** The latest non-null history note of each incident (ids without one are left out). */
+  lastNotes(ids: readonly string[]): Promise<Map<string, string>>;
 
   /** Same contract as insertIncidents, keyed on (kind, externalId). */
   insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]>;
