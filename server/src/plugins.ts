@@ -4,6 +4,7 @@ import type { Plugin } from './app.ts';
 import { dutyPlugin } from './duty/plugin.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { storePlugin } from './store/plugin.ts';
+import { deskPlugin, deskTargetsPlugin } from './desk/plugin.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { open311Routes } from './open311/plugin.ts';
 import { figuresService } from './live/figures-service.ts';
@@ -15,10 +16,13 @@ export const plugins: Plugin[] = [
   dutyPlugin,
   metaRoutes,
   storePlugin,
+  // Before ingest, which stamps each new incident with the time targets as they stand.
+  deskTargetsPlugin,
   ingestRoutes,
   open311Routes,
   figuresService,
   liveHub,
+  deskPlugin,
   // Last: the demo feed (SIMULATE=1) starts once the server listens and posts through its API.
   simulatePlugin,
 ];

@@ -34,6 +34,8 @@ export interface Alert {
   gridId: string | null;
   location: LngLat | null;
   simulated: boolean;
+  /** For `overdue`: which time target was missed (accept, arrive, handle, close). */
+  stage?: 'accept' | 'arrive' | 'handle' | 'close';
   /** Set when re-sent to one wall on connect: sent earlier and still standing (not a new event). */
   replay?: boolean;
 }
@@ -66,6 +68,20 @@ export interface DutyPayload {
   synthetic: boolean;
 }
 
+/** Emergency mode (战时模式): the incident every wall centres on, or null when none is on. */
+export interface EmergencyPayload {
+  active: {
+    id: string;
+    startedAt: string;
+    startedBy: string;
+    incident: Incident;
+    /** Lifecycle moves and desk entries, oldest first. */
+    timeline: { at: string; what: string; by: string | null; note: string | null }[];
+    /** Teams and people sent (dispatch assignees and the departments called), each once. */
+    dispatched: string[];
+  } | null;
+}
+
 export interface ServerToClientEvents {
   snapshot: (payload: SnapshotPayload) => void;
   delta: (payload: Delta) => void;
@@ -75,6 +91,8 @@ export interface ServerToClientEvents {
   server: (payload: ServerInfoPayload) => void;
   /** Sent on connect and to every wall when a shift ends. */
   duty: (payload: DutyPayload) => void;
+  /** Sent on connect and whenever emergency mode starts, ends or its incident changes. */
+  emergency: (payload: EmergencyPayload) => void;
 }
 
 export interface ClientToServerEvents {

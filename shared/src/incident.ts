@@ -49,7 +49,10 @@ export const escalationSchema = z.object({
   at: isoDateTimeSchema,
   by: textSchema(64).optional(),
   to: z.array(textSchema(64)).max(20),
-  note: textSchema(500).optional(),
+  note: textSchema(4000).optional(),
+  /** Who answered the call, and when (the desk records it). */
+  answeredBy: textSchema(64).optional(),
+  answeredAt: isoDateTimeSchema.optional(),
 });
 export type Escalation = z.infer<typeof escalationSchema>;
 
@@ -57,13 +60,13 @@ export const evaluationSchema = z.object({
   at: isoDateTimeSchema,
   score: z.number().int().min(1).max(5),
   satisfied: z.enum(['satisfied', 'basically', 'unsatisfied']),
-  comment: textSchema(500).optional(),
+  comment: textSchema(4000).optional(),
 });
 export type Evaluation = z.infer<typeof evaluationSchema>;
 
 export const transitionInputSchema = z.object({
   to: incidentStatusSchema,
-  note: textSchema(500).optional(),
+  note: textSchema(4000).optional(),
   assignee: textSchema(64).optional(),
   /** When the move happened (imports, replays, the demo feed's backfill); default now. */
   at: isoDateTimeSchema.optional().refine(notFarFuture(Date.now), { message: 'at is more than 5 minutes ahead of the server clock' }),
@@ -75,7 +78,7 @@ export const historyEntrySchema = z.object({
   from: incidentStatusSchema.nullable(),
   to: incidentStatusSchema,
   by: textSchema(64).nullable(),
-  note: textSchema(500).nullable(),
+  note: textSchema(4000).nullable(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -114,6 +117,10 @@ export const incidentSchema = z.object({
   escalations: z.array(escalationSchema),
   evaluation: evaluationSchema.nullable(),
   simulated: z.boolean(),
+  /** When each stage is due (the time targets as they stood at the report); dueAt is the close target. */
+  acceptBy: isoDateTimeSchema.nullable().optional(),
+  arriveBy: isoDateTimeSchema.nullable().optional(),
+  handleBy: isoDateTimeSchema.nullable().optional(),
   /** Derived when served: open and past its due time. */
   overdue: z.boolean(),
 });

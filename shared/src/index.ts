@@ -13,3 +13,4 @@ export * from './figures/index.ts';
 export * from './random.ts';
 export * from './wall.ts';
 export * from './incident-import.ts';
+export * from './desk.ts';

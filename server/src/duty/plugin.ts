@@ -4,11 +4,20 @@
 import { LIVE_NAMESPACE, type DutyPayload } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import { findRoster, readRoster, type DutyRoster } from './roster.ts';
-import { dutyAt, type DutyNow } from './shift.ts';
+import { dutyAt, onShiftAt, shiftAt, type DutyNow } from './shift.ts';
+
+export interface ShiftSpan {
+  /** ms since the epoch */
+  start: number;
+  end: number;
+  leader: string | null;
+}
 
 export interface DutyService {
   /** Who is on duty now; the same object until the shift changes. */
   current(): DutyPayload;
+  /** The roster's shift running at `at` (ms), with its leader; null without a roster. */
+  shiftAt(at: number): ShiftSpan | null;
 }
 
 declare module '../app.ts' {
@@ -51,6 +60,11 @@ export const dutyPlugin: Plugin = async (ctx) => {
     if (timer) clearTimeout(timer);
   });
 
-  ctx.provide('duty', { current });
+  const span = (at: number): ShiftSpan | null => {
+    if (!roster) return null;
+    const w = shiftAt(roster.shifts, at, config.timeZone);
+    return { start: w.start, end: w.end, leader: config.duty.leader ?? onShiftAt(roster, at, config.timeZone)?.leader ?? null };
+  };
+  ctx.provide('duty', { current, shiftAt: span });
   logger.info({ roster: file, shift: now.payload.shift, until: now.payload.until }, file ? 'duty roster loaded' : 'no duty roster');
 };

@@ -1,14 +1,17 @@
 // Incident ingest: validate with the shared schema, place the point, fill what the reporter
 // left out (colour from the category, due time from the SLA profile), then write in one go.
 import { randomUUID } from 'node:crypto';
-import { categoryOf, dueAtFor, makeIncidentInputSchema, slaProfileFor, type Incident } from '@grid141/shared';
+import { categoryOf, makeIncidentInputSchema, slaProfileFor, stageDue, targetsFor, type Incident, type TimeTargets } from '@grid141/shared';
 import type { Locator } from '../street/locate.ts';
 import type { NewIncident } from '../store/types.ts';
 import { checkItem, type Checked } from './batch.ts';
 
 const toIso = (value: string) => new Date(value).toISOString();
 
-export function incidentChecker(streetId: string, locator: Locator, clock: () => number = Date.now) {
+/** The minutes of a time-target profile as they stand now (the desk's table; the taxonomy's defaults without it). */
+export type TargetsOf = (profile: string) => TimeTargets;
+
+export function incidentChecker(streetId: string, locator: Locator, clock: () => number = Date.now, targetsOf?: TargetsOf) {
   const schema = makeIncidentInputSchema(clock);
   return (item: unknown, prefix: readonly PropertyKey[]): Checked<NewIncident> =>
     checkItem(schema, item, prefix, (input): NewIncident => {
@@ -16,6 +19,9 @@ export function incidentChecker(streetId: string, locator: Locator, clock: () =>
       // Milliseconds only, so the list cursor compares exactly what it serves.
       const reportedAt = input.reportedAt ? toIso(input.reportedAt) : now;
       const place = locator.locate(input.location.lng, input.location.lat);
+      const slaProfile = slaProfileFor(input.category, input.urgency);
+      // The targets as they stand at this report: a later edit does not move this incident's.
+      const due = stageDue(targetsOf ? targetsOf(slaProfile) : targetsFor(input.category, input.urgency), reportedAt, input.dueAt ? toIso(input.dueAt) : undefined);
       return {
         id: randomUUID(),
         streetId,
@@ -44,8 +50,11 @@ export function incidentChecker(streetId: string, locator: Locator, clock: () =>
         onSiteAt: null,
         handledAt: null,
         closedAt: null,
-        dueAt: input.dueAt ? toIso(input.dueAt) : dueAtFor(input.category, input.urgency, reportedAt),
-        slaProfile: slaProfileFor(input.category, input.urgency),
+        dueAt: due.dueAt,
+        acceptBy: due.acceptBy,
+        arriveBy: due.arriveBy,
+        handleBy: due.handleBy,
+        slaProfile,
         assignee: null,
         escalations: [],
         evaluation: null,

@@ -33,7 +33,8 @@ export const ingestRoutes: Plugin = (ctx) => {
   const requireOperator = auth.requireIngestKey;
   const requireAdmin = auth.requireIngestKey;
 
-  const checkIncident = incidentChecker(street.meta.id, locator);
+  const targets = ctx.use('targets');
+  const checkIncident = incidentChecker(street.meta.id, locator, Date.now, (profile) => targets.targets(profile));
   const insertIncidents = groupCommit((rows: Parameters<typeof store.insertIncidents>[0]) => store.insertIncidents(rows));
   router.post('/api/v1/incidents', auth.requireIngestKey, route(async (req, res) => {
     const { single, items } = readIngestBody(req.body);

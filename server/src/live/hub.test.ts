@@ -11,6 +11,7 @@ import { createLogger } from '../logger.ts';
 import { startServer, type Plugin, type RunningServer } from '../app.ts';
 import { storePlugin } from '../store/plugin.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
+import { deskTargetsPlugin } from '../desk/plugin.ts';
 import { createFiguresEngine, type FiguresEngine } from '../figures/engine.ts';
 import { livePlugin } from './plugin.ts';
 import { lookupThrough } from './source.ts';
@@ -37,7 +38,7 @@ beforeAll(async () => {
     return { source: engine, bus: ctx.use('bus'), lookup: lookupThrough((id) => store.getIncident(id)) };
   });
   server = await startServer(config, createLogger('silent'), {
-    plugins: [storePlugin, ingestRoutes, figures, live],
+    plugins: [storePlugin, deskTargetsPlugin, ingestRoutes, figures, live],
     clientDir: path.join(REPO_ROOT, 'client', 'dist'),
   });
 }, 180_000);

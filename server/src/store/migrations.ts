@@ -84,6 +84,96 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX feed_records_simulated ON feed_records (street_id) WHERE simulated;
     `,
   },
+  {
+    version: 3,
+    name: 'duty desk: time targets, stage due times, search grams, breaches, handovers, emergencies',
+    sql: `
+      CREATE TABLE time_targets (
+        street_id text NOT NULL,
+        profile text NOT NULL,
+        accept_min integer NOT NULL,
+        arrive_min integer,
+        handle_min integer NOT NULL,
+        close_min integer NOT NULL,
+        updated_at timestamptz,
+        updated_by text,
+        PRIMARY KEY (street_id, profile)
+      );
+      ALTER TABLE incidents ADD COLUMN accept_by timestamptz;
+      ALTER TABLE incidents ADD COLUMN arrive_by timestamptz;
+      ALTER TABLE incidents ADD COLUMN handle_by timestamptz;
+      ALTER TABLE incidents ADD COLUMN search_grams text[];
+      UPDATE incidents SET
+        accept_by = reported_at + make_interval(mins => CASE sla_profile
+          WHEN 'rapid_1_5_10' THEN 1 WHEN 'urgent' THEN 10 WHEN 'complex' THEN 1440 ELSE 120 END),
+        arrive_by = CASE sla_profile
+          WHEN 'rapid_1_5_10' THEN reported_at + interval '5 minutes' WHEN 'urgent' THEN reported_at + interval '30 minutes'
+          WHEN 'normal' THEN reported_at + interval '1 day' ELSE NULL END,
+        handle_by = reported_at + make_interval(mins => CASE sla_profile
+          WHEN 'rapid_1_5_10' THEN 10 WHEN 'urgent' THEN 240 WHEN 'normal_simple' THEN 720 WHEN 'normal' THEN 4320 ELSE 10080 END);
+      UPDATE incidents SET search_grams = ARRAY(
+        SELECT DISTINCT substr(t.s, g, 2)
+        FROM (SELECT translate(description || E'\\n' || coalesce(address, ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS s) t,
+             generate_series(1, length(t.s) - 1) g)
+        WHERE status NOT IN ('closed', 'rejected', 'merged');
+      CREATE INDEX incidents_queue ON incidents (street_id,
+        (CASE urgency WHEN 'critical' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END),
+        (CASE WHEN accepted_at IS NULL AND accept_by IS NOT NULL THEN accept_by
+              WHEN on_site_at IS NULL AND handled_at IS NULL AND arrive_by IS NOT NULL THEN arrive_by
+              WHEN handled_at IS NULL AND handle_by IS NOT NULL THEN handle_by
+              ELSE due_at END), id)
+        WHERE status NOT IN ('closed', 'rejected', 'merged');
+      CREATE INDEX incidents_next_due ON incidents (street_id,
+        (CASE WHEN accepted_at IS NULL AND accept_by IS NOT NULL THEN accept_by
+              WHEN on_site_at IS NULL AND handled_at IS NULL AND arrive_by IS NOT NULL THEN arrive_by
+              WHEN handled_at IS NULL AND handle_by IS NOT NULL THEN handle_by
+              ELSE due_at END))
+        WHERE status NOT IN ('closed', 'rejected', 'merged');
+      CREATE INDEX incidents_search ON incidents USING gin (search_grams) WHERE status NOT IN ('closed', 'rejected', 'merged');
+      CREATE INDEX incidents_assignee ON incidents (street_id, assignee) WHERE status NOT IN ('closed', 'rejected', 'merged');
+
+      CREATE TABLE incident_breaches (
+        incident_id text NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        stage text NOT NULL,
+        due_at timestamptz NOT NULL,
+        found_at timestamptz NOT NULL,
+        PRIMARY KEY (incident_id, stage)
+      );
+
+      CREATE TABLE desk_notes (
+        incident_id text NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        seq integer GENERATED ALWAYS AS IDENTITY,
+        at timestamptz NOT NULL,
+        kind text NOT NULL,
+        by_whom text,
+        detail jsonb NOT NULL,
+        PRIMARY KEY (incident_id, seq)
+      );
+
+      CREATE TABLE handovers (
+        id text PRIMARY KEY,
+        street_id text NOT NULL,
+        shift_from timestamptz NOT NULL,
+        shift_to timestamptz NOT NULL,
+        created_at timestamptz NOT NULL,
+        created_by text NOT NULL,
+        sheet jsonb NOT NULL,
+        signatures jsonb NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX handovers_created ON handovers (street_id, created_at DESC);
+
+      CREATE TABLE emergencies (
+        id text PRIMARY KEY,
+        street_id text NOT NULL,
+        incident_id text NOT NULL,
+        started_at timestamptz NOT NULL,
+        started_by text NOT NULL,
+        ended_at timestamptz,
+        ended_by text
+      );
+      CREATE UNIQUE INDEX emergencies_one_active ON emergencies (street_id) WHERE ended_at IS NULL;
+    `,
+  },
 ];
 
 // One lock number for all Grid141 schema changes, so two servers on one database migrate once.

@@ -1,6 +1,6 @@
 // Between table rows and the shared shapes: column lists for the unnest inserts, and the
 // mapping of a selected row back to an Incident / FeedRecord / HistoryEntry.
-import { FEED_TIME_FIELD, isOpenStatus, type FeedKind, type FeedRecord, type HistoryEntry, type Incident, type IncidentStatus } from '@grid141/shared';
+import { FEED_TIME_FIELD, incidentSearchText, isOpenStatus, searchGrams, type FeedKind, type FeedRecord, type HistoryEntry, type Incident, type IncidentStatus } from '@grid141/shared';
 import type { NewFeedRecord, NewIncident } from './types.ts';
 
 type Column<T> = readonly [name: string, arrayType: string, value: (row: T) => unknown, cast?: string];
@@ -43,7 +43,17 @@ export const INCIDENT_COLUMNS: readonly Column<NewIncident>[] = [
   ['escalations', 'text', (r) => json(r.escalations), 'jsonb'],
   ['evaluation', 'text', (r) => json(r.evaluation), 'jsonb'],
   ['simulated', 'bool', (r) => r.simulated],
+  ['accept_by', 'timestamptz', (r) => r.acceptBy ?? null],
+  ['arrive_by', 'timestamptz', (r) => r.arriveBy ?? null],
+  ['handle_by', 'timestamptz', (r) => r.handleBy ?? null],
+  // The desk's search index (two characters at a time); written, never read back.
+  ['search_grams', 'text', (r) => textArrayLiteral(searchGrams(incidentSearchText(r.description, r.address))), 'text[]'],
 ];
+
+/** A PostgreSQL array literal ('{"a","b"}'): unnest cannot take an array of arrays, so it travels as text. */
+export function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
 
 /** A feed record with the feed it belongs to: drills and inspections carry a `kind` of their own. */
 export interface FeedRow {
@@ -96,7 +106,7 @@ function toIso(value: unknown): string {
   return value instanceof Date ? value.toISOString() : new Date(value as string).toISOString();
 }
 
-export const INCIDENT_SELECT = INCIDENT_COLUMNS.map(([name]) => name).join(', ');
+export const INCIDENT_SELECT = INCIDENT_COLUMNS.map(([name]) => name).filter((name) => name !== 'search_grams').join(', ');
 
 export function toIncident(row: Record<string, unknown>, now: number): Incident {
   const status = row.status as IncidentStatus;
@@ -135,6 +145,9 @@ export function toIncident(row: Record<string, unknown>, now: number): Incident 
     escalations: (row.escalations as Incident['escalations'] | null) ?? [],
     evaluation: (row.evaluation as Incident['evaluation']) ?? null,
     simulated: row.simulated as boolean,
+    acceptBy: iso(row.accept_by),
+    arriveBy: iso(row.arrive_by),
+    handleBy: iso(row.handle_by),
     overdue: isOpenStatus(status) && now > Date.parse(dueAt),
   };
 }

@@ -148,6 +148,10 @@ export class SqlStore implements Store {
     this.now = options.now ?? Date.now;
   }
 
+  get sql(): SqlDriver {
+    return this.driver;
+  }
+
   writeMany<T>(fn: (writer: StoreWriter) => Promise<T>): Promise<T> {
     return this.driver.transaction((tx) => fn(new SqlStore(inTransaction(tx, this.kind), { streetId: this.streetId, now: this.now })));
   }

@@ -103,6 +103,8 @@ export interface StoreWriter {
 export interface Store extends StoreWriter {
   readonly kind: StoreKind;
   readonly streetId: string;
+  /** The SQL under the store, for features with tables of their own (the duty desk); same SQL on both stores. */
+  readonly sql: SqlDriver;
 
   /** Inserts new incidents (and their history, see InsertIncidentOptions) in one statement; existing (source, externalId) come back unchanged with created=false. Results in input order; in-input duplicates answer the first. */
   insertIncidents(rows: NewIncident[], options?: InsertIncidentOptions): Promise<Written<Incident>[]>;

@@ -1,0 +1,171 @@
+// The desk's API in a server: roles, If-Match (412 with who changed it), illegal moves (409
+// naming the allowed ones), and each bad input a 4xx naming the field with nothing changed.
+// People sign in through a stand-in session resolver (a header naming role and user).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Incident } from '@grid141/shared';
+import { startServer, type Plugin, type RunningServer } from '../app.ts';
+import { loadConfig, REPO_ROOT } from '../config.ts';
+import { dutyPlugin } from '../duty/plugin.ts';
+import { ingestRoutes } from '../ingest/routes.ts';
+import { createLogger } from '../logger.ts';
+import { storePlugin } from '../store/plugin.ts';
+import type { Role } from '../auth/auth.ts';
+import { deskPlugin, deskTargetsPlugin } from './plugin.ts';
+
+const KEY = 'ingest-key-for-desk-test';
+let server: RunningServer;
+let dir: string;
+
+const sessions: Plugin = (ctx) => {
+  ctx.auth.addSessionResolver((req) => {
+    const raw = req.headers['x-test-user'];
+    if (typeof raw !== 'string') return null;
+    const [role, username] = decodeURIComponent(raw).split(':');
+    return { role: role as Role, via: 'session', username: username ?? role };
+  });
+};
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grid141-desk-api-'));
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, INGEST_API_KEY: KEY, VIEWER_TOKEN: 'viewer-token-desk', ADMIN_PASSWORD: 'admin-password', LOG_LEVEL: 'silent' });
+  server = await startServer(config, createLogger('silent'), {
+    plugins: [sessions, dutyPlugin, storePlugin, deskTargetsPlugin, ingestRoutes, deskPlugin],
+    clientDir: path.join(REPO_ROOT, 'client', 'dist'),
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const as = (who: string) => ({ 'x-test-user': encodeURIComponent(who) });
+async function call(method: string, pathname: string, who: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${server.url}${pathname}`, {
+    method,
+    headers: { ...as(who), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, etag: res.headers.get('etag'), body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+let n = 0;
+async function report(over: Record<string, unknown> = {}): Promise<string> {
+  n += 1;
+  const res = await fetch(`${server.url}/api/v1/incidents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+    body: JSON.stringify({ externalId: `desk-${n}`, source: 'hotline_12345', category: 'safety_hazard', description: '楼道堆放杂物 <b>x</b>', location: { lng: 106.526, lat: 29.558 }, reporter: { name: '王五', contact: '13812345678' }, ...over }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+const detail = async (id: string, who = 'operator:蒋丽') => (await call('GET', `/api/v1/duty/incidents/${id}`, who)).body as { incident: Incident; version: string; moves: string[]; notes: unknown[] };
+
+describe('duty desk API', () => {
+  it('walks an incident through the lifecycle with If-Match, operator then leader', async () => {
+    const id = await report();
+    let d = await detail(id);
+    expect(d.moves).toEqual(['accepted', 'rejected']);
+    expect(d.incident.reporter?.contact).toBe('138****5678');
+    expect((await detail(id, 'leader:刘静')).incident.reporter?.contact).toBe('13812345678');
+    const steps: [string, Record<string, unknown>][] = [
+      ['accepted', {}], ['dispatched', { assignee: '城管执法中队', dispatchKind: 'department' }], ['on_site', {}], ['handled', { note: '已清理' }],
+    ];
+    for (const [to, extra] of steps) {
+      d = await detail(id);
+      const r = await call('POST', `/api/v1/duty/incidents/${id}/transitions`, 'operator:蒋丽', { to, ...extra }, { 'if-match': `"${d.version}"` });
+      expect(r.status, `${to}: ${JSON.stringify(r.body)}`).toBe(200);
+    }
+    d = await detail(id);
+    expect(d.moves).toEqual([]);
+    expect((await detail(id, 'leader:刘静')).moves).toEqual(['closed', 'returned']);
+    const byOperator = await call('POST', `/api/v1/duty/incidents/${id}/transitions`, 'operator:蒋丽', { to: 'closed' }, { 'if-match': `"${d.version}"` });
+    expect(byOperator.status).toBe(403);
+    const closed = await call('POST', `/api/v1/duty/incidents/${id}/transitions`, 'leader:刘静', { to: 'closed' }, { 'if-match': `"${d.version}"` });
+    expect(closed.status).toBe(200);
+    expect(closed.body.status).toBe('closed');
+  });
+
+  it('answers a stale If-Match with 412, who changed it and the incident as it stands; nothing written', async () => {
+    const id = await report();
+    const seen = await detail(id);
+    const first = await call('POST', `/api/v1/duty/incidents/${id}/transitions`, 'operator:蒋丽', { to: 'accepted' }, { 'if-match': `"${seen.version}"` });
+    expect(first.status).toBe(200);
+    const second = await call('POST', `/api/v1/duty/incidents/${id}/transitions`, 'operator:邓晨', { to: 'rejected', note: '重复' }, { 'if-match': `"${seen.version}"` });
+    expect(second.status).toBe(412);
+    expect(second.body).toMatchObject({ changedBy: '蒋丽', current: { status: 'accepted' } });
+    expect((await detail(id)).incident.status).toBe('accepted');
+  });
+
+  it('names the allowed moves in a 409', async () => {
+    const id = await report();
+    const r = await call('POST', `/api/v1/duty/incidents/${id}/transitions`, 'operator:蒋丽', { to: 'on_site' });
+    expect(r.status).toBe(409);
+    expect(JSON.stringify(r.body)).toContain('accepted, rejected, merged');
+  });
+
+  it('refuses bad input with a 4xx naming the field, and changes nothing', async () => {
+    const id = await report();
+    const before = await detail(id);
+    const cases: [string, string, string, unknown, number, string][] = [
+      ['operator:a', 'POST', 'transitions', { to: 'accepted', note: 'x'.repeat(4001) }, 400, 'note'],
+      ['operator:a', 'POST', 'transitions', { to: 'rejected' }, 400, 'note'],
+      ['operator:a', 'POST', 'transitions', { to: 'flying' }, 400, 'to'],
+      ['operator:a', 'POST', 'evaluation', { satisfied: 'satisfied' }, 409, 'satisfied'],
+      ['operator:a', 'POST', 'evaluation', { satisfied: 'ecstatic' }, 400, 'satisfied'],
+      ['operator:a', 'POST', 'escalations', { answeredBy: '张科长' }, 400, 'department'],
+      ['leader:b', 'POST', 'classification', { colour: 'purple' }, 400, 'colour'],
+      ['operator:a', 'POST', 'classification', { colour: 'yellow' }, 403, ''],
+      ['viewer:v', 'POST', 'transitions', { to: 'accepted' }, 403, ''],
+      ['operator:a', 'POST', 'notes', { note: 'x'.repeat(4001) }, 400, 'note'],
+    ];
+    for (const [who, method, action, body, status, field] of cases) {
+      const r = await call(method, `/api/v1/duty/incidents/${id}/${action}`, who, body);
+      expect(r.status, `${action} ${JSON.stringify(body).slice(0, 60)} by ${who}`).toBe(status);
+      if (field) expect(JSON.stringify(r.body.errors)).toContain(field);
+    }
+    const after = await detail(id);
+    expect(after.version).toBe(before.version);
+    expect(after.incident).toEqual(before.incident);
+    expect(after.notes).toEqual([]);
+  });
+
+  it('lets a leader escalate, reclassify and (once closed) record the evaluation; each on the timeline', async () => {
+    const id = await report({ urgency: 'normal' });
+    let d = await detail(id, 'leader:刘静');
+    const esc = await call('POST', `/api/v1/duty/incidents/${id}/escalations`, 'operator:蒋丽', { department: '消防救援站', answeredBy: '李队长', answeredAt: new Date().toISOString() }, { 'if-match': `"${d.version}"` });
+    expect(esc.status).toBe(200);
+    d = await detail(id, 'leader:刘静');
+    const re = await call('POST', `/api/v1/duty/incidents/${id}/classification`, 'leader:刘静', { colour: 'orange', urgency: 'urgent' }, { 'if-match': `"${d.version}"` });
+    expect(re.status).toBe(200);
+    expect(re.body).toMatchObject({ colour: 'orange', urgency: 'urgent' });
+    d = await detail(id, 'leader:刘静');
+    expect(d.notes).toHaveLength(2);
+  });
+
+  it('keeps targets within sense, and stamps new incidents with the edited ones', async () => {
+    const bad = [{ acceptMin: -1, arriveMin: 5, handleMin: 10, closeMin: 1440 }, { acceptMin: 1, arriveMin: 5, handleMin: 10, closeMin: 10_000_000 }, { acceptMin: 30, arriveMin: 5, handleMin: 10, closeMin: 1440 }];
+    for (const body of bad) expect((await call('PUT', '/api/v1/duty/targets/rapid_1_5_10', 'leader:刘静', body)).status).toBe(400);
+    expect((await call('PUT', '/api/v1/duty/targets/rapid_1_5_10', 'operator:蒋丽', { acceptMin: 2, arriveMin: 6, handleMin: 12, closeMin: 1440 })).status).toBe(403);
+    const ok = await call('PUT', '/api/v1/duty/targets/rapid_1_5_10', 'leader:刘静', { acceptMin: 2, arriveMin: 6, handleMin: 12, closeMin: 1440 });
+    expect(ok.status).toBe(200);
+    const id = await report({ urgency: 'critical' });
+    const i = (await detail(id)).incident;
+    expect(Date.parse(i.acceptBy as string) - Date.parse(i.reportedAt)).toBe(2 * 60_000);
+    expect(Date.parse(i.handleBy as string) - Date.parse(i.reportedAt)).toBe(12 * 60_000);
+  });
+
+  it('serves the queue to operators, not to viewers, with bad filters named', async () => {
+    const q = await call('GET', '/api/v1/duty/queue?urgency=critical&limit=5', 'operator:蒋丽');
+    expect(q.status).toBe(200);
+    expect((q.body.items as unknown[]).length).toBeGreaterThan(0);
+    expect((await call('GET', '/api/v1/duty/queue', 'viewer:v')).status).toBe(403);
+    const bad = await call('GET', '/api/v1/duty/queue?colour=purple', 'operator:蒋丽');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.errors)).toContain('colour');
+  });
+});

@@ -1,0 +1,206 @@
+// The duty desk on the server: time targets (before ingest, which stamps each incident with
+// them), then the desk's API, the lateness timer, shift handovers and emergency mode.
+import path from 'node:path';
+import {
+  emergencyStartSchema, handoverCreateSchema, handoverSignSchema, LIVE_NAMESPACE, TRANSITIONS,
+  type Alert, type Incident,
+} from '@grid141/shared';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Plugin } from '../app.ts';
+import { HttpProblem, zodProblem } from '../http/problem.ts';
+import { openEmergency } from './emergency.ts';
+import { openHandovers } from './handover.ts';
+import { deskRoutes, type MoveIncident } from './routes.ts';
+import { recordBreaches } from './sql.ts';
+import { openTargets, readTargetsFile, type TargetsService } from './targets.ts';
+import { addDispatchNote, versionOf } from './writes.ts';
+
+declare module '../app.ts' {
+  interface Services {
+    targets: TargetsService;
+  }
+}
+
+/** How often the server looks for incidents whose next target just fell due. */
+export const BREACH_CHECK_MS = 5_000;
+
+const route = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => {
+  fn(req, res).catch(next);
+};
+
+/** Seeds and loads the time-target profiles; registered after the store, before ingest. */
+export const deskTargetsPlugin: Plugin = async (ctx) => {
+  const store = ctx.use('store');
+  const file = path.join(ctx.config.streetsDir, ctx.config.streetId, 'targets.json');
+  const seed = await readTargetsFile(file);
+  ctx.provide('targets', await openTargets(store.sql, store.streetId, seed));
+};
+
+export const deskPlugin: Plugin = async (ctx) => {
+  const store = ctx.use('store');
+  const bus = ctx.use('bus');
+  const targets = ctx.use('targets');
+  const duty = ctx.use('duty');
+  const nsp = ctx.io.of(LIVE_NAMESPACE);
+  const streetId = store.streetId;
+  const startedAt = Date.now();
+
+  const announce = (change: { before: Incident | null; after: Incident }) => {
+    try {
+      bus.emit('incidents', [change]);
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'a record bus listener failed');
+    }
+  };
+
+  const move: MoveIncident = async (id, m, opts) => {
+    const current = await store.getIncident(id);
+    if (!current) return { ok: false, reason: 'not-found' };
+    if (opts.ifMatch !== null && opts.ifMatch !== versionOf(current)) return { ok: false, reason: 'stale', current };
+    const outcome = await store.transitionIncident(id, { to: m.to, note: m.note, assignee: m.assignee, by: opts.actor });
+    if (!outcome.ok && outcome.reason === 'not-found') return outcome;
+    if (!outcome.ok) return { ok: false, reason: 'refused', from: outcome.from, allowed: [...TRANSITIONS[outcome.from]] };
+    announce({ before: outcome.before, after: outcome.after });
+    return { ok: true, after: outcome.after };
+  };
+
+  const audit = (entry: { actor: string; action: string; target: string; before: unknown; after: unknown }) =>
+    ctx.logger.info({ audit: entry }, 'desk audit');
+
+  ctx.app.use(deskRoutes(ctx, {
+    targets,
+    move: async (id, m, opts) => {
+      const out = await move(id, m, opts);
+      if (out.ok && m.to === 'dispatched' && m.assignee) await addDispatchNote(store.sql, id, opts.actor, out.after.updatedAt, { assignee: m.assignee, dispatchKind: null });
+      return out;
+    },
+    announce,
+    audit,
+  }));
+
+  // --- lateness: once per incident and target, decided here -------------------------------
+  const breachAlert = (incident: Incident, stage: Alert['stage'], now: number): Alert => ({
+    id: `overdue:${incident.id}:${stage}`, kind: 'overdue', stage, at: new Date(now).toISOString(), incidentId: incident.id,
+    code: incident.category, communityId: incident.communityId, gridId: incident.gridId, location: incident.location, simulated: incident.simulated,
+  });
+  const alertBreaches = async (found: { incidentId: string; stage: string; dueAt: string }[], now: number) => {
+    // Late before this server started: recorded, not flashed (as the wall's other alerts).
+    for (const b of found.filter((f) => Date.parse(f.dueAt) >= startedAt - BREACH_CHECK_MS).slice(0, 20)) {
+      const incident = await store.getIncident(b.incidentId);
+      if (incident) nsp.emit('alert', breachAlert(incident, b.stage as Alert['stage'], now));
+    }
+  };
+  let lastLook: number | null = null;
+  let looking = false;
+  const look = async () => {
+    if (looking) return;
+    looking = true;
+    const now = Date.now();
+    try {
+      const found = await recordBreaches(store.sql, streetId, now, lastLook === null ? null : lastLook - BREACH_CHECK_MS);
+      lastLook = now;
+      await alertBreaches(found, now);
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'desk lateness check failed');
+    } finally {
+      looking = false;
+    }
+  };
+  // A move can make the next target one already past (accepted late: arrive is due too).
+  bus.on('incidents', (changes) => {
+    const ids = changes.filter((c) => c.before !== null).map((c) => c.after.id);
+    if (ids.length === 0) return;
+    const now = Date.now();
+    recordBreaches(store.sql, streetId, now, null, ids).then((found) => alertBreaches(found, now)).catch((error: unknown) => ctx.logger.warn({ err: error }, 'desk lateness check failed'));
+  });
+  const breachTimer = setInterval(() => void look(), BREACH_CHECK_MS);
+  breachTimer.unref();
+  ctx.onListen(() => void look());
+  ctx.onClose(() => clearInterval(breachTimer));
+
+  // --- emergency mode ---------------------------------------------------------------------
+  const emergency = await openEmergency(store);
+  const pushEmergency = async () => nsp.emit('emergency', await emergency.payload());
+  nsp.on('connection', (socket) => {
+    emergency.payload().then((p) => socket.emit('emergency', p), (error: unknown) => ctx.logger.warn({ err: error }, 'emergency state unavailable'));
+  });
+  bus.on('incidents', (changes) => {
+    const active = emergency.current();
+    if (active && changes.some((c) => c.after.id === active.incidentId)) void pushEmergency().catch(() => {});
+  });
+
+  const leader = ctx.auth.requireRole('leader');
+  const operator = ctx.auth.requireRole('operator');
+  const who = (res: Response) => res.locals.principal?.username ?? res.locals.principal?.via ?? 'unknown';
+  const router = Router();
+  router.get('/api/v1/duty/emergency', operator, route(async (_req, res) => {
+    res.json({ ...(await emergency.payload()), history: await emergency.history(20) });
+  }));
+  router.post('/api/v1/duty/emergency', leader, route(async (req, res) => {
+    const parsed = emergencyStartSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw zodProblem(parsed.error);
+    const incident = await store.getIncident(parsed.data.incidentId);
+    if (!incident) throw new HttpProblem(404, 'Not found', `no incident ${parsed.data.incidentId}`, [{ path: 'incidentId', message: 'unknown incident' }]);
+    const started = await emergency.start(incident.id, who(res), new Date());
+    if (!started) throw new HttpProblem(409, 'Already on', 'emergency mode is already on for another incident; end it first', [{ path: 'incidentId', message: 'emergency mode is on' }]);
+    audit({ actor: who(res), action: 'emergency.start', target: incident.id, before: null, after: started });
+    await pushEmergency();
+    res.status(201).json(started);
+  }));
+  router.delete('/api/v1/duty/emergency', leader, route(async (_req, res) => {
+    const ended = await emergency.end(who(res), new Date());
+    if (!ended) throw new HttpProblem(409, 'Not on', 'emergency mode is not on');
+    audit({ actor: who(res), action: 'emergency.end', target: ended.incidentId, before: null, after: ended });
+    await pushEmergency();
+    res.json(ended);
+  }));
+
+  // --- shift handover ---------------------------------------------------------------------
+  const handovers = openHandovers(store);
+  const makeSheet = async (by: string, notes: string, at: number) => {
+    const span = duty.shiftAt(at - 1);
+    const last = await handovers.lastEnd();
+    const from = last && last.getTime() < at ? last : new Date(span ? span.start : at - 12 * 3_600_000);
+    const incoming = duty.shiftAt(at + 1);
+    return handovers.create({ from, to: new Date(at), by, notes, outgoingLeader: span?.leader ?? null, incomingLeader: incoming?.leader ?? null });
+  };
+  router.get('/api/v1/duty/handovers', operator, route(async (_req, res) => {
+    res.json({ items: await handovers.list(50) });
+  }));
+  router.post('/api/v1/duty/handovers', operator, route(async (req, res) => {
+    const parsed = handoverCreateSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw zodProblem(parsed.error);
+    res.status(201).json(await makeSheet(who(res), parsed.data.notes, Date.now()));
+  }));
+  router.get('/api/v1/duty/handovers/:id', operator, route(async (req, res) => {
+    const sheet = await handovers.get(String(req.params.id));
+    if (!sheet) throw new HttpProblem(404, 'Not found', `no handover ${String(req.params.id)}`);
+    res.json(sheet);
+  }));
+  router.post('/api/v1/duty/handovers/:id/signatures', leader, route(async (req, res) => {
+    const parsed = handoverSignSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw zodProblem(parsed.error);
+    const signed = await handovers.sign(String(req.params.id), parsed.data.role, who(res), new Date());
+    if (signed === null) throw new HttpProblem(404, 'Not found', `no handover ${String(req.params.id)}`);
+    if (signed === 'signed') throw new HttpProblem(409, 'Already signed', `the ${parsed.data.role} leader has signed this sheet`, [{ path: 'role', message: 'already signed' }]);
+    audit({ actor: who(res), action: 'handover.sign', target: signed.id, before: null, after: parsed.data.role });
+    res.json(signed);
+  }));
+  ctx.app.use(router);
+
+  // A sheet at every shift boundary of the roster, made by the server for the incoming shift.
+  let boundaryTimer: NodeJS.Timeout | null = null;
+  const scheduleBoundary = () => {
+    const span = duty.shiftAt(Date.now());
+    if (!span) return;
+    boundaryTimer = setTimeout(() => {
+      makeSheet('system', '', span.end).catch((error: unknown) => ctx.logger.warn({ err: error }, 'shift handover sheet failed'));
+      scheduleBoundary();
+    }, Math.max(1_000, span.end - Date.now()));
+    boundaryTimer.unref();
+  };
+  scheduleBoundary();
+  ctx.onClose(() => {
+    if (boundaryTimer) clearTimeout(boundaryTimer);
+  });
+};

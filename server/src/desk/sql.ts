@@ -1,0 +1,148 @@
+// The desk's SQL over the incidents table: the queue (what needs action first), its filters and
+// its two-character search, the same statements on the embedded store and on PostgreSQL.
+import { foldSearchText, nextTarget, QUEUE_COUNT_CAP, searchGrams, TERMINAL_STATUSES, type QueueItem, type QueuePage, type QueueQuery } from '@grid141/shared';
+import { INCIDENT_SELECT, textArrayLiteral, toIncident } from '../store/rows.ts';
+import type { Queryable } from '../store/types.ts';
+
+type Row = Record<string, unknown>;
+
+/** The partial-index predicate of migration 3, written exactly as there so the planner matches it. */
+export const OPEN = `status NOT IN (${TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+export const URGENCY_RANK_SQL = `(CASE urgency WHEN 'critical' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END)`;
+/** When the next target falls due (the rule of nextTarget in shared/src/desk.ts). */
+export const NEXT_DUE_SQL = `(CASE WHEN accepted_at IS NULL AND accept_by IS NOT NULL THEN accept_by
+  WHEN on_site_at IS NULL AND handled_at IS NULL AND arrive_by IS NOT NULL THEN arrive_by
+  WHEN handled_at IS NULL AND handle_by IS NOT NULL THEN handle_by
+  ELSE due_at END)`;
+export const NEXT_STAGE_SQL = `(CASE WHEN accepted_at IS NULL AND accept_by IS NOT NULL THEN 'accept'
+  WHEN on_site_at IS NULL AND handled_at IS NULL AND arrive_by IS NOT NULL THEN 'arrive'
+  WHEN handled_at IS NULL AND handle_by IS NOT NULL THEN 'handle'
+  ELSE 'close' END)`;
+const FOLDED_TEXT = `translate(description || E'\\n' || coalesce(address, ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+
+/** WHERE clauses and their parameters for the filters and the search ($1 is the street). */
+export function queueWhere(streetId: string, q: QueueQuery): { where: string[]; params: unknown[] } {
+  const params: unknown[] = [streetId];
+  const where = ['street_id = $1', OPEN];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  const lists = [
+    ['community', 'community_id'], ['grid', 'grid_id'], ['category', 'category'], ['colour', 'colour'],
+    ['status', 'status'], ['source', 'source'], ['urgency', 'urgency'], ['assignee', 'assignee'],
+  ] as const;
+  for (const [name, column] of lists) {
+    const values = q[name];
+    if (values?.length) add((p) => `${column} = ANY(${p}::text[])`, values);
+  }
+  if (q.from) add((p) => `reported_at >= ${p}::timestamptz`, new Date(q.from).toISOString());
+  if (q.to) add((p) => `reported_at < ${p}::timestamptz`, new Date(q.to).toISOString());
+  if (q.q) {
+    const folded = foldSearchText(q.q);
+    const grams = searchGrams(q.q);
+    // The grams find candidates through the GIN index; strpos keeps only the real matches.
+    if (grams.length > 0) add((p) => `search_grams @> ${p}::text[]`, textArrayLiteral(grams));
+    add((p) => `strpos(${FOLDED_TEXT}, ${p}) > 0`, folded);
+  }
+  return { where, params };
+}
+
+/**
+ * One page of the queue: overdue first, then critical, urgent, normal, each by the time left to
+ * its next target. Six index range scans (late or not, by urgency) over the partial queue index,
+ * each cut at offset+limit, merged in that order.
+ */
+export async function queuePage(db: Queryable, streetId: string, q: QueueQuery, now: number): Promise<QueuePage> {
+  const { where, params } = queueWhere(streetId, q);
+  const nowAt = new Date(now).toISOString();
+  params.push(nowAt);
+  const pNow = `$${params.length}::timestamptz`;
+  params.push(q.offset + q.limit);
+  const pCut = `$${params.length}`;
+  const parts: string[] = [];
+  for (const late of [true, false]) {
+    for (const rank of [0, 1, 2]) {
+      parts.push(`(SELECT ${INCIDENT_SELECT}, ${late ? 0 : 1} AS grp, ${rank} AS rnk, ${NEXT_DUE_SQL} AS next_due
+        FROM incidents WHERE ${where.join(' AND ')} AND ${URGENCY_RANK_SQL} = ${rank}
+          AND ${NEXT_DUE_SQL} ${late ? '<' : '>='} ${pNow}
+        ORDER BY ${NEXT_DUE_SQL}, id LIMIT ${pCut})`);
+    }
+  }
+  params.push(q.limit, q.offset);
+  const sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) u ORDER BY grp, rnk, next_due, id LIMIT $${params.length - 1} OFFSET $${params.length}`;
+  const countParams = params.slice(0, params.length - 4);
+  const [rows, counts] = await Promise.all([
+    db.query<Row>(sql, params),
+    db.query<{ n: number; late: number }>(
+      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${where.join(' AND ')} LIMIT ${QUEUE_COUNT_CAP + 1}) a) AS n,
+              (SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${where.join(' AND ')} AND ${NEXT_DUE_SQL} < $${countParams.length + 1}::timestamptz LIMIT ${QUEUE_COUNT_CAP + 1}) b) AS late`,
+      [...countParams, nowAt],
+    ),
+  ]);
+  const items: QueueItem[] = rows.map((row) => {
+    const incident = toIncident(row, now);
+    const next = nextTarget({ ...incident, acceptBy: incident.acceptBy ?? null, arriveBy: incident.arriveBy ?? null, handleBy: incident.handleBy ?? null });
+    return { incident, next, late: Date.parse(next.dueAt) < now };
+  });
+  const n = counts[0]?.n ?? 0;
+  return {
+    at: nowAt,
+    items,
+    total: Math.min(n, QUEUE_COUNT_CAP),
+    totalCapped: n > QUEUE_COUNT_CAP,
+    overdue: Math.min(counts[0]?.late ?? 0, QUEUE_COUNT_CAP),
+  };
+}
+
+export interface FoundBreach {
+  incidentId: string;
+  stage: string;
+  dueAt: string;
+}
+
+/**
+ * Records, once per incident and stage, every open incident whose next target fell due before
+ * `now` (and, when `since` is given, not before it: the timer looks only at what became due
+ * since its last look; actions are checked one by one). Returns only the new records.
+ */
+export async function recordBreaches(db: Queryable, streetId: string, now: number, since: number | null, ids?: string[]): Promise<FoundBreach[]> {
+  const params: unknown[] = [streetId, new Date(now).toISOString()];
+  let extra = '';
+  if (since !== null) {
+    params.push(new Date(since).toISOString());
+    extra += ` AND ${NEXT_DUE_SQL} >= $${params.length}::timestamptz`;
+  }
+  if (ids) {
+    params.push(ids);
+    extra += ` AND id = ANY($${params.length}::text[])`;
+  }
+  const rows = await db.query<{ incident_id: string; stage: string; due_at: unknown }>(
+    `INSERT INTO incident_breaches (incident_id, stage, due_at, found_at)
+     SELECT id, ${NEXT_STAGE_SQL}, ${NEXT_DUE_SQL}, $2::timestamptz FROM incidents
+     WHERE street_id = $1 AND ${OPEN} AND ${NEXT_DUE_SQL} < $2::timestamptz${extra}
+     ON CONFLICT (incident_id, stage) DO NOTHING
+     RETURNING incident_id, stage, due_at`,
+    params,
+  );
+  return rows.map((r) => ({ incidentId: r.incident_id, stage: r.stage, dueAt: new Date(r.due_at as string).toISOString() }));
+}
+
+/** The stages an incident has been found late on, with when. */
+export async function breachesOf(db: Queryable, id: string): Promise<{ stage: string; dueAt: string; foundAt: string }[]> {
+  const rows = await db.query<Row>('SELECT stage, due_at, found_at FROM incident_breaches WHERE incident_id = $1 ORDER BY due_at', [id]);
+  return rows.map((r) => ({ stage: r.stage as string, dueAt: new Date(r.due_at as string).toISOString(), foundAt: new Date(r.found_at as string).toISOString() }));
+}
+
+/** Who changed an incident last and when: its latest lifecycle move or desk entry. */
+export async function lastChange(db: Queryable, id: string): Promise<{ by: string | null; at: string | null }> {
+  const rows = await db.query<{ by_whom: string | null; at: unknown }>(
+    `SELECT by_whom, at FROM (
+       (SELECT by_whom, at FROM incident_history WHERE incident_id = $1 ORDER BY seq DESC LIMIT 1)
+       UNION ALL (SELECT by_whom, at FROM desk_notes WHERE incident_id = $1 ORDER BY seq DESC LIMIT 1)) c
+     ORDER BY at DESC LIMIT 1`,
+    [id],
+  );
+  const row = rows[0];
+  return { by: row?.by_whom ?? null, at: row ? new Date(row.at as string).toISOString() : null };
+}
