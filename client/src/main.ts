@@ -1,3 +1,4 @@
+import './csp.ts';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import '@fontsource/noto-sans-sc/400.css';

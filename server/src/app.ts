@@ -12,6 +12,7 @@ import { loadCredentials, type Credentials } from './auth/credentials.ts';
 import { createAuth, type Auth } from './auth/auth.ts';
 import { apiNotFound, errorHandler, requireJsonBody } from './http/errors.ts';
 import { serveClient } from './http/client.ts';
+import { securityHeaders } from './http/security.ts';
 import { loadStreet, type LoadedStreet } from './street/load.ts';
 import { createLocator } from './street/locate.ts';
 import { readClientBuild, readVersion } from './version.ts';
@@ -56,6 +57,7 @@ export interface AppContext {
 export type Plugin = (ctx: AppContext) => void | Promise<void>;
 
 export interface RunningServer {
+  /** http://host:port followed by BASE_PATH when one is set (no trailing slash). */
   readonly url: string;
   readonly port: number;
   readonly ctx: AppContext;
@@ -86,13 +88,27 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   const locator = createLocator(street);
   const { credentials, generated } = loadCredentials(config.dataDir, config);
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // The root answers every request with the security headers; everything else lives in `app`,
+  // which is the root itself or, with BASE_PATH, mounted under it (routes keep their /api/... paths).
+  const root = express();
+  root.disable('x-powered-by');
+  root.set('trust proxy', 'loopback');
+  root.use(securityHeaders({ basemapTiles: config.wall.basemap?.tiles ?? null, frameAncestors: config.frameAncestors }));
+  const app = config.basePath ? express() : root;
+  if (app !== root) {
+    app.disable('x-powered-by');
+    root.use(config.basePath, app);
+    root.use((_req, res) => void res.status(404).type('text/plain').send(`Grid141 is served under ${config.basePath}/\n`));
+  }
   app.use('/api', requireJsonBody, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
-  const httpServer = http.createServer(app);
-  const io: IoServer = new SocketServer(httpServer, { path: '/socket.io', serveClient: false });
+  const httpServer = http.createServer(root);
+  const io: IoServer = new SocketServer(httpServer, { path: `${config.basePath}/socket.io`, serveClient: false });
+  // Polling answers come from engine.io, before Express: give them the headers that matter for a body.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['X-Content-Type-Options'] = 'nosniff';
+    headers['Referrer-Policy'] = 'no-referrer';
+  });
 
   const auth = createAuth(credentials);
   // The default namespace carries nothing, but it is no open door either; /live checks its own.
@@ -145,7 +161,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   try {
     for (const plugin of options.plugins) await plugin(ctx);
     app.use('/api', apiNotFound);
-    serveClient(app, options.clientDir, config.wall);
+    serveClient(app, options.clientDir, { ...config.wall, basePath: config.basePath });
     app.use(errorHandler(logger));
 
     await listen(httpServer, config.port, config.host);
@@ -155,7 +171,8 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     throw error;
   }
   const port = (httpServer.address() as AddressInfo).port;
-  const url = `http://${urlHost(config.host)}:${port}`;
+  // With BASE_PATH the server's own address includes it (the banner, the demo feed, the lock file).
+  const url = `http://${urlHost(config.host)}:${port}${config.basePath}`;
   lock.setUrl(url);
   for (const hook of listenHooks) await hook(url);
   logger.info({ url, streetId: street.meta.id, store: config.databaseUrl ? 'postgres' : 'embedded' }, 'listening');

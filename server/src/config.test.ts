@@ -101,3 +101,30 @@ describe('the wall setup (WALL_LAYOUT, WALL_ROTATE, BASEMAP_TILES)', () => {
     expect(error.message).not.toContain('\n');
   });
 });
+
+describe('BASE_PATH and FRAME_ANCESTORS', () => {
+  it('default to the root and to no frame at all', () => {
+    const config = loadConfig({});
+    expect(config.basePath).toBe('');
+    expect(config.frameAncestors).toEqual([]);
+  });
+
+  it('take a sub-path without its trailing slash, and origins or self', () => {
+    expect(loadConfig({ BASE_PATH: '/grid141/' }).basePath).toBe('/grid141');
+    expect(loadConfig({ BASE_PATH: '/ops/wall' }).basePath).toBe('/ops/wall');
+    expect(loadConfig({ BASE_PATH: '/' }).basePath).toBe('');
+    expect(loadConfig({ FRAME_ANCESTORS: "'self' https://portal.example.org https://*.example.net:8443" }).frameAncestors).toEqual([
+      "'self'", 'https://portal.example.org', 'https://*.example.net:8443',
+    ]);
+    expect(loadConfig({ FRAME_ANCESTORS: "'none'" }).frameAncestors).toEqual([]);
+  });
+
+  it.each([
+    ['BASE_PATH', 'grid141'], ['BASE_PATH', '/grid 141'], ['BASE_PATH', '/a?b'],
+    ['FRAME_ANCESTORS', '*'], ['FRAME_ANCESTORS', "https://portal.example.org/path"], ['FRAME_ANCESTORS', "'unsafe-inline'"], ['FRAME_ANCESTORS', 'portal.example.org;script-src *'],
+  ])('refuses %s=%s with one line naming it', (variable, value) => {
+    const error = errorOf({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).not.toContain('\n');
+  });
+});

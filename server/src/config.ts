@@ -91,6 +91,19 @@ const variables = {
     .refine(isTileTemplate, 'must be an http(s) tile URL template with {z}, {x} and {y}')
     .optional(),
   BASEMAP_ATTRIBUTION: optionalText,
+  // Serving under a sub-path behind a reverse proxy (docs/deploy.md): '/grid141', never a trailing slash.
+  BASE_PATH: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/\/+$/, ''))
+    .refine((v) => v === '' || /^(\/[A-Za-z0-9._~-]+)+$/.test(v), 'must be a path such as /grid141 (letters, digits, . _ ~ - between slashes)')
+    .optional(),
+  // Who may frame the pages (CSP frame-ancestors); unset refuses every frame (docs/security.md).
+  FRAME_ANCESTORS: z
+    .string()
+    .trim()
+    .refine((v) => parseFrameAncestors(v) !== null, "must be 'self' or space-separated origins such as https://portal.example.org")
+    .optional(),
 } as const;
 
 type Variables = typeof variables;
@@ -118,6 +131,10 @@ export interface Config {
   duty: { officer: string | null; leader: string | null; roster: string | null };
   /** Written into the page for every wall (see WallConfig in shared). */
   wall: WallConfig;
+  /** BASE_PATH: '' at the root, else '/grid141' (leading slash, no trailing one); every route, asset and the socket live under it. */
+  basePath: string;
+  /** FRAME_ANCESTORS as CSP sources ("'self'", 'https://portal.example.org'); empty refuses every frame. */
+  frameAncestors: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -159,7 +176,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       rotate: v.WALL_ROTATE?.trim() ?? null,
       basemap: v.BASEMAP_TILES ? { tiles: v.BASEMAP_TILES, attribution: v.BASEMAP_ATTRIBUTION ?? null } : null,
     },
+    basePath: v.BASE_PATH ?? '',
+    frameAncestors: v.FRAME_ANCESTORS ? (parseFrameAncestors(v.FRAME_ANCESTORS) ?? []) : [],
   };
+}
+
+/**
+ * FRAME_ANCESTORS as CSP frame-ancestors sources: `'self'` or http(s) origins (scheme, host,
+ * optional port; a leading `*.` for subdomains), space or comma separated; `'none'` is the
+ * default and means []. Null when any entry is something else (a path, a keyword, a quote).
+ */
+export function parseFrameAncestors(raw: string): string[] | null {
+  const entries = raw.split(/[\s,]+/).filter(Boolean);
+  if (entries.length === 0) return null;
+  if (entries.length === 1 && entries[0] === "'none'") return [];
+  const origin = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
+  return entries.every((entry) => entry === "'self'" || origin.test(entry)) ? entries : null;
 }
 
 function isSecret(name: string): boolean {

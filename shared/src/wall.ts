@@ -68,6 +68,8 @@ export const wallConfigSchema = z.object({
   layout: z.object({ width: z.number(), height: z.number() }).nullable(),
   rotate: z.string().nullable(),
   basemap: basemapSchema.nullable(),
+  /** BASE_PATH: '' at the root, else e.g. '/grid141'; the page, its assets, the API and the socket live under it. */
+  basePath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/).optional(),
 });
 export type WallConfig = z.infer<typeof wallConfigSchema>;
 

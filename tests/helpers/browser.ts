@@ -1,5 +1,6 @@
-// Debian's Chromium through playwright-core, with software WebGL for MapLibre and a
-// guard that fails on any request leaving the machine.
+/// <reference lib="dom" />
+// Debian's Chromium through playwright-core, with software WebGL for MapLibre, a guard that
+// fails on any request leaving the machine, and one that fails on any CSP violation.
 import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -38,11 +39,24 @@ export interface WatchedPage {
   page: Page;
   consoleErrors: string[];
   foreignRequests: string[];
+  /** Every `securitypolicyviolation` event of the page's documents: "directive blocked URI (source:line)". */
+  cspViolations: string[];
+}
+
+/** Thrown by a watched context's close() when its pages broke the Content-Security-Policy. */
+export class CspViolationError extends Error {
+  constructor(readonly violations: readonly string[]) {
+    super(`the page broke its Content-Security-Policy (docs/security.md) ${violations.length} time(s):\n  ${violations.join('\n  ')}`);
+    this.name = 'CspViolationError';
+  }
 }
 
 /**
  * A page that records console errors and refuses (and records) every request to another host
  * than the server's, and than `allowOrigins` (a test's stand-in for a configured basemap).
+ * CSP violations are bugs (issue 15): each one is recorded in `cspViolations` and in
+ * `consoleErrors`, and `context.close()` throws a CspViolationError after closing when there
+ * were any, so every browser test that closes its context in `finally` fails on them.
  */
 export async function openWatchedPage(
   browser: Browser,
@@ -54,7 +68,23 @@ export async function openWatchedPage(
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   const foreignRequests: string[] = [];
+  const cspViolations: string[] = [];
   const ownOrigin = new URL(baseUrl).origin;
+  await context.exposeBinding('__grid141CspViolation', (_source, text: string) => {
+    cspViolations.push(text);
+    consoleErrors.push(`CSP violation: ${text}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __grid141CspViolation?: (text: string) => void }).__grid141CspViolation;
+      report?.(`${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'} (${event.sourceFile || 'document'}:${event.lineNumber})`);
+    });
+  });
+  const close = context.close.bind(context);
+  context.close = async (options) => {
+    await close(options);
+    if (cspViolations.length > 0) throw new CspViolationError(cspViolations);
+  };
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
@@ -69,7 +99,7 @@ export async function openWatchedPage(
       await route.abort('blockedbyclient');
     }
   });
-  return { context, page, consoleErrors, foreignRequests };
+  return { context, page, consoleErrors, foreignRequests, cspViolations };
 }
 
 export function screenshotDir(): string {

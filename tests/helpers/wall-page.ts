@@ -43,11 +43,24 @@ export async function scrollOverflow(page: Page) {
  */
 export async function mapColourCount(page: Page): Promise<number> {
   const canvas = page.locator('[data-testid=grid-map] canvas.maplibregl-canvas');
-  const hide = await page.addStyleTag({
-    content: '[data-testid=grid-map] > :not(.canvas-host), .maplibregl-marker, [data-testid=alert-layer], #wall-focus-stage { visibility: hidden !important; }',
-  });
+  // Through each element's style (CSSOM), not an injected <style>: the page's CSP refuses inline style elements.
+  const setHidden = (hidden: boolean) =>
+    page.evaluate((hide) => {
+      const selector = '[data-testid=grid-map] > :not(.canvas-host), .maplibregl-marker, [data-testid=alert-layer], #wall-focus-stage';
+      for (const el of document.querySelectorAll<HTMLElement>(hide ? selector : '[data-shot-hidden]')) {
+        if (hide) {
+          el.dataset.shotHidden = el.style.getPropertyValue('visibility');
+          el.style.setProperty('visibility', 'hidden', 'important');
+        } else {
+          el.style.removeProperty('visibility');
+          if (el.dataset.shotHidden) el.style.setProperty('visibility', el.dataset.shotHidden);
+          delete el.dataset.shotHidden;
+        }
+      }
+    }, hidden);
+  await setHidden(true);
   const png = await canvas.screenshot({ type: 'png' });
-  await hide.evaluate((el) => (el as Element).remove());
+  await setHidden(false);
   return page.evaluate(async (base64) => {
     const image = new Image();
     image.src = `data:image/png;base64,${base64}`;

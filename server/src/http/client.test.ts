@@ -16,4 +16,11 @@ describe('the page carries the wall setup', () => {
     const html = pageWithConfig('<head></head>', wall);
     expect(html.match(/<\/script>/g)).toHaveLength(1);
   });
+
+  it('with the relative asset links of the build made absolute under BASE_PATH', () => {
+    const built = '<head><script type="module" crossorigin src="./assets/index-a1.js"></script><link rel="stylesheet" crossorigin href="./assets/index-b2.css"></head>';
+    expect(pageWithConfig(built, { ...wall, basePath: '/grid141' })).toContain('src="/grid141/assets/index-a1.js"');
+    expect(pageWithConfig(built, { ...wall, basePath: '/grid141' })).toContain('href="/grid141/assets/index-b2.css"');
+    expect(pageWithConfig(built, wall)).toContain('src="/assets/index-a1.js"');
+  });
 });

@@ -60,7 +60,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         status === 413 ? `the limit is ${(error as BodyParserError).limit ?? 1_048_576} bytes` : (error as Error).message;
       return sendProblem(res, status, title, detail);
     }
-    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');
+    logger.error({ err: error, method: req.method, url: withoutSecrets(req.originalUrl) }, 'unhandled error');
     sendProblem(res, 500, 'Internal server error', 'the error was logged');
   };
+}
+
+/** A request URL fit for a log line: the value of a `token` (or `key`) parameter replaced by '…'. */
+export function withoutSecrets(url: string): string {
+  return url.replace(/([?&](?:token|key|api_key)=)[^&#]*/gi, '$1…');
 }
