@@ -16,6 +16,8 @@ export interface PageParams {
   /** The external basemap the server is configured with (never from the URL: it sends requests out). */
   basemap: Basemap | null;
   token: string | null;
+  /** BASE_PATH as the server wrote it: '' at the root, else '/grid141'; api.ts and the router prefix it. */
+  basePath: string;
 }
 
 function rememberToken(fromUrl: string | null): string | null {
@@ -50,7 +52,26 @@ export function readPageParams(search: string = window.location.search, server: 
     rotation: query.has('rotate') ? parseRotation(query.get('rotate')) : parseRotation(server.rotate),
     basemap: server.basemap,
     token: rememberToken(query.get('token')),
+    basePath: server.basePath ?? '',
   };
 }
 
+/**
+ * The address without its `token` parameter (the others kept, in order), or null when it has
+ * none. The token stays in this tab's sessionStorage for reconnects and reloads; the address
+ * bar, history, bookmarks and a photo of the screen never show it (docs/security.md).
+ */
+export function addressWithoutToken(href: string): string | null {
+  const url = new URL(href);
+  if (!url.searchParams.has('token')) return null;
+  url.searchParams.delete('token');
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
 export const pageParams: PageParams = readPageParams();
+
+// At once, before the router reads the address (router.ts imports this module first).
+if (typeof window !== 'undefined') {
+  const clean = addressWithoutToken(window.location.href);
+  if (clean !== null) window.history.replaceState(window.history.state, '', clean);
+}

@@ -18,9 +18,18 @@ export default {
     staleSeconds: 'Updated {n} s ago',
     staleMinutes: 'Updated {n} min ago',
     down: 'Disconnected',
+    transportPolling: 'HTTP polling',
     fullscreen: 'Full screen',
     exitFullscreen: 'Exit full screen',
     language: '中文',
+  },
+  access: {
+    missingTitle: "This wall's address has no access token",
+    missingWhy: 'The address this screen opened carries no access token, so the server sends it no data. The server is running.',
+    refusedTitle: "The server refused this wall's access token",
+    refusedWhy: 'The access token in the address is wrong, or the administrator has replaced it. The server is running.',
+    whatToDo: 'Open the wall address that the server printed when it started (npm start), or ask the administrator for the current wall address.',
+    retrying: 'Retrying every {n} s in the background; the wall comes back by itself once its token is accepted.',
   },
   map: {
     legendTitle: "Today's incidents per grid",

@@ -18,9 +18,18 @@ export default {
     staleSeconds: '{n} 秒前更新',
     staleMinutes: '{n} 分钟前更新',
     down: '已断开',
+    transportPolling: 'HTTP 轮询',
     fullscreen: '全屏',
     exitFullscreen: '退出全屏',
     language: 'EN',
+  },
+  access: {
+    missingTitle: '大屏地址缺少访问令牌',
+    missingWhy: '这台大屏打开的地址里没有访问令牌（token），服务器不向它提供数据。服务器运行正常。',
+    refusedTitle: '服务器拒绝了此大屏的访问令牌',
+    refusedWhy: '地址中的访问令牌（token）有误，或管理员已更换令牌。服务器运行正常。',
+    whatToDo: '请打开服务器启动（npm start）时打印的大屏地址，或向管理员索取当前的大屏地址。',
+    retrying: '正在后台每 {n} 秒重试一次；令牌恢复有效后，大屏会自动恢复，无需操作。',
   },
   map: {
     legendTitle: '今日事件（按网格）',

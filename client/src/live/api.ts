@@ -1,23 +1,104 @@
-// GETs against Grid141's own API with the wall's viewer token; nothing else is fetched.
+// The one place client code reaches Grid141: every path is prefixed with BASE_PATH, reads carry
+// the wall's viewer token (a signed-in person's session cookie goes along by itself), and a 401
+// is announced to whoever shows the page (the wall's "token refused" screen, the desk's /login).
 import { pageParams } from '../composables/pageParams.ts';
 
-function headers(): HeadersInit {
-  return pageParams.token ? { Authorization: `Bearer ${pageParams.token}` } : {};
+/** An answer that was not 2xx: its status and, for problem+json, the problem's detail. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+    readonly detail: string | null,
+  ) {
+    super(`${path}: ${status}${detail ? ` (${detail})` : ''}`);
+    this.name = 'ApiError';
+  }
 }
 
+/** What a page learns when the server refuses who is asking (HTTP 401 or a refused socket). */
+export interface Unauthorized {
+  /** 'missing': nothing was sent (no token, no session); 'refused': what was sent is not accepted. */
+  reason: 'missing' | 'refused';
+  /** The API path or 'socket'. */
+  where: string;
+}
+
+type UnauthorizedListener = (event: Unauthorized) => void;
+const listeners = new Set<UnauthorizedListener>();
+
+/** Called on every 401 (and refused socket handshake) until the returned function is called. */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** For the socket, which learns of a refusal outside fetch. */
+export function reportUnauthorized(where: string): void {
+  const event: Unauthorized = { reason: pageParams.token ? 'refused' : 'missing', where };
+  for (const listener of [...listeners]) listener(event);
+}
+
+/** `/api/v1/street` → `/grid141/api/v1/street` under BASE_PATH; a page path the same way. */
+export function appUrl(path: string): string {
+  return `${pageParams.basePath}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+/** The Socket.IO endpoint's path (engine.io `path` option). */
+export function socketPath(): string {
+  return appUrl('/socket.io');
+}
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  return pageParams.token ? { Authorization: `Bearer ${pageParams.token}`, ...extra } : extra;
+}
+
+async function failure(response: Response, path: string): Promise<ApiError> {
+  if (response.status === 401) reportUnauthorized(path);
+  let detail: string | null = null;
+  if ((response.headers.get('content-type') ?? '').includes('json')) {
+    const body = (await response.json().catch(() => null)) as { detail?: unknown } | null;
+    detail = typeof body?.detail === 'string' ? body.detail : null;
+  }
+  return new ApiError(response.status, path, detail);
+}
+
+/** GET a JSON resource; throws ApiError on any non-2xx answer. */
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { headers: headers(), signal: signal ?? null });
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+  const response = await fetch(appUrl(path), { headers: headers(), signal: signal ?? null });
+  if (!response.ok) throw await failure(response, path);
   return (await response.json()) as T;
 }
 
 /** Like getJson, but a 404 (an optional resource the server does not serve) is null. */
 export async function getOptionalJson<T>(path: string, signal?: AbortSignal): Promise<T | null> {
-  const response = await fetch(path, { headers: headers(), signal: signal ?? null });
+  const response = await fetch(appUrl(path), { headers: headers(), signal: signal ?? null });
   if (response.status === 404) return null;
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+  if (!response.ok) throw await failure(response, path);
   const type = response.headers.get('content-type') ?? '';
   // The SPA fallback answers unknown non-API paths with index.html; that is not data.
   if (!type.includes('json')) return null;
+  return (await response.json()) as T;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal;
+  /** Extra request headers, e.g. `If-Match` with an incident's ETag. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * POST/PUT/PATCH/DELETE with a JSON body (none when `body` is undefined); the answer's JSON, or
+ * null for 204 and non-JSON answers. Throws ApiError (with the problem's detail) on non-2xx.
+ */
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: SendOptions = {}): Promise<T | null> {
+  const init: RequestInit = {
+    method,
+    headers: headers({ ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...options.headers }),
+    signal: options.signal ?? null,
+  };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(appUrl(path), init);
+  if (!response.ok) throw await failure(response, path);
+  if (response.status === 204 || !(response.headers.get('content-type') ?? '').includes('json')) return null;
   return (await response.json()) as T;
 }

@@ -5,8 +5,10 @@ import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@grid141/shared';
 import { pageParams } from '../composables/pageParams.ts';
 import type { WallStore } from '../stores/wall.ts';
+import { reportUnauthorized, socketPath } from './api.ts';
 
-const RETRY_MS = 10_000;
+/** After socket.io gives up (server cut, refused handshake): one try every this long, for ever. */
+export const RETRY_MS = 10_000;
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -22,9 +24,13 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
   const reload = options.reload ?? (() => window.location.reload());
 
   const socket: LiveSocket = io(`${options.url ?? ''}${LIVE_NAMESPACE}`, {
+    path: socketPath(),
     // A function, so every reconnection sends the last seq we hold and gets only what we missed.
     auth: (send) => send({ ...(token ? { token } : {}), ...(store.seq > 0 ? { since: store.seq } : {}) }),
-    transports: ['websocket'],
+    // WebSocket first; behind a proxy that refuses the upgrade, long-polling over plain HTTP
+    // (and an upgrade later when the proxy allows it). docs/deploy.md.
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
     reconnectionDelay: 1000,
     reconnectionDelayMax: 5000,
   });
@@ -33,11 +39,22 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
 
   // Any event counts as a sign of life, heartbeats included.
   socket.onAny(() => store.touch());
-  // engine.io pings (every pingInterval) prove the link even when no figure changed.
-  socket.io.on('open', () => socket.io.engine.on('ping', () => store.touch()));
+  socket.io.on('open', () => {
+    const engine = socket.io.engine;
+    store.setTransport(engine.transport.name === 'websocket' ? 'websocket' : 'polling');
+    engine.on('upgrade', (transport: { name: string }) => store.setTransport(transport.name === 'websocket' ? 'websocket' : 'polling'));
+    // engine.io pings (every pingInterval) prove the link even when no figure changed.
+    engine.on('ping', () => store.touch());
+  });
 
   let connectedBefore = false;
   socket.on('connect', () => {
+    // Accepted again after a refusal (token corrected or rolled back on the server): start afresh,
+    // as a new build does, so the street data, map and figures all load with the accepted token.
+    if (store.access !== 'ok') {
+      reload();
+      return;
+    }
     store.setConnection('live');
     store.touch();
     // Incidents that changed while we were away are not in the deltas: list them again.
@@ -57,8 +74,10 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
     store.setConnection('down');
     if (reason === 'io server disconnect') socket.connect();
   });
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (error) => {
     store.setConnection('down');
+    // The server's middleware refused the handshake (no or wrong token): say so, keep retrying slowly.
+    if (!socket.active && /^unauthori[sz]ed/i.test(error.message)) reportUnauthorized('socket');
     if (!socket.active) retryLater();
   });
 

@@ -6,9 +6,9 @@ import { applyDelta, startOfDay, STATUSES, type Alert, type Delta, type DutyPayl
 import { getJson } from '../live/api.ts';
 import { dayIn, INCIDENT_CAP, pruneIncidents } from './incidentWindow.ts';
 import { rememberAcknowledged, wasAcknowledged } from './acknowledgedAlerts.ts';
-import type { ConnectionState, StreetInfo, Taxonomy, WallAlert } from './wallTypes.ts';
+import type { ConnectionState, LiveTransport, StreetInfo, Taxonomy, WallAccess, WallAlert } from './wallTypes.ts';
 
-export type { ConnectionState, StreetInfo, Taxonomy, WallAlert } from './wallTypes.ts';
+export type { ConnectionState, LiveTransport, StreetInfo, Taxonomy, WallAccess, WallAlert } from './wallTypes.ts';
 
 export const ALERT_CAP = 20;
 /** The server's largest page of GET /api/v1/incidents. */
@@ -24,6 +24,10 @@ export const useWallStore = defineStore('wall', () => {
   const incidentMap = shallowRef(new Map<string, Incident>());
   const alerts = ref<WallAlert[]>([]);
   const connection = ref<ConnectionState>('connecting');
+  /** The transport of the current /live connection; null before the first. */
+  const transport = ref<LiveTransport | null>(null);
+  /** Whether the server accepts this wall's token: anything but 'ok' replaces the wall with the access screen. */
+  const access = ref<WallAccess>('ok');
   const lastMessageAt = ref<number | null>(null);
   const serverVersion = ref<string | null>(null);
   /** Who is on duty, as /live last said (it changes at each shift); null until it speaks. */
@@ -95,6 +99,14 @@ export const useWallStore = defineStore('wall', () => {
     connection.value = state;
   }
 
+  function setTransport(name: LiveTransport): void {
+    transport.value = name;
+  }
+
+  function setAccess(state: WallAccess): void {
+    access.value = state;
+  }
+
   function applySnapshot(payload: { seq: number; summary: Summary }): void {
     summary.value = payload.summary;
     seq.value = payload.seq;
@@ -147,8 +159,8 @@ export const useWallStore = defineStore('wall', () => {
 
   return {
     street, taxonomy, summary, seq, incidentMap, incidents, alerts, activeAlerts,
-    connection, lastMessageAt, serverVersion, now, timeZone, simulated, secondsSinceMessage, duty,
-    loadStatic, loadIncidents, touch, tick, setConnection, applySnapshot, applyDeltaPayload,
+    connection, transport, access, lastMessageAt, serverVersion, now, timeZone, simulated, secondsSinceMessage, duty,
+    loadStatic, loadIncidents, touch, tick, setConnection, setTransport, setAccess, applySnapshot, applyDeltaPayload,
     upsertIncidents, pushAlert, acknowledge, noteServerVersion, pruneNow, setDuty,
   };
 });

@@ -32,6 +32,10 @@ export interface Taxonomy {
 }
 
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'down';
+/** How /live reaches the server: WebSocket, or HTTP long-polling behind a proxy that refuses the upgrade. */
+export type LiveTransport = 'websocket' | 'polling';
+/** 'missing': the wall has no token (and no session); 'refused': the server refuses the one it has. */
+export type WallAccess = 'ok' | 'missing' | 'refused';
 
 export interface WallAlert extends Alert {
   /** Client clock when it arrived (ms). */
