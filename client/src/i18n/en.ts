@@ -62,7 +62,9 @@ export default {
   boards: {
     /** In a board's own place while the focus rotation shows it large over the map. */
     away: 'Shown large',
-    period: { today: 'Today', week: 'Week', month: 'Month', year: 'Year', total: 'Total', now: 'Now', last7: 'Last 7 days' },
+    period: { today: 'Today', week: 'Week', month: 'Month', year: 'Year', total: 'Total', now: 'Now', last7: 'Last 7 days', weekEnd: 'Week end' },
+    /** Captions a board shows on a past week's slide instead of its live ones. */
+    week: { curve: 'Meals per quarter hour, seven days added', byTier: 'This week by price tier', byCanteen: 'This week by canteen', daily: 'Incidents per day this week', hazardsOpen: 'Open at week end' },
     unit: { hours: 'h', times: '', points: 'pts', entities: '', meals: '', people: '' },
     party: { volunteerHours: 'Hours', activities: 'Activities', points: 'Points', topTeams: 'Top teams by volunteer hours this week', byCategory: 'Volunteer hours this week by category' },
     economy: {

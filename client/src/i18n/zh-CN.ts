@@ -62,7 +62,9 @@ export default {
   boards: {
     /** In a board's own place while the focus rotation shows it large over the map. */
     away: '放大显示中',
-    period: { today: '今日', week: '本周', month: '本月', year: '本年', total: '累计', now: '当前', last7: '近7日' },
+    period: { today: '今日', week: '本周', month: '本月', year: '本年', total: '累计', now: '当前', last7: '近7日', weekEnd: '周末' },
+    /** Captions a board shows on a past week's slide instead of its live ones. */
+    week: { curve: '本周每15分钟就餐份数（七日合计）', byTier: '本周按价格档', byCanteen: '本周按助餐点', daily: '本周每日事件', hazardsOpen: '周末未改' },
     unit: { hours: '小时', times: '次', points: '分', entities: '户', meals: '份', people: '人次' },
     party: { volunteerHours: '志愿服务时长', activities: '志愿活动', points: '发放积分', topTeams: '本周志愿服务时长前列队伍（小时）', byCategory: '本周志愿时长按类别（小时）' },
     economy: {
