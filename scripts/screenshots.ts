@@ -5,7 +5,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchBrowser, openWatchedPage } from '../tests/helpers/browser.ts';
+import { launchChromium } from '../server/src/render/chromium.ts';
+import { openWatchedPage } from '../tests/helpers/browser.ts';
 import { ensureClientBuilt } from '../tests/helpers/client-build.ts';
 import { REPO_ROOT, startTestServer, stopAllServers } from '../tests/helpers/server.ts';
 import { waitForWallReady } from '../tests/helpers/wall-page.ts';
@@ -34,7 +35,7 @@ async function backfillDone(stdout: () => string, deadline: number): Promise<voi
 
 async function main(): Promise<void> {
   ensureClientBuilt();
-  const [server, browser] = await Promise.all([startTestServer({ env: { SIMULATE: '1', LOG_LEVEL: 'info' } }), launchBrowser()]);
+  const [server, browser] = await Promise.all([startTestServer({ env: { SIMULATE: '1', LOG_LEVEL: 'info' } }), launchChromium()]);
   try {
     await backfillDone(server.stdout, Date.now() + 180_000);
     for (const shape of SHAPES) {

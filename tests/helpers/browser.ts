@@ -1,25 +1,15 @@
 /// <reference lib="dom" />
-// Debian's Chromium through playwright-core, with software WebGL for MapLibre, a guard that
-// fails on any request leaving the machine, and one that fails on any CSP violation.
+// Pages for the browser tests: Chromium from the production launcher, with a guard that fails
+// on any request leaving the machine, and one that fails on any CSP violation.
 import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, launchChromium } from '../../server/src/render/chromium.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** The flags that give WebGL in software (SwiftShader) in headless Chromium; see docs/browser-tests.md. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** Where the tests look for Chromium (CHROMIUM_PATH, else Debian's). */
+export const CHROMIUM_PATH = chromiumPath();
+export { CHROMIUM_ARGS };
 
 /** Browser tests run when a Chromium is found; CI sets GRID141_REQUIRE_BROWSER=1 so a missing one fails. */
 export function browserAvailable(): boolean {
@@ -30,8 +20,9 @@ export function browserAvailable(): boolean {
   return found;
 }
 
+/** The production launcher (server/src/render/chromium.ts): tests draw with the same browser the report does. */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  return launchChromium();
 }
 
 export interface WatchedPage {
