@@ -14,3 +14,4 @@ export * from './random.ts';
 export * from './wall.ts';
 export * from './incident-import.ts';
 export * from './desk.ts';
+export * from './report/index.ts';

@@ -1,0 +1,83 @@
+// The whole weekly report from the two weeks' records: figures, changes, ranking, notable events.
+import { isoWithOffset } from '../figures/calendar.ts';
+import { weekChanges } from './changes.ts';
+import { weekFigures, weekHasData, type WeekIncident, type WeekRecords } from './figures.ts';
+import { gridWeeks, rankGrids, type RankedGrid } from './ranking.ts';
+import type { NotableEvent, WeeklyReport } from './schema.ts';
+import { previousIsoWeek, weekBounds, type IsoWeek } from './week.ts';
+
+/** At most this many notable events (critical and red incidents first, then alarms, then drills). */
+export const NOTABLE_MAX = 12;
+
+function incidentText(incident: WeekIncident): string {
+  const text = incident.title ?? incident.description;
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/** The week's events a meeting should hear of: critical or red incidents, alarms, drills held. */
+export function notableEvents(records: WeekRecords, start: number, end: number): NotableEvent[] {
+  const inWeek = (iso: string) => {
+    const t = Date.parse(iso);
+    return t >= start && t < end;
+  };
+  const weight = (i: WeekIncident) => (i.urgency === 'critical' ? 0 : 1) + (i.colour === 'red' ? 0 : 2);
+  const incidents = records.incidents
+    .filter((i) => inWeek(i.reportedAt) && (i.urgency === 'critical' || i.colour === 'red'))
+    .sort((a, b) => weight(a) - weight(b) || a.reportedAt.localeCompare(b.reportedAt))
+    .slice(0, 6)
+    .map((i): NotableEvent => ({
+      kind: 'incident', at: i.reportedAt, id: i.id, code: i.category, colour: i.colour, urgency: i.urgency,
+      gridId: i.gridId, communityId: i.communityId, text: incidentText(i), state: i.status, simulated: i.simulated,
+    }));
+  const alarms = records.alarms
+    .filter((a) => inWeek(a.occurredAt))
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt))
+    .slice(0, 3)
+    .map((a): NotableEvent => ({
+      kind: 'alarm', at: a.occurredAt, id: a.id, code: a.type, colour: null, urgency: null, gridId: a.gridId,
+      communityId: a.communityId, text: a.address ?? '', simulated: a.simulated,
+      state: a.resolvedAt !== undefined && Date.parse(a.resolvedAt) < end ? 'resolved' : 'unresolved',
+    }));
+  const drills = records.drills
+    .filter((d) => inWeek(d.occurredAt))
+    .sort((a, b) => b.participants - a.participants || a.occurredAt.localeCompare(b.occurredAt))
+    .slice(0, NOTABLE_MAX - incidents.length - alarms.length)
+    .map((d): NotableEvent => ({
+      kind: 'drill', at: d.occurredAt, id: d.id, code: d.kind, colour: null, urgency: null, gridId: d.gridId,
+      communityId: d.communityId, text: d.buildingName ?? '', state: d.result ?? '', simulated: d.simulated,
+    }));
+  return [...incidents, ...alarms, ...drills].sort((a, b) => a.at.localeCompare(b.at)).slice(0, NOTABLE_MAX);
+}
+
+export interface WeeklyReportInput {
+  streetId: string;
+  /** IANA zone (TZ_STREET). */
+  timeZone: string;
+  week: IsoWeek;
+  current: WeekRecords;
+  previous: WeekRecords;
+  grids: readonly RankedGrid[];
+  /** ms */
+  now: number;
+}
+
+export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
+  const tz = input.timeZone;
+  const before = previousIsoWeek(input.week);
+  const bounds = weekBounds(input.week, tz);
+  const current = weekFigures(input.week.key, bounds, tz, input.current);
+  const previous = weekFigures(before.key, weekBounds(before, tz), tz, input.previous);
+  return {
+    streetId: input.streetId,
+    week: input.week.key,
+    timeZone: tz,
+    generatedAt: isoWithOffset(input.now, tz),
+    simulated: current.simulated || previous.simulated,
+    hasData: weekHasData(current),
+    current,
+    previous,
+    changes: weekChanges(current, previous),
+    ranking: rankGrids(input.grids, gridWeeks(input.current.incidents, bounds.start, bounds.end)),
+    notable: notableEvents(input.current, bounds.start, bounds.end),
+  };
+}
