@@ -38,3 +38,10 @@ export function useBoardSource(): BoardSource {
 export function useOptionalBoardSource(): BoardSource | null {
   return inject(BOARD_SOURCE, null);
 }
+
+/** On a past week's slide the day, week and month figures are the week's; "now" is its end. */
+export function periodOnSpan<P extends string>(period: P, span: BoardSpan): P | 'week' | 'weekEnd' {
+  if (span === 'live') return period;
+  if (period === 'today' || period === 'week' || period === 'month') return 'week';
+  return period === 'now' ? 'weekEnd' : period;
+}
