@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
+import { Cron } from 'croner';
 import { isTileTemplate, parseDesignSize, parseRotation, type WallConfig } from '@grid141/shared';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,6 +24,15 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isCronPattern(value: string): boolean {
+  try {
+    new Cron(value, { paused: true }).stop();
     return true;
   } catch {
     return false;
@@ -104,6 +114,9 @@ const variables = {
     .trim()
     .refine((v) => parseFrameAncestors(v) !== null, "must be 'self' or space-separated origins such as https://portal.example.org")
     .optional(),
+  // The weekly report's schedule (docs/reports.md): a cron pattern in TZ_STREET; REPORTS=0 turns it off.
+  REPORTS: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('1'),
+  REPORTS_SCHEDULE: z.string().trim().refine(isCronPattern, 'must be a cron pattern such as "0 8 * * 1" (Monday 08:00)').default('0 8 * * 1'),
 } as const;
 
 type Variables = typeof variables;
@@ -135,6 +148,8 @@ export interface Config {
   basePath: string;
   /** FRAME_ANCESTORS as CSP sources ("'self'", 'https://portal.example.org'); empty refuses every frame. */
   frameAncestors: string[];
+  /** The weekly report's schedule: a cron pattern in timeZone, null when REPORTS=0. */
+  reportSchedule: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -171,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       leader: v.DUTY_LEADER ?? null,
       roster: v.DUTY_ROSTER ? path.resolve(cwd, v.DUTY_ROSTER) : null,
     },
+    reportSchedule: v.REPORTS === '1' ? v.REPORTS_SCHEDULE : null,
     wall: {
       layout: parseDesignSize(v.WALL_LAYOUT),
       rotate: v.WALL_ROTATE?.trim() ?? null,

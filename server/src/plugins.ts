@@ -10,6 +10,7 @@ import { open311Routes } from './open311/plugin.ts';
 import { figuresService } from './live/figures-service.ts';
 import { liveHub } from './live/plugin.ts';
 import { simulatePlugin } from './simulate/inprocess.ts';
+import { reportsPlugin } from './reports/plugin.ts';
 
 export const plugins: Plugin[] = [
   // Before the street metadata, which names who is on duty; its /live listener relies on the hub's auth.
@@ -23,6 +24,8 @@ export const plugins: Plugin[] = [
   figuresService,
   liveHub,
   deskPlugin,
+  // Weekly figures, rendered decks, snapshots and exports (read-only; renders its own pages).
+  reportsPlugin,
   // Last: the demo feed (SIMULATE=1) starts once the server listens and posts through its API.
   simulatePlugin,
 ];

@@ -127,6 +127,8 @@ export function spawnServer(options: ServerOptions = {}): ServerProcess {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     SIMULATE: '0',
+    // No scheduled weekly report in a test server (a test that wants one sets REPORTS=1).
+    REPORTS: '0',
     LOG_LEVEL: 'warn',
     INGEST_API_KEY: credentials.ingestKey,
     VIEWER_TOKEN: credentials.viewerToken,

@@ -174,6 +174,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX emergencies_one_active ON emergencies (street_id) WHERE ended_at IS NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'incidents by acceptance time (weekly report: response times of a past week)',
+    sql: `
+      CREATE INDEX IF NOT EXISTS incidents_accepted ON incidents (street_id, accepted_at) WHERE accepted_at IS NOT NULL;
+    `,
+  },
 ];
 
 // One lock number for all Grid141 schema changes, so two servers on one database migrate once.

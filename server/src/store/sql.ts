@@ -12,6 +12,8 @@ import type {
   AlarmResolution, AlarmResolveOutcome, IncidentFilter, InsertIncidentOptions, NewFeedRecord, NewIncident, OnBatch, Page,
   PurgeCounts, Queryable, SqlDriver, Store, StoreKind, StoreWriter, TransitionOutcome, TransitionRequest, Written,
 } from './types.ts';
+import type { WeekRecords } from '@grid141/shared';
+import { readWeekRecords } from './week.ts';
 
 type Row = Record<string, unknown>;
 
@@ -413,6 +415,10 @@ export class SqlStore implements Store {
       await onBatch(batch);
       if (rows.length < batchSize) return total;
     }
+  }
+
+  readWeek(start: Date, end: Date): Promise<WeekRecords> {
+    return readWeekRecords(this.driver, this.streetId, start, end);
   }
 
   countIncidents(where: { simulated?: boolean } = {}): Promise<number> {

@@ -1,6 +1,6 @@
 // The store: one interface over the embedded PostgreSQL (PGlite) and PostgreSQL (pg),
 // both running the same SQL (sql.ts) and the same migrations (migrations.ts).
-import type { FeedKind, FeedRecord, HistoryEntry, Incident, IncidentFacts, IncidentStatus, IncidentWithHistory } from '@grid141/shared';
+import type { FeedKind, FeedRecord, HistoryEntry, Incident, IncidentFacts, IncidentStatus, IncidentWithHistory, WeekRecords } from '@grid141/shared';
 
 export type StoreKind = 'embedded' | 'postgres';
 
@@ -137,6 +137,8 @@ export interface Store extends StoreWriter {
   scanIncidentFacts(where: { openOrSince: Date }, onBatch: OnBatch<IncidentFacts>, batchSize?: number): Promise<number>;
   /** Streams a feed's records that occurred on/after since (all when null). */
   scanFeed<K extends FeedKind>(kind: K, since: Date | null, onBatch: OnBatch<FeedRecord<K>>, batchSize?: number): Promise<number>;
+  /** What the weekly report needs of [start, end) and the counts standing at end (store/week.ts). */
+  readWeek(start: Date, end: Date): Promise<WeekRecords>;
   countIncidents(where?: { simulated?: boolean }): Promise<number>;
   countFeed(kind: FeedKind, where?: { simulated?: boolean }): Promise<number>;
 

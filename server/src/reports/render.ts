@@ -1,0 +1,165 @@
+// Drawing pages server side with Chromium: the weekly deck (one PNG per slide and one PDF) and
+// the snapshot of the live wall. One render at a time per process, so a render never takes more
+// than one core from the live path; the browser is started on demand and closed when idle.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../render/chromium.ts';
+
+export type ReportLang = 'zh-CN' | 'en';
+
+export interface DeckOptions {
+  /** The server to draw from, e.g. http://127.0.0.1:8080 */
+  baseUrl: string;
+  viewerToken: string;
+  week: string;
+  lang: ReportLang;
+  /** Device pixels per CSS pixel: 1 gives 1920×1080 PNGs, 2 gives 3840×2160. */
+  scale: number;
+  outDir: string;
+}
+
+export interface DeckResult {
+  pngs: string[];
+  pdf: string;
+  slides: number;
+  ms: number;
+}
+
+/** The wall's design size for a snapshot, 'WxH'. */
+export interface SnapshotOptions {
+  baseUrl: string;
+  viewerToken: string;
+  width: number;
+  height: number;
+  lang: ReportLang;
+}
+
+const SLIDE = { width: 1920, height: 1080 };
+const READY_TIMEOUT_MS = 90_000;
+const IDLE_CLOSE_MS = 60_000;
+
+/** Serialises renders and owns one browser, closed after a minute without work. */
+export class Renderer {
+  private browser: Promise<Browser> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private idleTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  /** Runs fn with the browser once every render queued before it has finished. */
+  run<T>(fn: (browser: Browser) => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      if (this.closed) throw new Error('the renderer is closed');
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.browser ??= launchChromium();
+      try {
+        return await fn(await this.browser);
+      } catch (error) {
+        // A crashed browser is started again by the next render.
+        const browser = await this.browser?.catch(() => null);
+        if (browser && !browser.isConnected()) this.browser = null;
+        if (!browser) this.browser = null;
+        throw error;
+      } finally {
+        this.idleTimer = setTimeout(() => void this.closeBrowser(), IDLE_CLOSE_MS);
+        this.idleTimer.unref();
+      }
+    });
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async closeBrowser(): Promise<void> {
+    const browser = this.browser;
+    this.browser = null;
+    await (await browser?.catch(() => null))?.close().catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    await this.queue;
+    await this.closeBrowser();
+  }
+}
+
+/** Waits for the report page's data-report-state: 'ready', or 'error' (thrown with its message). */
+async function waitForReport(page: Page): Promise<void> {
+  // Page functions are strings: the server is compiled without the DOM's types.
+  const state = await page.waitForFunction(
+    `(() => {
+      const root = document.querySelector('[data-report-state]');
+      const value = root?.getAttribute('data-report-state');
+      return value === 'ready' || value === 'error' ? { value, message: root?.getAttribute('data-report-error') ?? '' } : false;
+    })()`,
+    undefined,
+    { polling: 200, timeout: READY_TIMEOUT_MS },
+  );
+  const { value, message } = (await state.jsonValue()) as { value: string; message: string };
+  if (value === 'error') throw new Error(`the report page failed: ${message}`);
+}
+
+/**
+ * Renders /report?week=… to outDir: slide-NN-<name>.png (1920×1080 × scale) and
+ * grid141-<week>[-en].pdf (landscape 1920×1080 CSS px a page, text as text, fonts embedded).
+ */
+export async function renderDeck(browser: Browser, options: DeckOptions): Promise<DeckResult> {
+  const started = Date.now();
+  await mkdir(options.outDir, { recursive: true });
+  const context = await browser.newContext({
+    viewport: SLIDE,
+    deviceScaleFactor: options.scale,
+    extraHTTPHeaders: { Authorization: `Bearer ${options.viewerToken}` },
+  });
+  try {
+    const page = await context.newPage();
+    const query = new URLSearchParams({ week: options.week, lang: options.lang, token: options.viewerToken });
+    await page.goto(`${options.baseUrl}/report?${query}`);
+    await waitForReport(page);
+    const slides = page.locator('[data-slide]');
+    const count = await slides.count();
+    const suffix = options.lang === 'en' ? '-en' : '';
+    const pngs: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const slide = slides.nth(i);
+      const name = (await slide.getAttribute('data-slide')) ?? 'slide';
+      const file = path.join(options.outDir, `slide-${String(i + 1).padStart(2, '0')}-${name}${suffix}.png`);
+      await slide.screenshot({ path: file, animations: 'disabled' });
+      pngs.push(file);
+    }
+    const pdf = path.join(options.outDir, `grid141-${options.week}${suffix}.pdf`);
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: pdf, width: `${SLIDE.width}px`, height: `${SLIDE.height}px`, printBackground: true, preferCSSPageSize: true });
+    return { pngs, pdf, slides: count, ms: Date.now() - started };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The live wall as a PNG at its design size (kiosk: no controls, no cursor). */
+export async function renderSnapshot(browser: Browser, options: SnapshotOptions): Promise<Buffer> {
+  const context = await browser.newContext({
+    viewport: { width: options.width, height: options.height },
+    deviceScaleFactor: 1,
+    extraHTTPHeaders: { Authorization: `Bearer ${options.viewerToken}` },
+  });
+  try {
+    const page = await context.newPage();
+    const query = new URLSearchParams({
+      token: options.viewerToken, layout: `${options.width}x${options.height}`, kiosk: '1', lang: options.lang,
+    });
+    await page.goto(`${options.baseUrl}/?${query}`);
+    // The map has drawn, the charts exist and the first Summary is on the boards.
+    await page.waitForFunction(`(() => {
+      const map = document.querySelector('[data-testid=grid-map][data-ready=true] canvas');
+      const charts = document.querySelectorAll('[data-chart] canvas').length;
+      const filled = [...document.querySelectorAll('[data-board] .digits')].some((d) => /\\d/.test(d.textContent ?? ''));
+      return map !== null && charts >= 8 && filled;
+    })()`, undefined, { polling: 100, timeout: READY_TIMEOUT_MS });
+    // Let the numbers finish easing (0.8 s) before the picture.
+    await page.waitForTimeout(900);
+    return await page.screenshot({ type: 'png' });
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,94 @@
+// What the weekly report reads for one ISO week (shared WeekRecords): the incidents the week
+// touched, the board records of the week, and the standing counts at its end. Each part is one
+// statement returning one JSON text (field-by-field rows are what make PGlite scans slow).
+import { TERMINAL_STATUSES, type FeedKind, type FeedRecord, type WeekIncident, type WeekRecords } from '@grid141/shared';
+import { toFeedRecord } from './rows.ts';
+import type { Queryable } from './types.ts';
+
+const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+/** Enough of a description for a notable-events line. */
+const DESCRIPTION_CHARS = 80;
+
+const time = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
+
+function toWeekIncident(a: unknown[]): WeekIncident {
+  return {
+    id: a[0] as string, status: a[1] as WeekIncident['status'], colour: a[2] as WeekIncident['colour'],
+    category: a[3] as WeekIncident['category'], source: a[4] as WeekIncident['source'], urgency: a[5] as WeekIncident['urgency'],
+    slaProfile: a[6] as string, communityId: a[7] as string | null, gridId: a[8] as string | null, outsideArea: a[9] as boolean,
+    simulated: a[10] as boolean, reportedAt: time(a[11]) as string, acceptedAt: time(a[12]), closedAt: time(a[13]),
+    dueAt: time(a[14]) as string, updatedAt: time(a[15]) as string, title: (a[16] as string | null) ?? null, description: (a[17] as string) ?? '',
+  };
+}
+
+async function jsonRows(db: Queryable, sql: string, params: unknown[]): Promise<unknown[][]> {
+  const [row] = await db.query<{ j: string | null }>(sql, params);
+  return row?.j ? (JSON.parse(row.j) as unknown[][]) : [];
+}
+
+async function feedRows<K extends FeedKind>(db: Queryable, streetId: string, kind: K, from: Date | null, to: Date): Promise<FeedRecord<K>[]> {
+  const rows = await jsonRows(db,
+    `SELECT json_agg(json_build_array(id, street_id, kind, payload, received_at, grid_id, community_id))::text AS j
+     FROM feed_records WHERE street_id = $1 AND kind = $2
+       AND ($3::timestamptz IS NULL OR occurred_at >= $3::timestamptz) AND occurred_at < $4::timestamptz`,
+    [streetId, kind, from ? from.toISOString() : null, to.toISOString()]);
+  return rows.map((a) => toFeedRecord<K>({
+    id: a[0], street_id: a[1], kind: a[2], payload: a[3], received_at: a[4], grid_id: a[5], community_id: a[6],
+  }));
+}
+
+/**
+ * The records of [start, end) and the counts standing at `end`:
+ * - incidents reported, accepted or closed in the week (their current row; status times say when);
+ * - open at the end: reported before it and not terminal then (closed_at for closures, the
+ *   history's first move to rejected or merged for those), overdue when due before the end;
+ * - hazards open: Σ(found − rectified) of every inspection before the end; alarms not resolved by then;
+ * - the week's drills, inspections, alarms, meals and volunteer activities; every market entity
+ *   registered before the end.
+ */
+export async function readWeekRecords(db: Queryable, streetId: string, start: Date, end: Date): Promise<WeekRecords> {
+  const from = start.toISOString();
+  const to = end.toISOString();
+  const incidents = (await jsonRows(db,
+    `SELECT json_agg(json_build_array(id, status, colour, category, source, urgency, sla_profile, community_id, grid_id,
+       outside_area, simulated, reported_at, accepted_at, closed_at, due_at, updated_at, title, left(description, ${DESCRIPTION_CHARS})))::text AS j
+     FROM incidents WHERE id IN (
+       SELECT id FROM incidents WHERE street_id = $1 AND reported_at >= $2::timestamptz AND reported_at < $3::timestamptz
+       UNION SELECT id FROM incidents WHERE street_id = $1 AND closed_at >= $2::timestamptz AND closed_at < $3::timestamptz
+       UNION SELECT id FROM incidents WHERE street_id = $1 AND accepted_at >= $2::timestamptz AND accepted_at < $3::timestamptz)`,
+    [streetId, from, to])).map(toWeekIncident);
+
+  const [open] = await db.query<{ open: number; overdue: number }>(
+    `SELECT count(*)::int AS open, count(*) FILTER (WHERE due_at < $2::timestamptz)::int AS overdue FROM (
+       SELECT due_at FROM incidents WHERE street_id = $1 AND status NOT IN (${TERMINAL_LIST}) AND reported_at < $2::timestamptz
+       UNION ALL
+       SELECT due_at FROM incidents WHERE street_id = $1 AND status = 'closed' AND closed_at >= $2::timestamptz AND reported_at < $2::timestamptz
+       UNION ALL
+       SELECT i.due_at FROM incidents i WHERE i.street_id = $1 AND i.status IN ('rejected', 'merged')
+         AND i.reported_at < $2::timestamptz AND i.updated_at >= $2::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM incident_history h WHERE h.incident_id = i.id
+                         AND h.to_status IN (${TERMINAL_LIST}) AND h.at < $2::timestamptz)
+     ) standing`,
+    [streetId, to]);
+  const [standing] = await db.query<{ hazards: number; alarms: number }>(
+    `SELECT
+       (SELECT coalesce(sum((payload->>'hazardsFound')::int - (payload->>'hazardsRectified')::int), 0)::int FROM feed_records
+         WHERE street_id = $1 AND kind = 'hazard-inspections' AND occurred_at < $2::timestamptz) AS hazards,
+       (SELECT count(*)::int FROM feed_records WHERE street_id = $1 AND kind = 'alarms' AND occurred_at < $2::timestamptz
+         AND (resolved_at IS NULL OR resolved_at >= $2::timestamptz)) AS alarms`,
+    [streetId, to]);
+
+  const [drills, inspections, alarms, meals, volunteers, entities] = await Promise.all([
+    feedRows(db, streetId, 'fire-drills', start, end),
+    feedRows(db, streetId, 'hazard-inspections', start, end),
+    feedRows(db, streetId, 'alarms', start, end),
+    feedRows(db, streetId, 'canteen-meals', start, end),
+    feedRows(db, streetId, 'volunteer-activities', start, end),
+    feedRows(db, streetId, 'market-entities', null, end),
+  ]);
+  return {
+    incidents,
+    atEnd: { open: open?.open ?? 0, overdue: open?.overdue ?? 0, hazardsOpen: standing?.hazards ?? 0, alarmsUnresolved: standing?.alarms ?? 0 },
+    drills, inspections, alarms, meals, entities, volunteers,
+  };
+}
