@@ -6,6 +6,8 @@ export const router = createRouter({
   history: createWebHistory(`${pageParams.basePath}/`),
   routes: [
     { path: '/', name: 'wall', component: () => import('./views/WallView.vue') },
+    // The weekly report's slides (light print theme), photographed by npm run report and the schedule.
+    { path: '/report', name: 'report', component: () => import('./views/ReportView.vue') },
     { path: '/wall', redirect: (to) => ({ path: '/', query: to.query }) },
     { path: '/:rest(.*)*', redirect: (to) => ({ path: '/', query: to.query }) },
   ],

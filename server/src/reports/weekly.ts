@@ -1,7 +1,7 @@
 // GET /api/v1/reports/weekly: one ISO week's figures against the week before, read from the
 // store (never from the live figures), for the report pages, the XLSX and the schedule.
 import {
-  buildWeeklyReport, parseIsoWeek, previousIsoWeek, weekBounds, isoWeekKey, type IsoWeek, type WeeklyReport,
+  buildWeeklyReport, parseIsoWeek, startOfYear, previousIsoWeek, weekBounds, isoWeekKey, type IsoWeek, type WeeklyReport,
 } from '@grid141/shared';
 import { HttpProblem } from '../http/problem.ts';
 import type { LoadedStreet } from '../street/load.ts';
@@ -39,8 +39,8 @@ export async function weeklyReport(store: Store, street: LoadedStreet, tz: strin
   const bounds = weekBounds(week, tz);
   const previousBounds = weekBounds(before, tz);
   const [current, previous] = await Promise.all([
-    store.readWeek(new Date(bounds.start), new Date(bounds.end)),
-    store.readWeek(new Date(previousBounds.start), new Date(previousBounds.end)),
+    store.readWeek(new Date(bounds.start), new Date(bounds.end), new Date(startOfYear(bounds.end - 1, tz))),
+    store.readWeek(new Date(previousBounds.start), new Date(previousBounds.end), new Date(startOfYear(previousBounds.end - 1, tz))),
   ]);
   const grids = street.grids.features.map((f) => ({
     id: f.properties.id, communityId: f.properties.communityId ?? null, population: f.properties.population ?? 0,

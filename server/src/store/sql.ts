@@ -417,8 +417,8 @@ export class SqlStore implements Store {
     }
   }
 
-  readWeek(start: Date, end: Date): Promise<WeekRecords> {
-    return readWeekRecords(this.driver, this.streetId, start, end);
+  readWeek(start: Date, end: Date, yearStart: Date): Promise<WeekRecords> {
+    return readWeekRecords(this.driver, this.streetId, start, end, yearStart);
   }
 
   countIncidents(where: { simulated?: boolean } = {}): Promise<number> {

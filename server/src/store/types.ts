@@ -137,8 +137,8 @@ export interface Store extends StoreWriter {
   scanIncidentFacts(where: { openOrSince: Date }, onBatch: OnBatch<IncidentFacts>, batchSize?: number): Promise<number>;
   /** Streams a feed's records that occurred on/after since (all when null). */
   scanFeed<K extends FeedKind>(kind: K, since: Date | null, onBatch: OnBatch<FeedRecord<K>>, batchSize?: number): Promise<number>;
-  /** What the weekly report needs of [start, end) and the counts standing at end (store/week.ts). */
-  readWeek(start: Date, end: Date): Promise<WeekRecords>;
+  /** What the weekly report needs of [start, end) and the counts standing at end (store/week.ts); yearStart: 1 January of end's year. */
+  readWeek(start: Date, end: Date, yearStart: Date): Promise<WeekRecords>;
   countIncidents(where?: { simulated?: boolean }): Promise<number>;
   countFeed(kind: FeedKind, where?: { simulated?: boolean }): Promise<number>;
 

@@ -42,11 +42,12 @@ async function feedRows<K extends FeedKind>(db: Queryable, streetId: string, kin
  * - incidents reported, accepted or closed in the week (their current row; status times say when);
  * - open at the end: reported before it and not terminal then (closed_at for closures, the
  *   history's first move to rejected or merged for those), overdue when due before the end;
+ * - drills from yearStart (1 January of the year the week ends in) to the end;
  * - hazards open: Σ(found − rectified) of every inspection before the end; alarms not resolved by then;
  * - the week's drills, inspections, alarms, meals and volunteer activities; every market entity
  *   registered before the end.
  */
-export async function readWeekRecords(db: Queryable, streetId: string, start: Date, end: Date): Promise<WeekRecords> {
+export async function readWeekRecords(db: Queryable, streetId: string, start: Date, end: Date, yearStart: Date): Promise<WeekRecords> {
   const from = start.toISOString();
   const to = end.toISOString();
   const incidents = (await jsonRows(db,
@@ -70,13 +71,15 @@ export async function readWeekRecords(db: Queryable, streetId: string, start: Da
                          AND h.to_status IN (${TERMINAL_LIST}) AND h.at < $2::timestamptz)
      ) standing`,
     [streetId, to]);
-  const [standing] = await db.query<{ hazards: number; alarms: number }>(
+  const [standing] = await db.query<{ hazards: number; alarms: number; drills: number }>(
     `SELECT
        (SELECT coalesce(sum((payload->>'hazardsFound')::int - (payload->>'hazardsRectified')::int), 0)::int FROM feed_records
          WHERE street_id = $1 AND kind = 'hazard-inspections' AND occurred_at < $2::timestamptz) AS hazards,
        (SELECT count(*)::int FROM feed_records WHERE street_id = $1 AND kind = 'alarms' AND occurred_at < $2::timestamptz
-         AND (resolved_at IS NULL OR resolved_at >= $2::timestamptz)) AS alarms`,
-    [streetId, to]);
+         AND (resolved_at IS NULL OR resolved_at >= $2::timestamptz)) AS alarms,
+       (SELECT count(*)::int FROM feed_records WHERE street_id = $1 AND kind = 'fire-drills'
+         AND occurred_at >= $3::timestamptz AND occurred_at < $2::timestamptz) AS drills`,
+    [streetId, to, yearStart.toISOString()]);
 
   const [drills, inspections, alarms, meals, volunteers, entities] = await Promise.all([
     feedRows(db, streetId, 'fire-drills', start, end),
@@ -88,7 +91,7 @@ export async function readWeekRecords(db: Queryable, streetId: string, start: Da
   ]);
   return {
     incidents,
-    atEnd: { open: open?.open ?? 0, overdue: open?.overdue ?? 0, hazardsOpen: standing?.hazards ?? 0, alarmsUnresolved: standing?.alarms ?? 0 },
+    atEnd: { open: open?.open ?? 0, overdue: open?.overdue ?? 0, hazardsOpen: standing?.hazards ?? 0, alarmsUnresolved: standing?.alarms ?? 0, drillsYear: standing?.drills ?? 0 },
     drills, inspections, alarms, meals, entities, volunteers,
   };
 }

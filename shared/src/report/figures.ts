@@ -15,7 +15,7 @@ export interface WeekRecords {
   /** Every incident reported, accepted or closed in [start, end). */
   incidents: WeekIncident[];
   /** Counted by the store at the week's end (they need every record, not only the week's). */
-  atEnd: { open: number; overdue: number; hazardsOpen: number; alarmsUnresolved: number };
+  atEnd: { open: number; overdue: number; hazardsOpen: number; alarmsUnresolved: number; drillsYear: number };
   drills: FeedRecord<'fire-drills'>[];
   inspections: FeedRecord<'hazard-inspections'>[];
   alarms: FeedRecord<'alarms'>[];
@@ -27,7 +27,7 @@ export interface WeekRecords {
 
 export function emptyWeekRecords(): WeekRecords {
   return {
-    incidents: [], atEnd: { open: 0, overdue: 0, hazardsOpen: 0, alarmsUnresolved: 0 },
+    incidents: [], atEnd: { open: 0, overdue: 0, hazardsOpen: 0, alarmsUnresolved: 0, drillsYear: 0 },
     drills: [], inspections: [], alarms: [], meals: [], entities: [], volunteers: [],
   };
 }
@@ -243,7 +243,7 @@ export function weekFigures(week: string, bounds: WeekBounds, tz: string, record
       red, critical,
     },
     safety: {
-      drills, drillParticipants, drillsByKind: tidy(drillsByKind), hazardsFound, hazardsRectified,
+      drills, drillsYearToEnd: records.atEnd.drillsYear, drillParticipants, drillsByKind: tidy(drillsByKind), hazardsFound, hazardsRectified,
       hazardsOpenAtEnd: records.atEnd.hazardsOpen, alarms, alarmsByType: tidy(alarmsByType),
       alarmsUnresolvedAtEnd: records.atEnd.alarmsUnresolved,
     },

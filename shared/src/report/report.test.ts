@@ -9,7 +9,7 @@ const TZ = 'Asia/Shanghai';
 
 function incident(over: Partial<WeekIncident>): WeekIncident {
   return {
-    id: 'i1', status: 'reported', colour: 'yellow', category: 'environment', source: 'grid_worker', urgency: 'normal',
+    id: 'i1', status: 'reported', colour: 'yellow', category: 'environment', source: 'grid_patrol', urgency: 'normal',
     slaProfile: 'normal', communityId: 'C1', gridId: 'G1', outsideArea: false, simulated: false,
     reportedAt: '2026-11-17T10:00:00+08:00', acceptedAt: null, closedAt: null, dueAt: '2026-11-20T10:00:00+08:00',
     updatedAt: '2026-11-17T10:00:00+08:00', title: null, description: 'a pile of rubbish', ...over,

@@ -46,7 +46,7 @@ export function notableEvents(records: WeekRecords, start: number, end: number):
       kind: 'drill', at: d.occurredAt, id: d.id, code: d.kind, colour: null, urgency: null, gridId: d.gridId,
       communityId: d.communityId, text: d.buildingName ?? '', state: d.result ?? '', simulated: d.simulated,
     }));
-  return [...incidents, ...alarms, ...drills].sort((a, b) => a.at.localeCompare(b.at)).slice(0, NOTABLE_MAX);
+  return [...incidents, ...alarms, ...drills].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).slice(0, NOTABLE_MAX);
 }
 
 export interface WeeklyReportInput {

@@ -46,6 +46,8 @@ export const weekFiguresSchema = z.object({
   }),
   safety: z.object({
     drills: z.number(),
+    /** Drills from 1 January to the week's end (the year of its Sunday). */
+    drillsYearToEnd: z.number(),
     drillParticipants: z.number(),
     drillsByKind: counts,
     hazardsFound: z.number(),
