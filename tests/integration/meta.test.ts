@@ -186,6 +186,19 @@ describe('the client', () => {
     const missing = await fetch(`${server.url}/assets/index-gone.js`);
     expect(missing.status).toBe(404);
   });
+
+  it('at the root with no FRAME_ANCESTORS and no basemap, the page, an API answer and an asset refuse framing and name no other host', async () => {
+    for (const p of ['/', '/api/v1/taxonomy', '/assets/index-abc123.js']) {
+      const res = await server.get(p);
+      expect(res.status, p).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, p).toContain("frame-ancestors 'none'");
+      expect(csp, p).toContain("connect-src 'self';");
+      expect(res.headers.get('x-frame-options'), p).toBe('DENY');
+      expect(res.headers.get('referrer-policy'), p).toBe('no-referrer');
+      expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
+    }
+  });
 });
 
 describe('Socket.IO at /socket.io', () => {
