@@ -9,7 +9,9 @@ import { loadStreet, type LoadedStreet } from '../../server/src/street/load.ts';
 import { createLocator, type Locator } from '../../server/src/street/locate.ts';
 import { openStore, type Store } from '../../server/src/store/index.ts';
 import { runImport, type ImportOptions } from '../../server/src/import/run.ts';
-import { HeaderError } from '../../server/src/import/convert.ts';
+import Papa from 'papaparse';
+import { createFiguresState, foldIncident, toSummary } from '@grid141/shared';
+import { HeaderError, mappingSchema } from '../../server/src/import/convert.ts';
 import { UnreadableFileError } from '../../server/src/import/read.ts';
 import { REPO_ROOT } from '../helpers/server.ts';
 import { writeCsv, writeXlsx, type FixtureCell } from '../helpers/import-files.ts';
@@ -244,5 +246,45 @@ describe('past incidents with their whole lifecycle', () => {
     expect(history.map((h) => h.to)).toEqual(['reported', 'accepted', 'dispatched', 'closed']);
     expect(history[0]?.by).toBe('import:incidents.xlsx');
     expect((await run('incidents', file)).created).toBe(0);
+  });
+});
+
+// The real public 311 files live beside the checkout (../shared/external), or where GRID141_EXTERNAL says.
+const BOSTON = [process.env.GRID141_EXTERNAL, path.join(REPO_ROOT, '..', 'shared', 'external'), path.join(REPO_ROOT, '..', '..', 'shared', 'external')]
+  .filter((d): d is string => Boolean(d))
+  .map((d) => path.join(d, 'boston_311_100.csv'))
+  .find((f) => existsSync(f));
+
+describe('Boston 311 (real public data) as past incidents, through a mapping file', () => {
+  it.skipIf(!BOSTON)('Grid141\'s on-time verdicts equal the city\'s own ontime column for every closed case with a target', async () => {
+    const source = BOSTON as string;
+    const mapping = mappingSchema.parse(JSON.parse(readFileSync(path.join(REPO_ROOT, 'data', 'import-mappings', 'boston-311.json'), 'utf8')));
+    const summary = await run('incidents', source, { mapping });
+    expect(summary).toMatchObject({ rows: 100, accepted: 100, rejected: 0 });
+
+    const city = Papa.parse<Record<string, string>>(readFileSync(source, 'utf8'), { header: true, skipEmptyLines: true }).data;
+    const labelled = city.filter((r) => r.case_status === 'Closed' && r.target_dt && r.closed_dt);
+    expect(labelled).toHaveLength(77);
+    const page = await store.listIncidents({ from: new Date('2021-12-31T00:00:00Z'), to: new Date('2022-02-01T00:00:00Z') }, 500, null);
+    const byId = new Map(page.items.map((i) => [i.externalId, i]));
+    const verdict = (i: (typeof page.items)[number]) => (Date.parse(i.closedAt as string) <= Date.parse(i.dueAt) ? 'ONTIME' : 'OVERDUE');
+    const mismatches = labelled.filter((r) => verdict(byId.get(r.case_enquiry_id as string)!) !== r.ontime);
+    expect(mismatches.map((r) => r.case_enquiry_id)).toEqual([]);
+    expect(labelled.filter((r) => r.ontime === 'OVERDUE')).toHaveLength(5);
+
+    // And the figures: the daily on-time rate the wall would show, folded by the same reducers.
+    const tz = 'America/New_York';
+    const now = Date.parse('2022-02-01T05:00:00Z');
+    const state = createFiguresState(street.meta.id, tz, now);
+    for (const r of labelled) foldIncident(state, null, byId.get(r.case_enquiry_id as string)!);
+    const daily = toSummary(state, now).incidents.daily;
+    for (const day of daily) {
+      const closedThatDay = labelled.filter((r) => (r.closed_dt as string).startsWith(day.date));
+      const want = closedThatDay.length === 0 ? null : closedThatDay.filter((r) => r.ontime === 'ONTIME').length / closedThatDay.length;
+      expect(day.onTimeRate, day.date).toBe(want);
+    }
+    const inWindow = labelled.filter((r) => (r.closed_dt as string) >= (daily[0]?.date ?? '') && (r.closed_dt as string) < '2022-02-01');
+    expect(daily.reduce((n, d) => n + d.closed, 0)).toBe(inWindow.length);
+    expect(inWindow.length).toBeGreaterThan(50);
   });
 });

@@ -63,31 +63,30 @@ export function isTotalsRow(cells: readonly Cell[]): boolean {
 /** The columns of a header row, or null when fewer than two cells are headers this kind knows. */
 export function planHeader(row: SheetRow, spec: KindSpec, mapping: Mapping): HeaderPlan | null {
   const known = headerIndex(spec);
-  const mapped = new Map<string, FieldSpec>();
-  for (const [key, header] of Object.entries(mapping.columns)) {
-    const field = spec.fields.find((f) => f.key === key);
-    if (field) mapped.set(headerKey(header), field);
-  }
   const columns: PlannedColumn[] = [];
   const taken = new Set<string>();
   const used = new Set<number>();
-  // Columns named in the mapping first, so a recognised header never takes their field.
-  for (const pass of [mapped, known]) {
-    row.cells.forEach((cell, index) => {
-      const header = cellText(cell);
-      if (header === null || used.has(index)) return;
-      const field = pass.get(headerKey(header));
-      if (!field || taken.has(field.key)) return;
-      taken.add(field.key);
-      used.add(index);
-      columns.push({ index, header, field });
-    });
+  const headers = row.cells.map((cell) => cellText(cell));
+  // Columns named in the mapping first (one column may feed several fields), so a recognised
+  // header never takes their field.
+  for (const [key, header] of Object.entries(mapping.columns)) {
+    const field = spec.fields.find((f) => f.key === key);
+    const index = headers.findIndex((h) => h !== null && headerKey(h) === headerKey(header));
+    if (!field || index < 0) continue;
+    taken.add(field.key);
+    used.add(index);
+    columns.push({ index, header: headers[index] as string, field });
   }
-  columns.sort((a, b) => a.index - b.index);
-  const ignored = row.cells.flatMap((cell, index) => {
-    const header = cellText(cell);
-    return header !== null && !used.has(index) ? [header] : [];
+  headers.forEach((header, index) => {
+    if (header === null || used.has(index)) return;
+    const field = known.get(headerKey(header));
+    if (!field || taken.has(field.key)) return;
+    taken.add(field.key);
+    used.add(index);
+    columns.push({ index, header, field });
   });
+  columns.sort((a, b) => a.index - b.index);
+  const ignored = headers.flatMap((header, index) => (header !== null && !used.has(index) ? [header] : []));
   if (columns.length < Math.min(2, spec.fields.length)) return null;
   return { headerRow: row.number, columns, ignored };
 }
@@ -146,6 +145,8 @@ function readCode(field: FieldSpec, cell: Cell, mapping: Mapping, index: Map<str
   if (own && text in own) return { ok: true, value: own[text] as string };
   const code = index.get(headerKey(text));
   if (code) return { ok: true, value: code };
+  // "*" in a mapping's values: what every other value of the column becomes.
+  if (own && '*' in own) return { ok: true, value: own['*'] as string };
   return { ok: false, reason: `"${text}" 不是可识别的值，可填：${describeCodes(field)} / not a known value` };
 }
 

@@ -118,14 +118,60 @@ export async function openTable(file: string): Promise<Table> {
   };
 }
 
+/** Rows waiting to be taken before the file stream is paused (backpressure). */
+const CSV_QUEUE_MAX = 4_000;
+
+/**
+ * Rows from papaparse's step callback, queued; the file stream pauses while the queue is full.
+ * Iterating papaparse's own duplex stream row by row is ten times slower, and its pause/resume
+ * with chunks loses its place.
+ */
 async function* csvRows(text: Readable): AsyncGenerator<SheetRow> {
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false, delimitersToGuess: [',', '\t', ';', '|'] }) as unknown as Transform;
-  text.on('error', (error) => parser.destroy(error));
-  text.pipe(parser);
+  let rows: string[][] = [];
+  let finished = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const fail = (error: unknown) => {
+    failure ??= error;
+    signal();
+  };
+  text.on('error', fail);
+  Papa.parse<string[]>(text as unknown as File, {
+    skipEmptyLines: false,
+    delimitersToGuess: [',', '\t', ';', '|'],
+    step(result) {
+      rows.push(result.data);
+      if (rows.length >= CSV_QUEUE_MAX) text.pause();
+      if (rows.length === 1) signal();
+    },
+    complete() {
+      finished = true;
+      signal();
+    },
+    error: fail,
+  });
   let number = 0;
-  for await (const record of parser) {
-    number += 1;
-    yield { number, cells: record as string[] };
+  for (;;) {
+    if (rows.length > 0) {
+      const batch = rows;
+      rows = [];
+      if (text.isPaused()) text.resume();
+      for (const cells of batch) {
+        number += 1;
+        yield { number, cells };
+      }
+      continue;
+    }
+    if (failure) throw failure;
+    if (finished) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   }
 }
 
