@@ -7,6 +7,7 @@ import { storePlugin } from './store/plugin.ts';
 import { deskPlugin, deskTargetsPlugin } from './desk/plugin.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { open311Routes } from './open311/plugin.ts';
+import { importPlugin } from './import/plugin.ts';
 import { figuresService } from './live/figures-service.ts';
 import { liveHub } from './live/plugin.ts';
 import { simulatePlugin } from './simulate/inprocess.ts';
@@ -21,6 +22,7 @@ export const plugins: Plugin[] = [
   deskTargetsPlugin,
   ingestRoutes,
   open311Routes,
+  importPlugin,
   figuresService,
   liveHub,
   deskPlugin,

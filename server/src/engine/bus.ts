@@ -18,6 +18,8 @@ export interface BusEvents {
   feedUpdated: [kind: FeedKind, before: FeedRecord, after: FeedRecord];
   /** Records were removed in bulk (simulated purge): the figures must be rebuilt from the store. */
   purged: [];
+  /** Many records were written at once (an import): announced once, the figures are rebuilt from the store. */
+  imported: [kind: string, created: number];
 }
 
 export class RecordBus extends EventEmitter<BusEvents> {}

@@ -177,6 +177,16 @@ describe('figures engine', () => {
     expect(after.simulated).toBe(false);
     expect(after.incidents.today.total).toBe(1);
   });
+
+  it('takes an import announced once: many records written in one transaction, one rebuild, not one event each', async () => {
+    await engine.rebuild();
+    engine.start();
+    const before = engine.summary().incidents.today.total;
+    await store.writeMany((w) => w.insertIncidents(Array.from({ length: 300 }, () => newIncident(now - HOUR))));
+    const changed = new Promise<Summary>((resolve) => engine.onChange((s) => resolve(s)));
+    bus.emit('imported', 'incidents', 300);
+    expect((await changed).incidents.today.total).toBe(before + 300);
+  });
 });
 
 describe('figures engine timer', () => {

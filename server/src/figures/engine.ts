@@ -123,6 +123,10 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
   const onPurged = () => {
     rebuild().catch((error: unknown) => log.error({ err: error }, 'figures rebuild after purge failed'));
   };
+  // An import is announced once, not record by record: the figures are recounted from the store.
+  const onImported = (kind: string, created: number) => {
+    rebuild().catch((error: unknown) => log.error({ err: error, kind, created }, 'figures rebuild after an import failed'));
+  };
 
   async function scanInto(fresh: FiguresState, now: number) {
     // The versions the scans folded, so events that raced the scans are not counted twice.
@@ -252,6 +256,7 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
       bus.on('feed', onFeed);
       bus.on('feedUpdated', onFeedUpdated);
       bus.on('purged', onPurged);
+      bus.on('imported', onImported);
       schedule();
     },
     stop() {
@@ -260,6 +265,7 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
       bus.off('feed', onFeed);
       bus.off('feedUpdated', onFeedUpdated);
       bus.off('purged', onPurged);
+      bus.off('imported', onImported);
       if (timer) clearTimeout(timer);
       timer = null;
     },
