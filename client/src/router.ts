@@ -8,6 +8,11 @@ export const router = createRouter({
     { path: '/', name: 'wall', component: () => import('./views/WallView.vue') },
     // The weekly report's slides (light print theme), photographed by npm run report and the schedule.
     { path: '/report', name: 'report', component: () => import('./views/ReportView.vue') },
+    { path: '/duty', name: 'duty', component: () => import('./views/DutyQueueView.vue') },
+    { path: '/duty/incidents/:id', name: 'duty-incident', component: () => import('./views/DutyIncidentView.vue') },
+    { path: '/duty/settings', name: 'duty-settings', component: () => import('./views/DutySettingsView.vue') },
+    { path: '/duty/handovers', name: 'duty-handovers', component: () => import('./views/HandoverListView.vue') },
+    { path: '/duty/handovers/:id', name: 'duty-handover', component: () => import('./views/HandoverSheetView.vue') },
     { path: '/wall', redirect: (to) => ({ path: '/', query: to.query }) },
     { path: '/:rest(.*)*', redirect: (to) => ({ path: '/', query: to.query }) },
   ],

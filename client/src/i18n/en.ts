@@ -1,5 +1,6 @@
 // English wall text; same keys as zh-CN.ts.
 export default {
+  emergency: { elapsed: 'Elapsed', dispatched: 'Teams / people sent', status: 'Status', gridTeam: 'Grid worker', near: 'Within 1 km: {fire} fire stations · within 300 m: {high} high-rises · within 1 km: {canteen} canteens' },
   app: {
     title: 'Grassroots Governance Command Centre',
     simulated: 'Simulated data',

@@ -1,13 +1,14 @@
 import { createI18n } from 'vue-i18n';
 import zhCN from './zh-CN.ts';
 import en from './en.ts';
+import { deskEn, deskZh } from './desk.ts';
 import { pageParams, type Lang } from '../composables/pageParams.ts';
 
 export const i18n = createI18n({
   legacy: false,
   locale: pageParams.lang,
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': { ...zhCN, desk: deskZh }, en: { ...en, desk: deskEn } },
 });
 
 export function setLang(lang: Lang): void {

@@ -1,5 +1,6 @@
 // Chinese wall text. Boards add their keys under boards.*, strip.*, alerts.*.
 export default {
+  emergency: { elapsed: '已用时', dispatched: '已派出队伍/人员', status: '状态', gridTeam: '网格员', near: '1公里内微型消防站 {fire} 个 · 300米内高层 {high} 栋 · 1公里内助餐点 {canteen} 个' },
   app: {
     title: '基层治理指挥中心',
     simulated: '模拟数据',

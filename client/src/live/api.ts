@@ -102,3 +102,38 @@ export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', p
   if (response.status === 204 || !(response.headers.get('content-type') ?? '').includes('json')) return null;
   return (await response.json()) as T;
 }
+
+export interface JsonAnswer<T> {
+  status: number;
+  ok: boolean;
+  /** The ETag header (an incident's version, quoted), when the server sent one. */
+  etag: string | null;
+  body: T;
+}
+
+/**
+ * Any method with a JSON body (the desk's actions): the session cookie goes along (same origin),
+ * the viewer token too when the page has one. `ifMatch` is sent as If-Match ("<version>").
+ * Never throws on an HTTP status: the caller reads 401/403/409/412 and shows what they mean.
+ */
+export async function requestJson<T>(method: string, path: string, body?: unknown, options: { ifMatch?: string | null; signal?: AbortSignal } = {}): Promise<JsonAnswer<T>> {
+  const head = headers();
+  if (body !== undefined) head['content-type'] = 'application/json';
+  if (options.ifMatch) head['if-match'] = `"${options.ifMatch}"`;
+  const response = await fetch(appUrl(path), {
+    method,
+    headers: head,
+    credentials: 'same-origin',
+    signal: options.signal ?? null,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = { title: text.slice(0, 200) };
+  }
+  if (response.status === 401) reportUnauthorized(path);
+  return { status: response.status, ok: response.ok, etag: response.headers.get('etag'), body: parsed as T };
+}

@@ -88,6 +88,7 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
   socket.on('incidents', (payload) => store.upsertIncidents(payload.items));
   socket.on('alert', (alert) => store.pushAlert(alert));
   socket.on('duty', (duty) => store.setDuty(duty));
+  socket.on('emergency', (payload) => store.setEmergency(payload));
   socket.on('server', (info) => {
     if (store.noteServerVersion(`${info.version}+${info.build ?? 'none'}`)) reload();
   });

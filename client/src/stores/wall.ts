@@ -2,7 +2,7 @@
 // and alerts from the /live socket. Components read it; only src/live/socket.ts writes the live part.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import { applyDelta, startOfDay, STATUSES, type Alert, type Delta, type DutyPayload, type Incident, type Summary } from '@grid141/shared';
+import { applyDelta, startOfDay, STATUSES, type Alert, type Delta, type DutyPayload, type EmergencyPayload, type Incident, type Summary } from '@grid141/shared';
 import { getJson } from '../live/api.ts';
 import { dayIn, INCIDENT_CAP, pruneIncidents } from './incidentWindow.ts';
 import { rememberAcknowledged, wasAcknowledged } from './acknowledgedAlerts.ts';
@@ -32,6 +32,8 @@ export const useWallStore = defineStore('wall', () => {
   const serverVersion = ref<string | null>(null);
   /** Who is on duty, as /live last said (it changes at each shift); null until it speaks. */
   const liveDuty = shallowRef<DutyPayload | null>(null);
+  /** Emergency mode (战时模式) as /live last said; null when off. */
+  const emergency = shallowRef<EmergencyPayload['active']>(null);
   /** Wall clock (ms), ticked once a second by the live connection's owner. */
   const now = ref(Date.now());
 
@@ -144,6 +146,10 @@ export const useWallStore = defineStore('wall', () => {
     rememberAcknowledged(id);
   }
 
+  function setEmergency(payload: EmergencyPayload): void {
+    emergency.value = payload.active;
+  }
+
   function setDuty(payload: DutyPayload): void {
     liveDuty.value = payload;
   }
@@ -161,7 +167,7 @@ export const useWallStore = defineStore('wall', () => {
     street, taxonomy, summary, seq, incidentMap, incidents, alerts, activeAlerts,
     connection, transport, access, lastMessageAt, serverVersion, now, timeZone, simulated, secondsSinceMessage, duty,
     loadStatic, loadIncidents, touch, tick, setConnection, setTransport, setAccess, applySnapshot, applyDeltaPayload,
-    upsertIncidents, pushAlert, acknowledge, noteServerVersion, pruneNow, setDuty,
+    upsertIncidents, pushAlert, acknowledge, noteServerVersion, pruneNow, setDuty, emergency, setEmergency,
   };
 });
 

@@ -1,0 +1,35 @@
+// The desk's /live connection (the session cookie signs it in): changed incidents, alerts and
+// emergency mode, handed to the page's callbacks. One socket per page; the returned function closes it.
+import { io, type Socket } from 'socket.io-client';
+import { LIVE_NAMESPACE, type Alert, type ClientToServerEvents, type EmergencyPayload, type Incident, type ServerToClientEvents } from '@grid141/shared';
+import { pageParams } from '../composables/pageParams.ts';
+import { socketPath } from '../live/api.ts';
+
+export interface DeskLiveHandlers {
+  incidents?(items: Incident[]): void;
+  alert?(alert: Alert): void;
+  emergency?(payload: EmergencyPayload): void;
+  connection?(state: 'live' | 'down'): void;
+}
+
+export function connectDeskLive(handlers: DeskLiveHandlers): () => void {
+  const token = pageParams.token;
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(LIVE_NAMESPACE, {
+    path: socketPath(),
+    auth: token ? { token } : {},
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 5000,
+  });
+  socket.on('connect', () => handlers.connection?.('live'));
+  socket.on('disconnect', () => handlers.connection?.('down'));
+  socket.on('connect_error', () => handlers.connection?.('down'));
+  socket.on('incidents', (p) => handlers.incidents?.(p.items));
+  socket.on('alert', (a) => handlers.alert?.(a));
+  socket.on('emergency', (p) => handlers.emergency?.(p));
+  return () => {
+    socket.removeAllListeners();
+    socket.disconnect();
+  };
+}
