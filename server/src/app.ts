@@ -10,7 +10,7 @@ import type { Logger } from './logger.ts';
 import { acquireLock, type HeldLock } from './datadir/lock.ts';
 import { loadCredentials, type Credentials } from './auth/credentials.ts';
 import { createAuth, type Auth } from './auth/auth.ts';
-import { apiNotFound, errorHandler, requireJsonBody } from './http/errors.ts';
+import { apiNotFound, errorHandler, refuseUnstorableText, requireJsonBody } from './http/errors.ts';
 import { serveClient } from './http/client.ts';
 import { securityHeaders } from './http/security.ts';
 import { loadStreet, type LoadedStreet } from './street/load.ts';

@@ -7,14 +7,53 @@ export const lngLatSchema = z.object({
 });
 export type LngLat = z.infer<typeof lngLatSchema>;
 
-/** ISO 8601 with an offset (Z or ±hh:mm), as the contract requires. */
-export const isoDateTimeSchema = z.iso.datetime({ offset: true });
+/**
+ * ISO 8601 with an offset (Z or ±hh:mm), as the contract requires. A time without one stops
+ * here (`abort`): its digits are no time at all, so no later rule (not ahead of the clock, not
+ * before 2000…) is checked against them and the problem gives only this reason.
+ */
+export const isoDateTimeSchema = z.iso.datetime({ offset: true, abort: true });
 
-export const externalIdSchema = z.string().trim().min(1).max(128);
+/**
+ * Where a string breaks the text rule, or null when it keeps it. The rule (docs/api.md, "Text"):
+ * no C0 control character other than tab, line feed and carriage return (PostgreSQL cannot store
+ * U+0000 at all, and the others are never typed by a person), and no unpaired UTF-16 surrogate
+ * (half an emoji: a `text` column silently turns it into U+FFFD, a `jsonb` one refuses it).
+ * Returns the offending character as `U+XXXX` and its index (UTF-16 code units).
+ */
+export function textFault(value: string): { char: string; index: number } | null {
+  for (let i = 0; i < value.length; i += 1) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20) {
+      if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) { i += 1; continue; }
+    } else if (!(c >= 0xdc00 && c <= 0xdfff)) continue;
+    return { char: `U+${c.toString(16).toUpperCase().padStart(4, '0')}`, index: i };
+  }
+  return null;
+}
 
-/** Plain text: kept exactly as sent (HTML included), never interpreted. */
+/** The refusal message of the text rule, naming the character and where it stands. */
+export function textFaultMessage(fault: { char: string; index: number }): string {
+  const what = fault.char >= 'U+D800' && fault.char <= 'U+DFFF' ? 'an unpaired surrogate (half an emoji)' : 'a control character';
+  return `contains ${what} ${fault.char} at position ${fault.index}; only tab, line feed and carriage return are allowed among control characters`;
+}
+
+/** A string that keeps the text rule; every free-text field of every record is one of these. */
+export function storableString() {
+  return z.string().check((ctx) => {
+    const fault = textFault(ctx.value);
+    if (fault) ctx.issues.push({ code: 'custom', message: textFaultMessage(fault), input: ctx.value });
+  });
+}
+
+export const externalIdSchema = storableString().trim().min(1).max(128);
+
+/** Plain text: kept exactly as sent (HTML included), never interpreted; refused if it breaks the text rule. */
 export function textSchema(max: number) {
-  return z.string().max(max);
+  return storableString().max(max);
 }
 
 export const MAX_FUTURE_MS = 5 * 60_000;
@@ -22,6 +61,33 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 /** A time at most five minutes ahead of the given clock (reporting devices drift). */
 export function notFarFuture(clock: () => number) {
   return (value: string | undefined) => value === undefined || Date.parse(value) <= clock() + MAX_FUTURE_MS;
+}
+
+/**
+ * The plausible window of times (docs/api.md, "Times"). Grid141 went into service long after
+ * 2000: an event time before it is a device's reset clock (1970, 2000-01-01) or a typo, never
+ * a real drill, meal or report. A market entity may be registered long before (a 老字号), so
+ * registrations reach back to 1900. Nothing is later than 5 minutes ahead of the server clock,
+ * except a due time, which may lie at most a year after the report.
+ */
+export const EARLIEST_EVENT_AT = '2000-01-01T00:00:00Z';
+export const EARLIEST_REGISTRATION_AT = '1900-01-01T00:00:00Z';
+export const MAX_DUE_AFTER_REPORT_MS = 366 * 86_400_000;
+
+/**
+ * A time of something that happened: ISO 8601 with an offset, not before `earliest`, at most five
+ * minutes ahead of `clock`. `name` is the field, for the message.
+ */
+export function pastTimeSchema(clock: () => number, name: string, earliest: string = EARLIEST_EVENT_AT) {
+  const floor = Date.parse(earliest);
+  return isoDateTimeSchema
+    .refine((v) => Date.parse(v) >= floor, { message: `${name} is before ${earliest.slice(0, 10)}, outside the plausible window` })
+    .refine(notFarFuture(clock), { message: `${name} is more than 5 minutes ahead of the server clock` });
+}
+
+/** `later` (when set) must not be before `earlier`: a pair of times of one record, as epoch ms. */
+export function orderedTimes(earlier: string, later: string | undefined): boolean {
+  return later === undefined || Date.parse(later) >= Date.parse(earlier);
 }
 
 export const BATCH_MAX = 1000;

@@ -5,20 +5,23 @@ import {
   ALARM_DEVICES, ALARM_OUTCOMES, ALARM_TYPES, codeEnum, DRILL_KINDS, DRILL_LEVELS, ENTITY_TYPES,
   INDUSTRIES, INSPECTION_KINDS, MEAL_MODES, MEAL_SLOTS, MEAL_TIERS, VOLUNTEER_CATEGORIES, type FeedKind,
 } from './codes.ts';
-import { externalIdSchema, isoDateTimeSchema, lngLatSchema, notFarFuture, textSchema } from './common.ts';
+import {
+  EARLIEST_REGISTRATION_AT, externalIdSchema, lngLatSchema, orderedTimes, pastTimeSchema, textSchema,
+} from './common.ts';
 
 const count = z.number().int().min(0).max(1_000_000);
 
-function when(clock: () => number) {
-  return isoDateTimeSchema.refine(notFarFuture(clock), { message: 'time is more than 5 minutes ahead of the server clock' });
-}
-
+/**
+ * The feeds' schemas against a clock. Times (docs/api.md, "Times"): every time in the plausible
+ * window; an alarm's `resolvedAt` not before its `occurredAt`; an entity's `deregisteredAt` not
+ * before its `registeredAt`.
+ */
 export function makeFeedSchemas(clock: () => number = Date.now) {
   const base = { externalId: externalIdSchema, simulated: z.boolean().default(false) };
   return {
     'fire-drills': z.object({
       ...base,
-      occurredAt: when(clock),
+      occurredAt: pastTimeSchema(clock, 'occurredAt'),
       level: codeEnum(DRILL_LEVELS),
       kind: codeEnum(DRILL_KINDS),
       location: lngLatSchema.optional(),
@@ -32,7 +35,7 @@ export function makeFeedSchemas(clock: () => number = Date.now) {
     'hazard-inspections': z
       .object({
         ...base,
-        occurredAt: when(clock),
+        occurredAt: pastTimeSchema(clock, 'occurredAt'),
         kind: codeEnum(INSPECTION_KINDS),
         location: lngLatSchema.optional(),
         buildingsCovered: count.optional(),
@@ -45,18 +48,21 @@ export function makeFeedSchemas(clock: () => number = Date.now) {
       }),
     alarms: z.object({
       ...base,
-      occurredAt: when(clock),
+      occurredAt: pastTimeSchema(clock, 'occurredAt'),
       device: codeEnum(ALARM_DEVICES),
       type: codeEnum(ALARM_TYPES),
       deviceId: textSchema(64).optional(),
       location: lngLatSchema,
       address: textSchema(200).optional(),
-      resolvedAt: isoDateTimeSchema.optional(),
+      resolvedAt: pastTimeSchema(clock, 'resolvedAt').optional(),
       outcome: codeEnum(ALARM_OUTCOMES).optional(),
+    }).refine((r) => orderedTimes(r.occurredAt, r.resolvedAt), {
+      message: 'resolvedAt is before occurredAt',
+      path: ['resolvedAt'],
     }),
     'canteen-meals': z.object({
       ...base,
-      servedAt: when(clock),
+      servedAt: pastTimeSchema(clock, 'servedAt'),
       canteenId: textSchema(64).min(1),
       tier: codeEnum(MEAL_TIERS),
       slot: codeEnum(MEAL_SLOTS).optional(),
@@ -71,14 +77,17 @@ export function makeFeedSchemas(clock: () => number = Date.now) {
       name: textSchema(200).min(1),
       entityType: codeEnum(ENTITY_TYPES),
       industry: codeEnum(INDUSTRIES),
-      registeredAt: when(clock),
-      deregisteredAt: isoDateTimeSchema.optional(),
+      registeredAt: pastTimeSchema(clock, 'registeredAt', EARLIEST_REGISTRATION_AT),
+      deregisteredAt: pastTimeSchema(clock, 'deregisteredAt', EARLIEST_REGISTRATION_AT).optional(),
       buildingName: textSchema(120).optional(),
       location: lngLatSchema.optional(),
+    }).refine((r) => orderedTimes(r.registeredAt, r.deregisteredAt), {
+      message: 'deregisteredAt is before registeredAt',
+      path: ['deregisteredAt'],
     }),
     'volunteer-activities': z.object({
       ...base,
-      occurredAt: when(clock),
+      occurredAt: pastTimeSchema(clock, 'occurredAt'),
       team: textSchema(64).min(1),
       teamCategory: codeEnum(VOLUNTEER_CATEGORIES).optional(),
       title: textSchema(120).optional(),

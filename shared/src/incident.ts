@@ -1,7 +1,9 @@
 // Incidents: what a reporting system sends, and what Grid141 keeps and serves.
 import { z } from 'zod';
 import { codeEnum, COLOURS, SOURCES, URGENCIES } from './codes.ts';
-import { externalIdSchema, isoDateTimeSchema, lngLatSchema, notFarFuture, textSchema } from './common.ts';
+import {
+  externalIdSchema, isoDateTimeSchema, lngLatSchema, MAX_DUE_AFTER_REPORT_MS, pastTimeSchema, storableString, textSchema,
+} from './common.ts';
 import { incidentStatusSchema } from './lifecycle.ts';
 import { categorySchema } from './taxonomy.ts';
 
@@ -18,6 +20,11 @@ export const reporterSchema = z.object({
 
 export const DESCRIPTION_MAX = 4000;
 
+/**
+ * An incident as a reporting system sends it. Times (docs/api.md, "Times"): `reportedAt` in the
+ * plausible window (2000 … now + 5 min, default now); `dueAt` after `reportedAt` (an incident due
+ * when it arrives is overdue on arrival) and at most a year after it.
+ */
 export function makeIncidentInputSchema(clock: () => number = Date.now) {
   return z.object({
     externalId: externalIdSchema,
@@ -28,16 +35,23 @@ export function makeIncidentInputSchema(clock: () => number = Date.now) {
     /** Overrides the category's default matter colour (三事三色) when the reporter knows better. */
     colour: colourSchema.optional(),
     title: textSchema(120).optional(),
-    description: z.string().min(1).max(DESCRIPTION_MAX),
+    description: textSchema(DESCRIPTION_MAX).min(1),
     location: lngLatSchema,
-    reportedAt: isoDateTimeSchema
-      .optional()
-      .refine(notFarFuture(clock), { message: 'reportedAt is more than 5 minutes ahead of the server clock' }),
+    reportedAt: pastTimeSchema(clock, 'reportedAt').optional(),
     dueAt: isoDateTimeSchema.optional(),
     address: textSchema(200).optional(),
     reporter: reporterSchema.optional(),
-    photos: z.array(z.url({ protocol: /^https?$/ })).max(10).optional(),
+    photos: z.array(storableString().pipe(z.url({ protocol: /^https?$/ }))).max(10).optional(),
     simulated: z.boolean().default(false),
+  }).superRefine((input, ctx) => {
+    if (input.dueAt === undefined) return;
+    const reported = input.reportedAt === undefined ? clock() : Date.parse(input.reportedAt);
+    const due = Date.parse(input.dueAt);
+    if (due <= reported) {
+      ctx.addIssue({ code: 'custom', path: ['dueAt'], input: input.dueAt, message: 'dueAt is not after reportedAt (the incident would be overdue on arrival)' });
+    } else if (due > reported + MAX_DUE_AFTER_REPORT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['dueAt'], input: input.dueAt, message: 'dueAt is more than a year after reportedAt' });
+    }
   });
 }
 export const incidentInputSchema = makeIncidentInputSchema();
@@ -68,8 +82,11 @@ export const transitionInputSchema = z.object({
   to: incidentStatusSchema,
   note: textSchema(4000).optional(),
   assignee: textSchema(64).optional(),
-  /** When the move happened (imports, replays, the demo feed's backfill); default now. */
-  at: isoDateTimeSchema.optional().refine(notFarFuture(Date.now), { message: 'at is more than 5 minutes ahead of the server clock' }),
+  /**
+   * When the move happened (imports, replays, the demo feed's backfill); default now. In the
+   * plausible window here; not before the report nor the previous move (moveTimeFault) in the store.
+   */
+  at: pastTimeSchema(Date.now, 'at').optional(),
 });
 export type TransitionInput = z.infer<typeof transitionInputSchema>;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canTransition, isOpenStatus, STATUSES, TRANSITIONS, type IncidentStatus } from './lifecycle.ts';
+import { canTransition, defaultMoveTime, isOpenStatus, moveTimeFault, STATUSES, TRANSITIONS, type IncidentStatus } from './lifecycle.ts';
 
 const codes = STATUSES.map((s) => s.code);
 
@@ -44,6 +44,28 @@ describe('incident lifecycle', () => {
           status = to;
         }
         expect(codes).toContain(status);
+      }),
+    );
+  });
+});
+
+describe('move times (moveTimeFault)', () => {
+  const reported = Date.parse('2026-11-25T09:00:00Z');
+  const HOUR = 3_600_000;
+
+  it('refuses a move before the report or before the previous move, and names which', () => {
+    expect(moveTimeFault(reported - HOUR, reported, null)).toMatch(/before the incident was reported/);
+    expect(moveTimeFault(reported + HOUR, reported, reported + 2 * HOUR)).toMatch(/before the previous move/);
+    expect(moveTimeFault(reported, reported, null)).toBeNull();
+    expect(moveTimeFault(reported + 2 * HOUR, reported, reported + 2 * HOUR)).toBeNull();
+  });
+
+  it('dates a move sent without a time never before the report or the previous move', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -HOUR, max: HOUR }), fc.option(fc.integer({ min: -HOUR, max: HOUR })), (dNow, dPrev) => {
+        const previous = dPrev === null ? null : reported + Math.abs(dPrev);
+        const at = defaultMoveTime(reported + dNow, reported, previous);
+        expect(moveTimeFault(at, reported, previous)).toBeNull();
       }),
     );
   });

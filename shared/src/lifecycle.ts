@@ -48,3 +48,20 @@ export const STATUS_TIMESTAMP: Readonly<Partial<Record<IncidentStatus, 'accepted
   handled: 'handledAt',
   closed: 'closedAt',
 };
+
+/**
+ * Why a lifecycle move cannot have happened at `at`, or null when it can (docs/api.md, "Times"):
+ * a move is not before the incident was reported, nor before the previous move. All epoch ms;
+ * `previousAt` is the latest history entry's time (null without one). Otherwise a move dated
+ * an hour before the report would show as a response time of −60 minutes.
+ */
+export function moveTimeFault(at: number, reportedAt: number, previousAt: number | null): string | null {
+  if (at < reportedAt) return `at is before the incident was reported (${new Date(reportedAt).toISOString()})`;
+  if (previousAt !== null && at < previousAt) return `at is before the previous move (${new Date(previousAt).toISOString()})`;
+  return null;
+}
+
+/** When a move sent without `at` happened: now, but never before the report or the previous move (clocks drift). */
+export function defaultMoveTime(now: number, reportedAt: number, previousAt: number | null): number {
+  return Math.max(now, reportedAt, previousAt ?? -Infinity);
+}

@@ -86,3 +86,69 @@ describe('time targets', () => {
     expect(dueAtFor('city_mgmt', 'normal', '2026-11-25T02:00:00.000Z')).toBe('2026-11-26T02:00:00.000Z');
   });
 });
+
+describe('the text rule (docs/api.md, "Text")', () => {
+  const NUL = '井盖缺失\u0000（短信网关转发）';
+  const HALF_EMOJI = '张\udc00';
+
+  it('refuses NUL and other C0 controls in the description, naming the field and the character', () => {
+    const result = incident.safeParse({ ...good, description: NUL });
+    expect(paths(result)).toEqual(['description']);
+    expect(result.error?.issues[0]?.message).toMatch(/U\+0000 at position 4/);
+    expect(paths(incident.safeParse({ ...good, description: 'bell\u0007' }))).toEqual(['description']);
+    expect(paths(incident.safeParse({ ...good, description: 'esc\u001b[31m' }))).toEqual(['description']);
+  });
+
+  it('refuses half an emoji (a lone surrogate) in nested text, naming its path', () => {
+    expect(paths(incident.safeParse({ ...good, reporter: { name: HALF_EMOJI } }))).toEqual(['reporter.name']);
+    expect(paths(incident.safeParse({ ...good, title: '\ud83d' }))).toEqual(['title']);
+    expect(paths(incident.safeParse({ ...good, externalId: 'x\u0000' }))).toEqual(['externalId']);
+    expect(paths(incident.safeParse({ ...good, photos: ['https://a.example/\u0000.jpg'] }))).toEqual(['photos.0']);
+  });
+
+  it('keeps tab, line breaks, whole emoji and every other character exactly', () => {
+    const text = '第一行\r\n第二行\t😀 👨‍👩‍👧 \u007f\u0085\u2028 <b>x</b>';
+    expect(incident.parse({ ...good, description: text }).description).toBe(text);
+  });
+
+  it('applies to every feed text field', () => {
+    const at = '2026-11-25T09:00:00+08:00';
+    expect(paths(feeds['volunteer-activities'].safeParse({ externalId: 'v1', occurredAt: at, team: 'a\u0000', hours: 1, participants: 1 }))).toEqual(['team']);
+    expect(paths(feeds.alarms.safeParse({ externalId: 'a1', occurredAt: at, device: 'smoke', type: 'smoke', location: { lng: 106.52, lat: 29.55 }, address: '5栋\udc00' }))).toEqual(['address']);
+    expect(paths(feeds['market-entities'].safeParse({ externalId: 'e1', name: '\u0001', entityType: 'enterprise', industry: 'I', registeredAt: at }))).toEqual(['name']);
+  });
+});
+
+describe('the time rules (docs/api.md, "Times")', () => {
+  it('gives a reportedAt without an offset only that reason (not also "ahead of the clock")', () => {
+    const result = incident.safeParse({ ...good, reportedAt: '2026-11-25T18:00:00' });
+    expect(result.error?.issues.map((i) => i.message)).toEqual(['Invalid ISO datetime']);
+  });
+
+  it('refuses times before 2000 and registrations before 1900', () => {
+    expect(paths(incident.safeParse({ ...good, reportedAt: '1970-01-01T00:00:00Z' }))).toEqual(['reportedAt']);
+    const at = '1999-12-31T23:59:59+08:00';
+    expect(paths(feeds['fire-drills'].safeParse({ externalId: 'd1', occurredAt: at, level: 'community', kind: 'evacuation', participants: 1 }))).toEqual(['occurredAt']);
+    const entity = { externalId: 'e1', name: '老字号', entityType: 'enterprise', industry: 'I' };
+    expect(feeds['market-entities'].safeParse({ ...entity, registeredAt: '1956-01-01T00:00:00+08:00' }).success).toBe(true);
+    expect(paths(feeds['market-entities'].safeParse({ ...entity, registeredAt: '1899-01-01T00:00:00+08:00' }))).toEqual(['registeredAt']);
+  });
+
+  it('refuses a dueAt not after reportedAt, or more than a year after it', () => {
+    const reportedAt = '2026-11-25T09:00:00+08:00';
+    expect(paths(incident.safeParse({ ...good, reportedAt, dueAt: '2026-11-25T08:00:00+08:00' }))).toEqual(['dueAt']);
+    expect(paths(incident.safeParse({ ...good, reportedAt, dueAt: reportedAt }))).toEqual(['dueAt']);
+    expect(paths(incident.safeParse({ ...good, reportedAt, dueAt: '3020-01-01T00:00:00Z' }))).toEqual(['dueAt']);
+    expect(paths(incident.safeParse({ ...good, dueAt: '2026-11-25T09:59:00+08:00' }))).toEqual(['dueAt']);
+    expect(incident.safeParse({ ...good, reportedAt, dueAt: '2027-11-25T09:00:00+08:00' }).success).toBe(true);
+  });
+
+  it('refuses an alarm resolved before it occurred and an entity deregistered before it registered', () => {
+    const alarm = { externalId: 'a1', occurredAt: '2026-11-25T09:00:00+08:00', device: 'smoke', type: 'smoke', location: { lng: 106.52, lat: 29.55 } };
+    expect(paths(feeds.alarms.safeParse({ ...alarm, resolvedAt: '2026-11-25T08:59:00+08:00' }))).toEqual(['resolvedAt']);
+    expect(feeds.alarms.safeParse({ ...alarm, resolvedAt: '2026-11-25T09:00:00+08:00' }).success).toBe(true);
+    const entity = { externalId: 'e1', name: 'x', entityType: 'enterprise', industry: 'I', registeredAt: '2020-05-01T00:00:00+08:00' };
+    expect(paths(feeds['market-entities'].safeParse({ ...entity, deregisteredAt: '2019-05-01T00:00:00+08:00' }))).toEqual(['deregisteredAt']);
+    expect(paths(feeds['market-entities'].safeParse({ ...entity, deregisteredAt: '2026-11-25T10:06:00+08:00' }))).toEqual(['deregisteredAt']);
+  });
+});

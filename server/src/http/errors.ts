@@ -1,6 +1,7 @@
 // The API's edge guards and its last-resort error handler, all answering problem+json.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { textFault, textFaultMessage } from '@grid141/shared';
 import type { Logger } from '../logger.ts';
 import { HttpProblem, sendProblem, zodProblem } from './problem.ts';
 
@@ -18,6 +19,36 @@ export const requireJsonBody: RequestHandler = (req, res, next) => {
   if (req.is(['application/json', 'application/*+json'])) return next();
   const got = req.headers['content-type'] ?? 'none';
   sendProblem(res, 415, 'Unsupported media type', `send the body as application/json (got ${got})`);
+};
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * The text rule (docs/api.md, "Text") for what the body schemas do not see: path segments (an
+ * id) and query parameters reach SQL too, and PostgreSQL refuses U+0000 with an error, not a row.
+ * A 400 naming the parameter (or `(path)`), before any route runs.
+ */
+export const refuseUnstorableText: RequestHandler = (req, res, next) => {
+  const errors: { path: string; message: string }[] = [];
+  for (const segment of req.path.split('/')) {
+    const fault = textFault(decoded(segment));
+    if (fault) errors.push({ path: '(path)', message: textFaultMessage(fault) });
+  }
+  for (const [name, raw] of Object.entries(req.query)) {
+    const values = Array.isArray(raw) ? raw : [raw];
+    for (const value of values) {
+      const fault = typeof value === 'string' ? textFault(value) : null;
+      if (fault) errors.push({ path: name, message: textFaultMessage(fault) });
+    }
+  }
+  if (errors.length === 0) return next();
+  sendProblem(res, 400, 'Invalid request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 };
 
 /** Anything under /api that no route answered. */

@@ -2,7 +2,7 @@
 // of simulated records. Each is one store transaction, announced on the bus after COMMIT.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { ALARM_OUTCOMES, codeEnum, isoDateTimeSchema, notFarFuture, transitionInputSchema } from '@grid141/shared';
+import { ALARM_OUTCOMES, codeEnum, pastTimeSchema, transitionInputSchema } from '@grid141/shared';
 import { HttpProblem, zodProblem } from '../http/problem.ts';
 import type { RecordBus } from '../engine/bus.ts';
 import type { Store } from '../store/types.ts';
@@ -33,6 +33,9 @@ export function transitionHandler(store: Store, bus: RecordBus, announce: Announ
       ...(parsed.data.at ? { at: new Date(parsed.data.at) } : {}),
     });
     if (!outcome.ok && outcome.reason === 'not-found') throw new HttpProblem(404, 'Not found', `no incident ${id}`);
+    if (!outcome.ok && outcome.reason === 'too-early') {
+      throw new HttpProblem(409, 'Move time not possible', `${outcome.field}: ${outcome.message}`, [{ path: outcome.field, message: outcome.message }]);
+    }
     if (!outcome.ok) {
       throw new HttpProblem(409, 'Move not allowed', `an incident cannot move from ${outcome.from} to ${outcome.to}`, [
         { path: 'to', message: `not allowed from ${outcome.from}` },
@@ -46,7 +49,7 @@ export function transitionHandler(store: Store, bus: RecordBus, announce: Announ
 const resolveSchema = (clock: () => number) =>
   z.object({
     outcome: codeEnum(ALARM_OUTCOMES),
-    resolvedAt: isoDateTimeSchema.optional().refine(notFarFuture(clock), { message: 'resolvedAt is more than 5 minutes ahead of the server clock' }),
+    resolvedAt: pastTimeSchema(clock, 'resolvedAt').optional(),
   });
 
 export function resolveAlarmHandler(store: Store, bus: RecordBus, announce: Announce, clock: () => number = Date.now) {
@@ -55,7 +58,16 @@ export function resolveAlarmHandler(store: Store, bus: RecordBus, announce: Anno
     const parsed = schema.safeParse(req.body ?? {});
     if (!parsed.success) throw zodProblem(parsed.error);
     const id = param(req, 'id');
-    const resolvedAt = new Date(parsed.data.resolvedAt ?? clock()).toISOString();
+    // An alarm's occurredAt never changes, so reading it before the resolving transaction is safe.
+    const alarm = await store.getFeedRecord('alarms', id);
+    if (!alarm) throw new HttpProblem(404, 'Not found', `no alarm ${id}`);
+    const occurredAt = Date.parse(alarm.occurredAt);
+    if (parsed.data.resolvedAt !== undefined && Date.parse(parsed.data.resolvedAt) < occurredAt) {
+      throw new HttpProblem(409, 'Resolution time not possible', `resolvedAt is before the alarm occurred (${alarm.occurredAt})`, [
+        { path: 'resolvedAt', message: `before occurredAt ${alarm.occurredAt}` },
+      ]);
+    }
+    const resolvedAt = new Date(parsed.data.resolvedAt ?? Math.max(clock(), occurredAt)).toISOString();
     const outcome = await store.resolveAlarm(id, { outcome: parsed.data.outcome, resolvedAt });
     if (!outcome.ok) throw new HttpProblem(404, 'Not found', `no alarm ${id}`);
     if (outcome.changed) announce(() => bus.emit('feedUpdated', 'alarms', outcome.before, outcome.after));

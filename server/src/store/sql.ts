@@ -1,7 +1,7 @@
 // The store itself, written once over a SqlDriver: the embedded and the PostgreSQL store run
 // exactly this SQL. Batches are one statement (unnest) inside one transaction.
 import {
-  canTransition, STATUS_TIMESTAMP, TERMINAL_STATUSES,
+  canTransition, defaultMoveTime, moveTimeFault, STATUS_TIMESTAMP, TERMINAL_STATUSES,
   type FeedKind, type FeedRecord, type HistoryEntry, type Incident, type IncidentFacts,
 } from '@grid141/shared';
 import {
@@ -267,7 +267,16 @@ export class SqlStore implements Store {
       if (!canTransition(before.status, request.to)) {
         return { ok: false, reason: 'refused', from: before.status, to: request.to } as const;
       }
-      const at = (request.at ?? new Date(now)).toISOString();
+      // The move's time against the record's history (shared moveTimeFault). The first history entry
+      // (from NULL) is stamped when the record arrived, not when it was reported: only moves count.
+      const last = await tx.query<Row>('SELECT max(at) AS at FROM incident_history WHERE incident_id = $1 AND from_status IS NOT NULL', [id]);
+      const lastAt = last[0]?.at ? new Date(last[0].at as string | Date).getTime() : null;
+      const reportedAt = Date.parse(before.reportedAt);
+      if (request.at) {
+        const fault = moveTimeFault(request.at.getTime(), reportedAt, lastAt);
+        if (fault) return { ok: false, reason: 'too-early', field: 'at', message: fault } as const;
+      }
+      const at = new Date(request.at ? request.at.getTime() : defaultMoveTime(now, reportedAt, lastAt)).toISOString();
       const stamp = STATUS_TIMESTAMP[request.to];
       // The status time is the latest entry into that status (a returned incident is dispatched again).
       const stampSql = stamp ? `, ${STAMP_COLUMN[stamp]} = $3::timestamptz` : '';

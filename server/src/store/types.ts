@@ -64,7 +64,9 @@ export interface TransitionRequest {
 export type TransitionOutcome =
   | { ok: true; before: Incident; after: Incident }
   | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'refused'; from: IncidentStatus; to: IncidentStatus };
+  | { ok: false; reason: 'refused'; from: IncidentStatus; to: IncidentStatus }
+  /** `at` is before the report or the previous move (moveTimeFault); `message` says which. */
+  | { ok: false; reason: 'too-early'; field: 'at'; message: string };
 
 export interface AlarmResolution {
   outcome: string;
