@@ -85,7 +85,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
 async function assemble(config: Config, logger: Logger, options: StartOptions, lock: HeldLock): Promise<RunningServer> {
   // A street that fails to load stops the start: never serve a half-loaded street.
   const street = await loadStreet(config.streetsDir, config.streetId);
-  const locator = createLocator(street);
+  const locator = createLocator(street, { serviceAreaM: config.serviceAreaKm * 1000 });
   const { credentials, generated } = loadCredentials(config.dataDir, config);
 
   // The root answers every request with the security headers; everything else lives in `app`,
@@ -100,7 +100,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     root.use(config.basePath, app);
     root.use((_req, res) => void res.status(404).type('text/plain').send(`Grid141 is served under ${config.basePath}/\n`));
   }
-  app.use('/api', requireJsonBody, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use('/api', refuseUnstorableText, requireJsonBody, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
   const httpServer = http.createServer(root);
   const io: IoServer = new SocketServer(httpServer, { path: `${config.basePath}/socket.io`, serveClient: false });

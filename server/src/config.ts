@@ -117,6 +117,11 @@ const variables = {
   // The weekly report's schedule (docs/reports.md): a cron pattern in TZ_STREET; REPORTS=0 turns it off.
   REPORTS: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('1'),
   REPORTS_SCHEDULE: z.string().trim().refine(isCronPattern, 'must be a cron pattern such as "0 8 * * 1" (Monday 08:00)').default('0 8 * * 1'),
+  SERVICE_AREA_KM: z.coerce
+    .number({ error: 'must be a distance in km from 0.1 to 1000' })
+    .min(0.1, 'must be a distance in km from 0.1 to 1000')
+    .max(1000, 'must be a distance in km from 0.1 to 1000')
+    .default(20),
 } as const;
 
 type Variables = typeof variables;
@@ -150,6 +155,8 @@ export interface Config {
   frameAncestors: string[];
   /** The weekly report's schedule: a cron pattern in timeZone, null when REPORTS=0. */
   reportSchedule: string | null;
+  /** Records placed farther than this from the street's boundary are refused (km; docs/api.md, "Service area"). */
+  serviceAreaKm: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -194,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     basePath: v.BASE_PATH ?? '',
     frameAncestors: v.FRAME_ANCESTORS ? (parseFrameAncestors(v.FRAME_ANCESTORS) ?? []) : [],
+    serviceAreaKm: v.SERVICE_AREA_KM,
   };
 }
 

@@ -59,7 +59,9 @@ export const deskPlugin: Plugin = async (ctx) => {
     if (opts.ifMatch !== null && opts.ifMatch !== versionOf(current)) return { ok: false, reason: 'stale', current };
     const outcome = await store.transitionIncident(id, { to: m.to, note: m.note, assignee: m.assignee, by: opts.actor });
     if (!outcome.ok && outcome.reason === 'not-found') return outcome;
-    if (!outcome.ok) return { ok: false, reason: 'refused', from: outcome.from, allowed: [...TRANSITIONS[outcome.from]] };
+    if (!outcome.ok && outcome.reason === 'refused') return { ok: false, reason: 'refused', from: outcome.from, allowed: [...TRANSITIONS[outcome.from]] };
+    // Desk moves carry no `at` (dated now, never before the report or the previous move): a time refusal cannot happen.
+    if (!outcome.ok) throw new Error(`desk move refused: ${outcome.reason}`);
     announce({ before: outcome.before, after: outcome.after });
     return { ok: true, after: outcome.after };
   };

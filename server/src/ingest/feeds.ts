@@ -6,6 +6,7 @@ import type { LoadedStreet } from '../street/load.ts';
 import type { Locator } from '../street/locate.ts';
 import type { NewFeedRecord } from '../store/types.ts';
 import { checkItem, type Checked } from './batch.ts';
+import { serviceAreaError } from './service-area.ts';
 
 const CANTEEN_KINDS = new Set(['canteen', 'meal_point']);
 
@@ -26,6 +27,8 @@ export function feedChecker(kind: FeedKind, street: LoadedStreet, locator: Locat
         communityId = canteen.communityId;
       } else if (fields.location) {
         const { lng, lat } = fields.location as { lng: number; lat: number };
+        const far = serviceAreaError(locator, { lng, lat });
+        if (far) return [far];
         const place = locator.locate(lng, lat);
         gridId = place.gridId;
         communityId = place.communityId;

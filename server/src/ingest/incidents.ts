@@ -1,10 +1,13 @@
 // Incident ingest: validate with the shared schema, place the point, fill what the reporter
 // left out (colour from the category, due time from the SLA profile), then write in one go.
 import { randomUUID } from 'node:crypto';
-import { categoryOf, makeIncidentInputSchema, slaProfileFor, stageDue, targetsFor, type Incident, type TimeTargets } from '@grid141/shared';
+import {
+  categoryOf, makeIncidentInputSchema, slaProfileFor, stageDue, targetsFor, type Incident, type ProblemFieldError, type TimeTargets,
+} from '@grid141/shared';
 import type { Locator } from '../street/locate.ts';
 import type { NewIncident } from '../store/types.ts';
 import { checkItem, type Checked } from './batch.ts';
+import { serviceAreaError } from './service-area.ts';
 
 const toIso = (value: string) => new Date(value).toISOString();
 
@@ -14,7 +17,9 @@ export type TargetsOf = (profile: string) => TimeTargets;
 export function incidentChecker(streetId: string, locator: Locator, clock: () => number = Date.now, targetsOf?: TargetsOf) {
   const schema = makeIncidentInputSchema(clock);
   return (item: unknown, prefix: readonly PropertyKey[]): Checked<NewIncident> =>
-    checkItem(schema, item, prefix, (input): NewIncident => {
+    checkItem(schema, item, prefix, (input): NewIncident | ProblemFieldError[] => {
+      const far = serviceAreaError(locator, input.location);
+      if (far) return [far];
       const now = new Date(clock()).toISOString();
       // Milliseconds only, so the list cursor compares exactly what it serves.
       const reportedAt = input.reportedAt ? toIso(input.reportedAt) : now;

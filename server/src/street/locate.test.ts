@@ -93,6 +93,36 @@ describe('createLocator', () => {
     expect(locator.locate(Number.NaN, lat).outsideArea).toBe(true);
   });
 
+  it('tells points beyond the service area (20 km from the boundary by default) by turf\'s distance', () => {
+    const boundary = street.boundary.features[0]!;
+    const turfDistanceM = (p: [number, number]) =>
+      turf.booleanPointInPolygon(p, boundary) ? 0 : edgeDistanceM(p, boundary.geometry);
+    expect(locator.serviceAreaM).toBe(20_000);
+    // Null Island, a swapped lng/lat, another city.
+    expect(locator.outsideServiceArea(0, 0)).toBe(true);
+    const { lng, lat } = street.meta.centre;
+    expect(locator.outsideServiceArea(lat, lng)).toBe(true);
+    expect(locator.outsideServiceArea(116.39, 39.9)).toBe(true);
+    expect(locator.outsideServiceArea(Number.NaN, lat)).toBe(true);
+    expect(locator.outsideServiceArea(lng, lat)).toBe(false);
+    const r = rng(31);
+    const ring = boundary.geometry.coordinates[0] as number[][];
+    for (let i = 0; i < 400; i++) {
+      const v = ring[Math.floor(r() * (ring.length - 1))] as [number, number];
+      const p = turf.destination(v, 1 + 39 * r(), 360 * r() - 180, { units: 'kilometers' }).geometry.coordinates as [number, number];
+      const d = turfDistanceM(p);
+      // turf measures on a sphere, the locator with the street's own metres per degree (110,540 m per
+      // degree of latitude): they differ by under 1 %.
+      expect(Math.abs(locator.boundaryDistanceM(p[0], p[1]) - d), `${p}`).toBeLessThan(Math.max(5, d * 0.01));
+      // Away from the 20 km line both must agree exactly.
+      if (Math.abs(d - 20_000) > 250) expect(locator.outsideServiceArea(p[0], p[1]), `${p} at ${d} m`).toBe(d > 20_000);
+    }
+    const narrow = createLocator(street, { serviceAreaM: 1000 });
+    const east = ring.reduce((a, b) => ((b[0] as number) > (a[0] as number) ? b : a)) as [number, number];
+    expect(narrow.outsideServiceArea(...(turf.destination(east, 900, 90, { units: 'meters' }).geometry.coordinates as [number, number]))).toBe(false);
+    expect(narrow.outsideServiceArea(...(turf.destination(east, 1100, 90, { units: 'meters' }).geometry.coordinates as [number, number]))).toBe(true);
+  });
+
   it('answers exactly as without the far-outside raster, also just inside and outside the 100 m', () => {
     const plain = createLocator(street, { farRaster: false });
     const r = rng(23);

@@ -13,7 +13,20 @@ export interface Placement {
 
 export interface Locator {
   locate(lng: number, lat: number): Placement;
+  /**
+   * True when the point is farther than the service area (`serviceAreaM`, default 20 km) from the
+   * street's boundary, or not a number: a device without a fix (0, 0), a swapped lng/lat, another
+   * city. Such a record is refused (docs/api.md, "Service area"). Cheap for points near the street.
+   */
+  outsideServiceArea(lng: number, lat: number): boolean;
+  /** Metres from the point to the street's boundary, 0 inside it (local equirectangular metres, within 1 % of turf's sphere up to 50 km). */
+  boundaryDistanceM(lng: number, lat: number): number;
+  /** The service area's reach in metres beyond the boundary. */
+  readonly serviceAreaM: number;
 }
+
+/** How far beyond its boundary a street takes records by default (SERVICE_AREA_KM). */
+export const SERVICE_AREA_DEFAULT_M = 20_000;
 
 /** Points within this distance of a grid, but in none, are given to the nearest grid. */
 export const SNAP_DISTANCE_M = 100;
@@ -163,6 +176,8 @@ const OUTSIDE: Placement = Object.freeze({ gridId: null, microGridId: null, comm
 export interface LocatorOptions {
   /** false leaves out the far-outside raster (tests compare both paths). */
   farRaster?: boolean;
+  /** Metres beyond the boundary that records are still taken from (default SERVICE_AREA_DEFAULT_M). */
+  serviceAreaM?: number;
 }
 
 export function createLocator(street: LoadedStreet, options: LocatorOptions = {}): Locator {
@@ -203,7 +218,26 @@ export function createLocator(street: LoadedStreet, options: LocatorOptions = {}
     return best ? { shape: best, distance: bestD } : null;
   };
 
+  const serviceAreaM = options.serviceAreaM ?? SERVICE_AREA_DEFAULT_M;
+  // Outside the boundary's box grown by the service area, a point is farther than it from every
+  // boundary point: refused without a ring walk. The pad uses the widest degrees per metre of the box.
+  const areaPadLat = serviceAreaM / M_PER_DEG_LAT;
+  const areaMaxLat = Math.min(89.9, Math.max(Math.abs(bs - areaPadLat), Math.abs(bn + areaPadLat)));
+  const areaPadLng = serviceAreaM / (111_320 * Math.cos((areaMaxLat * Math.PI) / 180));
+  const areaW = bw - areaPadLng, areaE = be + areaPadLng, areaS = bs - areaPadLat, areaN = bn + areaPadLat;
+  const boundaryDistanceM = (lng: number, lat: number): number => {
+    if (inside(boundaryRings, lng, lat)) return 0;
+    return Math.sqrt(distance2(boundaryRings, lng, lat, 111_320 * Math.cos((lat * Math.PI) / 180)));
+  };
+
   return {
+    serviceAreaM,
+    boundaryDistanceM,
+    outsideServiceArea(lng: number, lat: number): boolean {
+      if (!Number.isFinite(lng) || !Number.isFinite(lat)) return true;
+      if (lng < areaW || lng > areaE || lat < areaS || lat > areaN) return true;
+      return boundaryDistanceM(lng, lat) > serviceAreaM;
+    },
     locate(lng: number, lat: number): Placement {
       if (!Number.isFinite(lng) || !Number.isFinite(lat)) return OUTSIDE;
       if (raster) {
