@@ -1,8 +1,8 @@
 // Past incidents brought in with their whole lifecycle (imports of a street's history): the
 // API's incident input, plus the status and the time of each step, checked for order.
 import { z } from 'zod';
-import { isoDateTimeSchema, notFarFuture } from './common.ts';
-import { makeIncidentInputSchema } from './incident.ts';
+import { pastTimeSchema } from './common.ts';
+import { dueAtRule, makeIncidentInputObject } from './incident.ts';
 import { incidentStatusSchema, TERMINAL_STATUSES, type IncidentStatus } from './lifecycle.ts';
 
 /** The lifecycle's time stamps, in the order the steps happen. */
@@ -36,10 +36,11 @@ export function statusFromStamps(stamps: Stamps): IncidentStatus {
  * to the category's target from `reportedAt`, as for a live incident.
  */
 export function makeIncidentImportSchema(clock: () => number = Date.now) {
-  const stamp = isoDateTimeSchema.optional().refine(notFarFuture(clock), { message: 'time is more than 5 minutes ahead of the server clock' });
-  return makeIncidentInputSchema(clock)
+  // The plausible window of docs/api.md ("Times") for the report and every step.
+  const stamp = pastTimeSchema(clock, 'time').optional();
+  return makeIncidentInputObject(clock)
     .extend({
-      reportedAt: isoDateTimeSchema.refine(notFarFuture(clock), { message: 'reportedAt is more than 5 minutes ahead of the server clock' }),
+      reportedAt: pastTimeSchema(clock, 'reportedAt'),
       status: incidentStatusSchema.optional(),
       acceptedAt: stamp,
       dispatchedAt: stamp,
@@ -48,6 +49,7 @@ export function makeIncidentImportSchema(clock: () => number = Date.now) {
       closedAt: stamp,
     })
     .superRefine((r, ctx) => {
+      dueAtRule(clock)(r, ctx);
       let previous: { field: string; at: number } = { field: 'reportedAt', at: Date.parse(r.reportedAt) };
       for (const field of LIFECYCLE_STAMPS) {
         const value = r[field];

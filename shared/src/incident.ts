@@ -26,6 +26,11 @@ export const DESCRIPTION_MAX = 4000;
  * when it arrives is overdue on arrival) and at most a year after it.
  */
 export function makeIncidentInputSchema(clock: () => number = Date.now) {
+  return makeIncidentInputObject(clock).superRefine(dueAtRule(clock));
+}
+
+/** The incident input's fields without the rules across them, for schemas that extend it (imports). */
+export function makeIncidentInputObject(clock: () => number = Date.now) {
   return z.object({
     externalId: externalIdSchema,
     source: sourceSchema,
@@ -43,7 +48,12 @@ export function makeIncidentInputSchema(clock: () => number = Date.now) {
     reporter: reporterSchema.optional(),
     photos: z.array(storableString().pipe(z.url({ protocol: /^https?$/ }))).max(10).optional(),
     simulated: z.boolean().default(false),
-  }).superRefine((input, ctx) => {
+  });
+}
+
+/** `dueAt` after `reportedAt` (default: the clock) and at most a year after it, naming `dueAt`. */
+export function dueAtRule(clock: () => number) {
+  return (input: { reportedAt?: string | undefined; dueAt?: string | undefined }, ctx: z.RefinementCtx) => {
     if (input.dueAt === undefined) return;
     const reported = input.reportedAt === undefined ? clock() : Date.parse(input.reportedAt);
     const due = Date.parse(input.dueAt);
@@ -52,7 +62,7 @@ export function makeIncidentInputSchema(clock: () => number = Date.now) {
     } else if (due > reported + MAX_DUE_AFTER_REPORT_MS) {
       ctx.addIssue({ code: 'custom', path: ['dueAt'], input: input.dueAt, message: 'dueAt is more than a year after reportedAt' });
     }
-  });
+  };
 }
 export const incidentInputSchema = makeIncidentInputSchema();
 export type IncidentInput = z.input<typeof incidentInputSchema>;
