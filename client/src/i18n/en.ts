@@ -23,6 +23,8 @@ export default {
     fullscreen: 'Full screen',
     exitFullscreen: 'Exit full screen',
     language: '中文',
+    snapshot: 'Download a picture of the wall',
+    reportReady: 'Weekly report ready: {week}',
   },
   access: {
     missingTitle: "This wall's address has no access token",

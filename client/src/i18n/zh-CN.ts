@@ -23,6 +23,8 @@ export default {
     fullscreen: '全屏',
     exitFullscreen: '退出全屏',
     language: 'EN',
+    snapshot: '下载大屏截图',
+    reportReady: '周报已生成 {week}',
   },
   access: {
     missingTitle: '大屏地址缺少访问令牌',

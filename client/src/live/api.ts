@@ -137,3 +137,10 @@ export async function requestJson<T>(method: string, path: string, body?: unknow
   if (response.status === 401) reportUnauthorized(path);
   return { status: response.status, ok: response.ok, etag: response.headers.get('etag'), body: parsed as T };
 }
+
+/** GET a binary resource (a PNG snapshot, an export); throws ApiError on any non-2xx answer. */
+export async function getBlob(path: string, signal?: AbortSignal): Promise<Blob> {
+  const response = await fetch(appUrl(path), { headers: headers(), signal: signal ?? null });
+  if (!response.ok) throw await failure(response, path);
+  return response.blob();
+}

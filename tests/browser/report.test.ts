@@ -1,0 +1,125 @@
+// The weekly report drawn for real: `npm run report` against a server holding a known week
+// (tests/helpers/report-week.ts) gives one 1920×1080 PNG per slide and one PDF whose text has the
+// titles, totals and changes; the listing links them; the empty week renders; the report page
+// keeps the CSP; the snapshot endpoint draws the wall at the asked size. One render of one deck.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { browserAvailable, launchBrowser, openWatchedPage } from '../helpers/browser.ts';
+import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
+import { EMPTY_WEEK, WEEK, seedReportWeeks } from '../helpers/report-week.ts';
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+function runReport(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'report.ts'), ...args], { cwd: REPO_ROOT });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe.skipIf(!browserAvailable())('the weekly report', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    await seedReportWeeks(server.url, server.credentials.ingestKey);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopAllServers();
+  });
+
+  it('npm run report draws the week: a 1920×1080 PNG per slide, not blank, and a PDF with the titles, totals and changes', async () => {
+    const outDir = path.join(server.dataDir, 'reports', WEEK);
+    const run = await runReport(['--week', WEEK, '--url', server.url, '--token', server.credentials.viewerToken, '--out', outDir]);
+    expect(run.code, run.output).toBe(0);
+    const pngs = readdirSync(outDir).filter((f) => f.endsWith('.png')).sort();
+    expect(pngs).toHaveLength(10);
+    expect(pngs[0]).toBe('slide-01-cover.png');
+
+    const page = await browser.newPage();
+    try {
+      for (const file of pngs) {
+        const png = readFileSync(path.join(outDir, file));
+        expect(pngSize(png), file).toEqual({ width: 1920, height: 1080 });
+        // Not blank: a slide shows many colours (text, bars, marks), a blank page one or two.
+        const colours = await page.evaluate(async (base64) => {
+          const image = new Image();
+          image.src = `data:image/png;base64,${base64}`;
+          await image.decode();
+          const canvas = document.createElement('canvas');
+          canvas.width = image.width;
+          canvas.height = image.height;
+          const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+          ctx.drawImage(image, 0, 0);
+          const data = ctx.getImageData(0, 0, image.width, image.height).data;
+          const seen = new Set<number>();
+          for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+          return seen.size;
+        }, png.toString('base64'));
+        expect(colours, `${file} looks blank`).toBeGreaterThan(20);
+      }
+    } finally {
+      await page.close();
+    }
+
+    const pdf = path.join(outDir, `grid141-${WEEK}.pdf`);
+    expect(execFileSync('pdfinfo', [pdf]).toString()).toMatch(/Pages:\s+10\b/);
+    const fonts = execFileSync('pdffonts', [pdf]).toString();
+    expect(fonts, 'the Chinese font is embedded').toMatch(/NotoSansSC.*\byes\b/);
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+    for (const title of ['基层治理周报', '2026年第48周', '本周概览', '事件办理', '事件分布热力图', '党的建设', '经济发展', '民生服务', '平安法治', '网格评星排名', '本周重点事项']) {
+      expect(text, `the PDF has "${title}" as text`).toContain(title);
+    }
+    // Incidents reported: 5 this week, 3 the week before → +2 (+66.7%); volunteer hours 7.5 (+2.5, +50%).
+    expect(text).toMatch(/上报事件\s[\s\S]*?\b5\b/);
+    expect(text).toContain('+2 (+66.7%)');
+    expect(text).toContain('+2.5 (+50%)');
+    expect(text).toContain('周报测试内涝');
+
+    const listing = (await (await server.get('/api/v1/reports')).json()) as { items: { week: string; pdf: string[]; png: string[] }[] };
+    expect(listing.items.map((i) => i.week)).toEqual([WEEK]);
+    expect(listing.items[0]?.png).toHaveLength(10);
+    const download = await server.get(listing.items[0]?.pdf[0] as string);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect((await server.get(`/api/v1/reports/${WEEK}/..%2Fcredentials.json`)).status).toBe(404);
+  }, 240_000);
+
+  it('the empty week renders with its "no data" mark, in English with lang=en, within the CSP', async () => {
+    const watched = await openWatchedPage(browser, server.url, { width: 1920, height: 1080 });
+    try {
+      await watched.page.goto(`${server.url}/report?week=${EMPTY_WEEK}&lang=en&token=${server.credentials.viewerToken}`);
+      await watched.page.waitForSelector('[data-report-state=ready]', { timeout: 60_000 });
+      await expect(watched.page.locator('[data-slide]').count()).resolves.toBe(10);
+      await expect(watched.page.getByTestId('no-data').textContent()).resolves.toContain('No data this week');
+      await expect(watched.page.locator('[data-slide=summary]').textContent()).resolves.toContain('Incidents reported');
+      expect(watched.consoleErrors).toEqual([]);
+      expect(watched.foreignRequests).toEqual([]);
+    } finally {
+      await watched.context.close();
+    }
+  }, 120_000);
+
+  it('GET /api/v1/snapshot.png draws the live wall at the asked size', async () => {
+    const response = await server.get('/api/v1/snapshot.png?layout=1280x720');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(pngSize(Buffer.from(await response.arrayBuffer()))).toEqual({ width: 1280, height: 720 });
+    expect((await server.get('/api/v1/snapshot.png?layout=99999x2')).status).toBe(400);
+  }, 120_000);
+});
