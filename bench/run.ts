@@ -12,6 +12,7 @@ import { endToEnd } from './end-to-end.ts';
 import { fanOut } from './fan-out.ts';
 import { ingest } from './ingest.ts';
 import { placing } from './placing.ts';
+import { report } from './report.ts';
 import { size } from './size.ts';
 import { soak } from './soak.ts';
 import { start } from './start.ts';
@@ -19,7 +20,7 @@ import { tableLines, type BenchResult } from './lib/report.ts';
 import { dropBenchDatabase } from './lib/server.ts';
 import { clock } from './lib/stats.ts';
 
-const BENCHES: Record<string, Bench> = { placing, ingest, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start };
+const BENCHES: Record<string, Bench> = { placing, ingest, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start, report };
 // Opt-in: the soak takes 12+ minutes, so it runs only with --soak or --only soak (bench/soak.ts).
 const OPT_IN: Record<string, Bench> = { soak };
 const ALL: Record<string, Bench> = { ...BENCHES, ...OPT_IN };

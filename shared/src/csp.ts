@@ -11,3 +11,8 @@ import { z } from 'zod';
 export function validateWithoutEval(): void {
   z.config({ jitless: true });
 }
+
+// In a browser, before any schema of this package exists: shared/src/index.ts imports this file
+// first, so the order holds however a bundler splits the page into chunks (a chunk shared by two
+// routes is evaluated before the entry's own code, and so before a call made there).
+if (typeof (globalThis as { document?: unknown }).document !== 'undefined') validateWithoutEval();

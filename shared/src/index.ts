@@ -1,3 +1,5 @@
+// First: in a browser zod must be told not to compile code before any schema is made (csp.ts).
+import './csp.ts';
 export * from './codes.ts';
 export * from './common.ts';
 export * from './lifecycle.ts';

@@ -36,6 +36,16 @@ export interface SnapshotOptions {
 }
 
 const SLIDE = { width: 1920, height: 1080 };
+
+/** The little of the DOM the page functions below use (the server has no DOM types). */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+}
+interface PageDocument {
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
+}
 const READY_TIMEOUT_MS = 90_000;
 const IDLE_CLOSE_MS = 60_000;
 
@@ -85,13 +95,15 @@ export class Renderer {
 
 /** Waits for the report page's data-report-state: 'ready', or 'error' (thrown with its message). */
 async function waitForReport(page: Page): Promise<void> {
-  // Page functions are strings: the server is compiled without the DOM's types.
+  // Page functions are passed as functions (a string would be eval'd, which the CSP forbids);
+  // the server is compiled without the DOM's types, hence the small view of `document`.
   const state = await page.waitForFunction(
-    `(() => {
-      const root = document.querySelector('[data-report-state]');
+    () => {
+      const doc = (globalThis as unknown as { document: PageDocument }).document;
+      const root = doc.querySelector('[data-report-state]');
       const value = root?.getAttribute('data-report-state');
       return value === 'ready' || value === 'error' ? { value, message: root?.getAttribute('data-report-error') ?? '' } : false;
-    })()`,
+    },
     undefined,
     { polling: 200, timeout: READY_TIMEOUT_MS },
   );
@@ -150,12 +162,13 @@ export async function renderSnapshot(browser: Browser, options: SnapshotOptions)
     });
     await page.goto(`${options.baseUrl}/?${query}`);
     // The map has drawn, the charts exist and the first Summary is on the boards.
-    await page.waitForFunction(`(() => {
-      const map = document.querySelector('[data-testid=grid-map][data-ready=true] canvas');
-      const charts = document.querySelectorAll('[data-chart] canvas').length;
-      const filled = [...document.querySelectorAll('[data-board] .digits')].some((d) => /\\d/.test(d.textContent ?? ''));
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: PageDocument }).document;
+      const map = doc.querySelector('[data-testid=grid-map][data-ready=true] canvas');
+      const charts = doc.querySelectorAll('[data-chart] canvas').length;
+      const filled = [...doc.querySelectorAll('[data-board] .digits')].some((d) => /\d/.test(d.textContent ?? ''));
       return map !== null && charts >= 8 && filled;
-    })()`, undefined, { polling: 100, timeout: READY_TIMEOUT_MS });
+    }, undefined, { polling: 100, timeout: READY_TIMEOUT_MS });
     // Let the numbers finish easing (0.8 s) before the picture.
     await page.waitForTimeout(900);
     return await page.screenshot({ type: 'png' });

@@ -1,0 +1,157 @@
+// Weekly report: the figures of a week of 50,000 incidents (and 50,000 the week before) read from
+// each store (target ≤ 2 s), the whole deck (10 PNG + PDF, target ≤ 30 s) and a snapshot of the
+// wall (target ≤ 5 s) drawn by the real server. PostgreSQL in its own schema of
+// BENCH_REPORT_PG_URL (default the report's own database), skipped when unreachable.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { CATEGORIES, SOURCES, dueAtFor, previousIsoWeek, slaProfileFor, weekBounds, type IncidentStatus, type IsoWeek } from '@grid141/shared';
+import { launchChromium } from '../server/src/render/chromium.ts';
+import { renderDeck } from '../server/src/reports/render.ts';
+import { lastWeek, weeklyReport } from '../server/src/reports/weekly.ts';
+import { createLocator } from '../server/src/street/locate.ts';
+import { openStore } from '../server/src/store/index.ts';
+import type { NewIncident, Store } from '../server/src/store/types.ts';
+import type { Bench, BenchContext } from './context.ts';
+import { mulberry32, pick } from './lib/rng.ts';
+import { startServer } from './lib/server.ts';
+import { clock, sleep } from './lib/stats.ts';
+
+const PG_URL = process.env.BENCH_REPORT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/h_report';
+const TZ = 'Asia/Shanghai';
+const BATCH = 10_000;
+const RUNS = 3;
+
+/** perWeek incidents spread over the week: 80 % closed within 2 days, 5 % rejected, the rest open. */
+function weekRows(ctx: BenchContext, week: IsoWeek, perWeek: number, rng: () => number, locate: ReturnType<typeof createLocator>): NewIncident[] {
+  const { start, end } = weekBounds(week, TZ);
+  const [w, s, e, n] = ctx.street.meta.bbox;
+  const iso = (t: number) => new Date(t).toISOString();
+  return Array.from({ length: perWeek }, (_, i) => {
+    const reported = start + rng() * (end - start);
+    const category = pick(CATEGORIES, rng).code;
+    const urgency = rng() < 0.05 ? 'critical' : rng() < 0.15 ? 'urgent' : 'normal';
+    const lng = w + (e - w) * rng(), lat = s + (n - s) * rng();
+    const place = locate.locate(lng, lat);
+    const r = rng();
+    const status: IncidentStatus = r < 0.8 ? 'closed' : r < 0.85 ? 'rejected' : pick(['reported', 'accepted', 'dispatched'] as const, rng);
+    const at = iso(reported);
+    const accepted = status !== 'reported' && status !== 'rejected' ? iso(reported + (5 + rng() * 60) * 60_000) : null;
+    const closedAt = status === 'closed' || status === 'rejected' ? iso(reported + rng() * 2 * 86_400_000) : null;
+    return {
+      id: randomUUID(), streetId: ctx.street.meta.id, externalId: `week-${week.key}-${i}`, source: pick(SOURCES, rng).code, category,
+      subcategory: null, urgency, colour: CATEGORIES.find((c) => c.code === category)?.colour ?? 'red', status, title: null,
+      description: '周报基准事件', location: { lng, lat }, address: null, reporter: null, photos: [],
+      gridId: place.gridId, microGridId: place.microGridId, communityId: place.communityId, outsideArea: place.outsideArea,
+      reportedAt: at, receivedAt: at, updatedAt: closedAt ?? accepted ?? at, acceptedAt: accepted, dispatchedAt: null, onSiteAt: null,
+      handledAt: null, closedAt, dueAt: dueAtFor(category, urgency, at), slaProfile: slaProfileFor(category, urgency), assignee: null,
+      escalations: [], evaluation: null, simulated: false,
+    } satisfies NewIncident;
+  });
+}
+
+async function fillTwoWeeks(ctx: BenchContext, store: Store, week: IsoWeek, perWeek: number): Promise<void> {
+  const rng = mulberry32(47);
+  const locate = createLocator(ctx.street);
+  for (const w of [previousIsoWeek(week), week]) {
+    const rows = weekRows(ctx, w, perWeek, rng, locate);
+    for (let i = 0; i < rows.length; i += BATCH) await store.insertIncidents(rows.slice(i, i + BATCH));
+  }
+}
+
+async function timeFigures(ctx: BenchContext, store: Store, week: IsoWeek): Promise<{ ms: number[]; reported: number }> {
+  const ms: number[] = [];
+  let reported = 0;
+  for (let run = 0; run < RUNS; run += 1) {
+    const t0 = clock();
+    const report = await weeklyReport(store, ctx.street, TZ, week, Date.now());
+    ms.push(clock() - t0);
+    reported = report.current.incidents.reported;
+  }
+  return { ms, reported };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+export const report: Bench = async (ctx) => {
+  const perWeek = ctx.quick ? 5_000 : 50_000;
+  const week = previousIsoWeek(lastWeek(Date.now(), TZ));
+  const rows: Awaited<ReturnType<Bench>>['rows'] = [];
+  const details: Record<string, unknown> = { perWeek, week: week.key };
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'grid141-bench-report-'));
+  try {
+    // Embedded store.
+    const embedded = await openStore({ streetId: ctx.street.meta.id, databaseUrl: null, dataDir });
+    try {
+      await fillTwoWeeks(ctx, embedded, week, perWeek);
+      const t = await timeFigures(ctx, embedded, week);
+      ctx.log(`  embedded: weekly figures of ${t.reported} incidents in ${t.ms.map((m) => m.toFixed(0)).join(', ')} ms`);
+      details.embedded = t;
+      rows.push({ bench: 'report', figure: `weekly figures, ${perWeek.toLocaleString('en')}-incident week, embedded`, unit: 'ms', measured: median(t.ms), target: '≤ 2,000 ms', met: median(t.ms) <= 2000, baseline: null, baselineLabel: null, ratio: null, note: `median of ${RUNS}` });
+    } finally {
+      await embedded.close();
+    }
+
+    // PostgreSQL, in a schema of its own.
+    const schema = `bench_report_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+    let postgres: Store | null = null;
+    try {
+      postgres = await openStore({ streetId: ctx.street.meta.id, databaseUrl: PG_URL, dataDir: null, schema });
+    } catch (error) {
+      ctx.log(`  PostgreSQL skipped: ${String(error)}`);
+    }
+    if (postgres) {
+      try {
+        await fillTwoWeeks(ctx, postgres, week, perWeek);
+        const t = await timeFigures(ctx, postgres, week);
+        ctx.log(`  postgres: weekly figures of ${t.reported} incidents in ${t.ms.map((m) => m.toFixed(0)).join(', ')} ms`);
+        details.postgres = t;
+        rows.push({ bench: 'report', figure: `weekly figures, ${perWeek.toLocaleString('en')}-incident week, PostgreSQL`, unit: 'ms', measured: median(t.ms), target: '≤ 2,000 ms', met: median(t.ms) <= 2000, baseline: null, baselineLabel: null, ratio: null, note: `median of ${RUNS}` });
+      } finally {
+        await postgres.close();
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+      }
+    }
+
+    // The deck and a snapshot, drawn by the real server over the embedded store filled above.
+    const server = await startServer({ LOG_LEVEL: 'warn' }, dataDir, 300_000);
+    try {
+      const browser = await launchChromium();
+      try {
+        const t0 = clock();
+        const deck = await renderDeck(browser, {
+          baseUrl: server.url, viewerToken: server.credentials.viewerToken, week: week.key, lang: 'zh-CN', scale: 1,
+          outDir: path.join(dataDir, 'deck'),
+        });
+        const deckS = (clock() - t0) / 1000;
+        ctx.log(`  deck: ${deck.slides} slides + PDF in ${deckS.toFixed(1)} s`);
+        details.deck = { seconds: deckS, slides: deck.slides };
+        rows.push({ bench: 'report', figure: `deck (${deck.slides} PNG + PDF), ${perWeek.toLocaleString('en')}-incident week`, unit: 's', measured: deckS, target: '≤ 30 s', met: deckS <= 30, baseline: null, baselineLabel: null, ratio: null });
+      } finally {
+        await browser.close();
+      }
+      const snaps: number[] = [];
+      for (let i = 0; i < 2; i += 1) {
+        const t0 = clock();
+        const response = await server.get('/api/v1/snapshot.png?layout=1920x1080');
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`snapshot answered ${response.status}`);
+        snaps.push((clock() - t0) / 1000);
+        await sleep(500);
+      }
+      ctx.log(`  snapshot: ${snaps.map((s) => s.toFixed(1)).join(', ')} s (first starts Chromium)`);
+      details.snapshot = snaps;
+      rows.push({ bench: 'report', figure: 'snapshot 1920x1080, browser running', unit: 's', measured: snaps[1] as number, target: '≤ 5 s', met: (snaps[1] as number) <= 5, baseline: snaps[0] as number, baselineLabel: 'first (starts Chromium)', ratio: null });
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { rows, details };
+};
+
