@@ -175,7 +175,7 @@ async function main(): Promise<number> {
     const bar = progressBar();
     try {
       const summary = await runImport({
-        kind, file, store, street, locator: createLocator(street), dryRun: args['dry-run'], mapping,
+        kind, file, store, street, locator: createLocator(street, { serviceAreaM: config.serviceAreaKm * 1000 }), dryRun: args['dry-run'], mapping,
         actor: args.actor ?? `cli:${os.userInfo().username}`, onProgress: bar.update,
       });
       bar.done();
