@@ -13,15 +13,13 @@ import { keyNumber, lowContrastText, mapColourCount, scrollOverflow, smallText, 
 import zhCN from '../../client/src/i18n/zh-CN.ts';
 import { categoryName, communityName, criticalIncident, feedRecords, ordinaryIncidents } from './records.ts';
 
-/** Issue 4: the wall's first full render within 3 s on this machine kind, at 1920×1080; see docs/browser-tests.md. */
-const RENDER_BUDGET_MS = Number(process.env.GRID141_RENDER_BUDGET_MS ?? 3000);
 /**
- * Fresh loads tried at 1920×1080 before the budget fails: one slow load is a busy machine (another
- * process's burst on 2 cores), a slow wall is slow every time.
+ * A guard against a wall that hangs, not a speed target: issue 4's 3 s first render is measured by
+ * `npm run bench -- --only wall-idle` (issue 8 §9: a test that times passes or fails with the load).
  */
-const RENDER_ATTEMPTS = 3;
-/** Issue 4: a posted critical incident is in the ticker, on the map and in a toast within 3 s of its POST. */
-const LIVE_BUDGET_MS = Number(process.env.GRID141_LIVE_BUDGET_MS ?? 3000);
+const RENDER_GUARD_MS = Number(process.env.GRID141_RENDER_GUARD_MS ?? 20_000);
+/** The same for a posted critical incident reaching ticker, map and toast (issue 4's 3 s is the bench's). */
+const LIVE_GUARD_MS = Number(process.env.GRID141_LIVE_GUARD_MS ?? 20_000);
 const SIZES = [
   { name: '1920x1080', width: 1920, height: 1080, query: '' },
   { name: '3840x2160', width: 3840, height: 2160, query: '' },
@@ -48,17 +46,6 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
   };
   const wallUrl = (query = '') => `${server.url}/?token=${server.credentials.viewerToken}${query}`;
 
-  /** One more first full render in a new browser context (nothing cached), in ms. */
-  const freshRender = async (width: number, height: number) => {
-    const watched = await openWatchedPage(browser, server.url, { width, height });
-    try {
-      await watched.page.goto(wallUrl());
-      return await waitForWallReady(watched.page);
-    } finally {
-      await watched.context.close();
-    }
-  };
-
   beforeAll(async () => {
     ensureClientBuilt();
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -69,7 +56,7 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
     await stopAllServers();
   });
 
-  it('records posted while the wall is open show as the posted figures; a critical incident reaches ticker, map and toasts within 3 s', async () => {
+  it('records posted while the wall is open show as the posted figures; a critical incident reaches ticker, map and toasts', async () => {
     const watched = await openWatchedPage(browser, server.url, { width: 1920, height: 1080 });
     const { page } = watched;
     try {
@@ -115,8 +102,8 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
       const answeredMs = Date.now() - sent;
       const { id } = (await res.json()) as { id: string };
       const ticker = page.locator(`[data-testid=incident-ticker] li[data-incident="${id}"]`);
-      await ticker.waitFor({ timeout: Math.max(100, LIVE_BUDGET_MS - answeredMs) }).catch((error: unknown) => {
-        throw new Error(`the critical incident was not in the ticker ${LIVE_BUDGET_MS} ms after its POST (answered after ${answeredMs} ms)`, { cause: error });
+      await ticker.waitFor({ timeout: Math.max(100, LIVE_GUARD_MS - answeredMs) }).catch((error: unknown) => {
+        throw new Error(`the critical incident was not in the ticker ${LIVE_GUARD_MS} ms after its POST (answered after ${answeredMs} ms)`, { cause: error });
       });
       const tickerMs = Date.now() - sent;
       await expect.poll(() => ticker.textContent(), { timeout: 1000 }).toContain(communityName(critical.communityId));
@@ -124,7 +111,7 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
       expect(await ticker.getAttribute('class')).toContain('critical');
       // The map point of an open critical incident is its pulsing ring, placed inside the map.
       const pulses = page.locator('[data-testid=grid-map] .pulse-ring');
-      await expect.poll(() => pulses.count(), { timeout: Math.max(100, LIVE_BUDGET_MS - (Date.now() - sent)), message: 'pulse ring on the map' }).toBe(1);
+      await expect.poll(() => pulses.count(), { timeout: Math.max(100, LIVE_GUARD_MS - (Date.now() - sent)), message: 'pulse ring on the map' }).toBe(1);
       const mapBox = await page.locator('[data-testid=grid-map]').boundingBox();
       const ringBox = await pulses.first().boundingBox();
       expect(mapBox && ringBox).toBeTruthy();
@@ -134,11 +121,11 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
         expect(cx > mapBox.x && cx < mapBox.x + mapBox.width && cy > mapBox.y && cy < mapBox.y + mapBox.height, 'ring inside the map').toBe(true);
       }
       const toast = page.locator('[data-testid=alert-layer] .toast.kind-critical-incident', { hasText: categoryName('emergency') });
-      await toast.waitFor({ timeout: Math.max(100, LIVE_BUDGET_MS - (Date.now() - sent)) });
+      await toast.waitFor({ timeout: Math.max(100, LIVE_GUARD_MS - (Date.now() - sent)) });
       expect(await toast.textContent()).toContain(communityName(critical.communityId));
       const allMs = Date.now() - sent;
       console.log(`critical incident: POST answered after ${answeredMs} ms, ticker after ${tickerMs} ms, ticker + ring + toast after ${allMs} ms`);
-      expect(allMs).toBeLessThanOrEqual(LIVE_BUDGET_MS);
+      expect(allMs).toBeLessThanOrEqual(LIVE_GUARD_MS);
       const file = path.join(screenshotDir(), 'wall-1920x1080-alert.png');
       await page.screenshot({ path: file });
       console.log(`screenshot: ${file}`);
@@ -183,14 +170,7 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
 
         expect(watched.consoleErrors, 'console errors').toEqual([]);
         expect(watched.foreignRequests, 'requests to other hosts').toEqual([]);
-        if (size.name === '1920x1080') {
-          const attempts = [renderMs];
-          while ((attempts.at(-1) ?? 0) > RENDER_BUDGET_MS && attempts.length < RENDER_ATTEMPTS) {
-            attempts.push(await freshRender(size.width, size.height));
-          }
-          if (attempts.length > 1) console.log(`first full render at 1920x1080, fresh loads: ${attempts.join(', ')} ms (load average ${(os.loadavg()[0] ?? 0).toFixed(1)})`);
-          expect(Math.min(...attempts), `first full render at 1920x1080 (best of ${attempts.join(', ')} ms)`).toBeLessThanOrEqual(RENDER_BUDGET_MS);
-        }
+        expect(renderMs, `first full render at ${size.name}`).toBeLessThanOrEqual(RENDER_GUARD_MS);
       } finally {
         await watched.context.close();
       }
