@@ -3,6 +3,8 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import '@fontsource/noto-sans-sc/400.css';
 import '@fontsource/noto-sans-sc/700.css';
+// Last fallback for emoji in names (kiosk images often have no emoji font): see theme.css --font.
+import '@fontsource/noto-emoji/400.css';
 import './styles/theme.css';
 import './styles/base.css';
 import App from './App.vue';

@@ -4,6 +4,7 @@ import { echarts, type ChartOption } from '../echarts.ts';
 import { chartTheme, type ChartTheme } from '../boards/chartTheme.ts';
 import { wallScale } from './useWallScale.ts';
 import { useBoardFactor } from '../boards/boardScale.ts';
+import { loadEmojiFor } from './emojiFont.ts';
 
 type ECharts = ReturnType<typeof echarts.init>;
 
@@ -45,6 +46,18 @@ export function useChart(el: Ref<HTMLElement | null>, spec: ChartSpec) {
     instance.setOption(data.value);
     lastData = JSON.stringify(data.value);
     chart.value = instance;
+    redrawWithEmoji(lastData);
+  }
+
+  // Text with an emoji (a volunteer team's name) was drawn without the emoji font if its slices
+  // were not loaded yet: load them, then draw the chart again from scratch.
+  function redrawWithEmoji(text: string): void {
+    void loadEmojiFor(text).then((fetched) => {
+      const target = el.value;
+      if (!fetched || !target || !chart.value) return;
+      chart.value.dispose();
+      create(target);
+    });
   }
 
   // A scale change does not resize the element, and ECharts cannot change its pixel ratio
@@ -81,6 +94,7 @@ export function useChart(el: Ref<HTMLElement | null>, spec: ChartSpec) {
     if (json === lastData || !chart.value) return;
     lastData = json;
     chart.value.setOption(option, { lazyUpdate: true });
+    redrawWithEmoji(json);
   });
 
   onBeforeUnmount(() => {
