@@ -36,8 +36,24 @@ export interface Alert {
   simulated: boolean;
   /** For `overdue`: which time target was missed (accept, arrive, handle, close). */
   stage?: 'accept' | 'arrive' | 'handle' | 'close';
+  /**
+   * What happened, as plain text (never HTML): an incident's title, else the start of its
+   * description, at most ALERT_TEXT_MAX code points (`alertText`). Absent for alarms.
+   */
+  text?: string;
+  /** Where, as reported: the incident's or the alarm's address. */
+  address?: string;
+  /** Alarms: the device kind (ALARM_DEVICES code) and the device's own id as it reported it. */
+  device?: string;
+  deviceId?: string;
   /** Set when re-sent to one wall on connect: sent earlier and still standing (not a new event). */
   replay?: boolean;
+  /**
+   * On replay only: how many standing alerts of this alert's fold group (`alertGroupKey`) this one
+   * stands for, itself included (the server replays the newest of a group with its true count).
+   * Absent means 1.
+   */
+  count?: number;
 }
 
 export interface ServerInfoPayload {

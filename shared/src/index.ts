@@ -9,6 +9,7 @@ export * from './feeds.ts';
 export * from './summary.ts';
 export * from './delta.ts';
 export * from './events.ts';
+export * from './alerts.ts';
 export * from './problem.ts';
 export * from './geo.ts';
 export * from './figures/index.ts';

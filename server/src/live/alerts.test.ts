@@ -73,3 +73,22 @@ describe('AlertGate', () => {
     expect(gate.admit(overdue(0))).toBe(false);
   });
 });
+
+describe('what an alert says (issue 8 §6)', () => {
+  it('carries the start of the title or description as plain text, and the address', () => {
+    const long = `井盖缺失，${'行人险些跌落，'.repeat(30)}请速处置`;
+    const a = criticalIncidentAlert({ before: null, after: incident({ description: long, address: '石油路 5 栋' }) }, NOW)!;
+    expect(a.text?.startsWith('井盖缺失，行人险些跌落')).toBe(true);
+    expect([...a.text!].length).toBeLessThanOrEqual(80);
+    expect(a.text?.endsWith('…')).toBe(true);
+    expect(a.address).toBe('石油路 5 栋');
+    expect(criticalIncidentAlert({ before: null, after: incident({ title: '5栋起火', description: long }) }, NOW)?.text).toBe('5栋起火');
+    expect(criticalIncidentAlert({ before: null, after: incident({ description: '<b>火</b>\n\n 3楼' }) }, NOW)?.text).toBe('<b>火</b> 3楼');
+  });
+
+  it('an alarm says which device and where', () => {
+    const a = alarmAlert(alarm({ deviceId: 'SMK-0501', address: '5栋2单元' } as Partial<Alarm>), NOW)!;
+    expect(a).toMatchObject({ device: 'smoke', deviceId: 'SMK-0501', address: '5栋2单元' });
+    expect(alarmAlert(alarm(), NOW)).not.toHaveProperty('deviceId');
+  });
+});

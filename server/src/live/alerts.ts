@@ -1,6 +1,6 @@
 // What must flash on the wall: new critical incidents, alarming sensor alarms, incidents
 // going overdue. Ids are stable per alerting thing (`${kind}:${id}`) so a screen acks once.
-import { isOpenStatus, type Alarm, type AlarmType, type Alert, type FeedRecord, type Incident } from '@grid141/shared';
+import { alertText, isOpenStatus, type Alarm, type AlarmType, type Alert, type FeedRecord, type Incident } from '@grid141/shared';
 import type { IncidentChange } from '../engine/bus.ts';
 
 /** Alarm types that mean someone may be in danger; low battery, offline and tests are upkeep. */
@@ -25,7 +25,15 @@ function incidentAlert(kind: 'critical-incident' | 'overdue', incident: Incident
     gridId: incident.gridId,
     location: incident.location,
     simulated: incident.simulated,
+    // Operators need the words, not only the category (issue 8 §6).
+    ...optional('text', alertText(incident.title, incident.description)),
+    ...optional('address', incident.address),
   };
+}
+
+/** `{key: value}` when there is a value, else nothing: absent keys stay absent on the wire. */
+function optional<K extends string>(key: K, value: string | null | undefined): { [P in K]?: string } {
+  return (value ? { [key]: value } : {}) as { [P in K]?: string };
 }
 
 /** A new incident of critical urgency, or one raised to critical, while open and recent. */
@@ -50,6 +58,9 @@ export function alarmAlert(record: FeedRecord, now: number): Alert | null {
     gridId: alarm.gridId,
     location: alarm.location,
     simulated: alarm.simulated,
+    device: alarm.device,
+    ...optional('deviceId', alarm.deviceId),
+    ...optional('address', alarm.address),
   };
 }
 
