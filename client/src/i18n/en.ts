@@ -119,6 +119,7 @@ export default {
     simulated: 'simulated',
     acknowledge: 'Acknowledge',
     acknowledgeAll: 'Acknowledge all',
+    acknowledgeGroup: 'Acknowledge these',
     more: '{n} more unacknowledged',
     soundOn: 'Sound: on',
     soundOff: 'Sound: off',

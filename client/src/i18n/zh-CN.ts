@@ -119,6 +119,7 @@ export default {
     simulated: '模拟',
     acknowledge: '确认',
     acknowledgeAll: '全部确认',
+    acknowledgeGroup: '确认此组',
     more: '另有 {n} 条未确认',
     soundOn: '提示音：开',
     soundOff: '提示音：关',

@@ -1,8 +1,11 @@
 // The alert ids this screen acknowledged, kept in localStorage so a reload (or the wall's own
 // reload on a new server version) does not bring back what the operator already acknowledged.
 const STORAGE_KEY = 'grid141.acknowledgedAlerts';
-/** Ids remembered, newest kept; far more than the server replays (50). */
-export const ACKNOWLEDGED_MEMORY = 200;
+/**
+ * Ids remembered, newest kept: more than the server replays (130 groups, each one id) and than a
+ * storm acknowledged in one go (a group remembers all its ids).
+ */
+export const ACKNOWLEDGED_MEMORY = 2_000;
 
 function read(): string[] {
   try {
@@ -19,10 +22,13 @@ export function wasAcknowledged(id: string): boolean {
   return ids.has(id);
 }
 
-export function rememberAcknowledged(id: string): void {
+/** Remembers ids acknowledged together (a folded group), written to storage once. */
+export function rememberAcknowledged(acknowledged: readonly string[]): void {
   // Re-inserted at the end: a Set iterates in insertion order, the first is the oldest.
-  ids.delete(id);
-  ids.add(id);
+  for (const id of acknowledged) {
+    ids.delete(id);
+    ids.add(id);
+  }
   while (ids.size > ACKNOWLEDGED_MEMORY) ids.delete(ids.values().next().value as string);
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify([...ids]));

@@ -2,15 +2,16 @@
 // and alerts from the /live socket. Components read it; only src/live/socket.ts writes the live part.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
-import { applyDelta, startOfDay, STATUSES, type Alert, type Delta, type DutyPayload, type EmergencyPayload, type Incident, type Summary } from '@grid141/shared';
+import { alertRank, applyDelta, startOfDay, STATUSES, type Alert, type Delta, type DutyPayload, type EmergencyPayload, type Incident, type Summary } from '@grid141/shared';
 import { getJson } from '../live/api.ts';
 import { dayIn, INCIDENT_CAP, pruneIncidents } from './incidentWindow.ts';
 import { rememberAcknowledged, wasAcknowledged } from './acknowledgedAlerts.ts';
+import { AlertBoard, type AlertGroup } from './alertGroups.ts';
+import { ChimeLimiter } from '../components/alerts/chimeLimiter.ts';
 import type { ConnectionState, LiveTransport, StreetInfo, Taxonomy, WallAccess, WallAlert } from './wallTypes.ts';
 
 export type { ConnectionState, LiveTransport, StreetInfo, Taxonomy, WallAccess, WallAlert } from './wallTypes.ts';
-
-export const ALERT_CAP = 20;
+export type { AlertGroup } from './alertGroups.ts';
 /** The server's largest page of GET /api/v1/incidents. */
 const INCIDENT_PAGE = 500;
 /** No message for this long: the wall says how old its figures are. */
@@ -22,7 +23,14 @@ export const useWallStore = defineStore('wall', () => {
   const summary = shallowRef<Summary | null>(null);
   const seq = ref(0);
   const incidentMap = shallowRef(new Map<string, Incident>());
-  const alerts = ref<WallAlert[]>([]);
+  // Standing alerts folded by place and kind (alertGroups.ts); `alertsChanged` makes them reactive.
+  const board = new AlertBoard();
+  const alertsChanged = ref(0);
+  /** The newest alert that arrived live (not replayed): where the map flashes. */
+  const latestAlert = shallowRef<WallAlert | null>(null);
+  /** Counts the chimes asked for (rate-limited, chimeLimiter.ts); the alert layer plays one per step. */
+  const chimes = ref(0);
+  const chimeLimiter = new ChimeLimiter();
   const connection = ref<ConnectionState>('connecting');
   /** The transport of the current /live connection; null before the first. */
   const transport = ref<LiveTransport | null>(null);
@@ -44,7 +52,16 @@ export const useWallStore = defineStore('wall', () => {
   const incidents = computed<Incident[]>(() =>
     [...incidentMap.value.values()].sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt)),
   );
-  const activeAlerts = computed(() => alerts.value.filter((alert) => !alert.acknowledged));
+  /** Alert groups not acknowledged on this screen, most severe first, then the newest. */
+  const alertGroups = computed<AlertGroup[]>(() => {
+    void alertsChanged.value;
+    return board.list();
+  });
+  /** How many standing alerts those groups hold (the true count, folded ones included). */
+  const alertCount = computed(() => {
+    void alertsChanged.value;
+    return board.total();
+  });
   const secondsSinceMessage = computed(() =>
     lastMessageAt.value === null ? null : Math.max(0, Math.floor((now.value - lastMessageAt.value) / 1000)),
   );
@@ -95,6 +112,8 @@ export const useWallStore = defineStore('wall', () => {
     }
     // Midnight in the street's zone: yesterday's closed incidents leave the window.
     if (incidentMap.value.size > 0 && at % 60_000 < 1000) pruneNow(at);
+    // Alerts the server no longer replays (6 h) leave a wall nobody acknowledges.
+    if (at % 60_000 < 1000 && board.prune(at)) alertsChanged.value += 1;
   }
 
   function setConnection(state: ConnectionState): void {
@@ -134,16 +153,22 @@ export const useWallStore = defineStore('wall', () => {
     pruneNow();
   }
 
-  function pushAlert(alert: Alert): void {
+  function pushAlert(alert: Alert, at = Date.now()): void {
     // Ids are stable per alerting thing: one this screen acknowledged (even before a reload) stays so.
-    if (wasAcknowledged(alert.id) || alerts.value.some((known) => known.id === alert.id)) return;
-    alerts.value = [{ ...alert, receivedAt: Date.now(), acknowledged: false }, ...alerts.value].slice(0, ALERT_CAP);
+    if (wasAcknowledged(alert.id)) return;
+    const group = board.add(alert, at);
+    alertsChanged.value += 1;
+    if (!group || alert.replay) return;
+    latestAlert.value = group.lead.id === alert.id ? group.lead : { ...alert, receivedAt: at, acknowledged: false };
+    if (chimeLimiter.admit(alertRank(alert), at)) chimes.value += 1;
   }
 
-  function acknowledge(id: string): void {
-    const alert = alerts.value.find((known) => known.id === id);
-    if (alert) alert.acknowledged = true;
-    rememberAcknowledged(id);
+  /** Acknowledges a whole group (one line on the wall) on this screen. */
+  function acknowledge(key: string): void {
+    const ids = board.acknowledge(key);
+    if (ids.length === 0) return;
+    rememberAcknowledged(ids);
+    alertsChanged.value += 1;
   }
 
   function setEmergency(payload: EmergencyPayload): void {
@@ -164,7 +189,7 @@ export const useWallStore = defineStore('wall', () => {
   }
 
   return {
-    street, taxonomy, summary, seq, incidentMap, incidents, alerts, activeAlerts,
+    street, taxonomy, summary, seq, incidentMap, incidents, alertGroups, alertCount, latestAlert, chimes,
     connection, transport, access, lastMessageAt, serverVersion, now, timeZone, simulated, secondsSinceMessage, duty,
     loadStatic, loadIncidents, touch, tick, setConnection, setTransport, setAccess, applySnapshot, applyDeltaPayload,
     upsertIncidents, pushAlert, acknowledge, noteServerVersion, pruneNow, setDuty, emergency, setEmergency,
