@@ -16,11 +16,12 @@ import { report } from './report.ts';
 import { size } from './size.ts';
 import { soak } from './soak.ts';
 import { start } from './start.ts';
+import { wallIdle } from './wall-idle.ts';
 import { tableLines, type BenchResult } from './lib/report.ts';
 import { dropBenchDatabase } from './lib/server.ts';
 import { clock } from './lib/stats.ts';
 
-const BENCHES: Record<string, Bench> = { placing, ingest, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start, report };
+const BENCHES: Record<string, Bench> = { placing, ingest, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start, report, 'wall-idle': wallIdle };
 // Opt-in: the soak takes 12+ minutes, so it runs only with --soak or --only soak (bench/soak.ts).
 const OPT_IN: Record<string, Bench> = { soak };
 const ALL: Record<string, Bench> = { ...BENCHES, ...OPT_IN };

@@ -1,10 +1,14 @@
-// HTML markers the GPU map does not animate cheaply: the pulsing ring of each open critical
-// incident (urgency has its own signal, apart from the matter colour), and the flash of a new alert.
-// The CSS animations run in the compositor; no JS timer per frame. Every marker is removed by its owner.
+// HTML markers the GPU map does not animate cheaply: the ring of each open critical incident
+// (urgency has its own signal, apart from the matter colour), and the flash of a new alert.
+// The ring pulses for PULSE_MS after a new alert or a new critical incident, then rests as a still
+// ring: an endless animation over the map kept a software-rendered wall compositing the whole
+// screen every frame, at 20× the CPU of an idle wall (issue 8 §8). One timer; no JS per frame.
+// Every marker is removed by its owner.
 import { computed, onBeforeUnmount, watch, type ShallowRef } from 'vue';
 import { maplibregl, type MapLibreMap } from './maplibre.ts';
 import { isOpenStatus } from '@grid141/shared';
 import { useWallStore } from '../stores/wall.ts';
+import { PULSE_MS } from './pulse.ts';
 
 const MAX_PULSES = 60;
 const FLASH_MS = 12_000;
@@ -24,6 +28,18 @@ export function useMarkers(map: ShallowRef<MapLibreMap | null>) {
   const store = useWallStore();
   const pulses = new Map<string, maplibregl.Marker>();
   const flashes = new Map<string, { marker: maplibregl.Marker; timer: number }>();
+  let pulseTimer = 0;
+
+  /** Rings pulse (class on the map's container) from now for PULSE_MS, then rest. */
+  function pulse(instance: MapLibreMap): void {
+    const container = instance.getContainer();
+    window.clearTimeout(pulseTimer);
+    // Restart the animation from its first frame, so a new alert is seen to start a pulse.
+    container.classList.remove('rings-pulsing');
+    void container.offsetWidth;
+    container.classList.add('rings-pulsing');
+    pulseTimer = window.setTimeout(() => container.classList.remove('rings-pulsing'), PULSE_MS);
+  }
 
   const critical = computed(() =>
     store.incidents.filter((i) => i.urgency === 'critical' && !i.outsideArea && isOpenStatus(i.status)).slice(0, MAX_PULSES),
@@ -40,21 +56,28 @@ export function useMarkers(map: ShallowRef<MapLibreMap | null>) {
           pulses.delete(id);
         }
       }
+      let added = false;
       for (const incident of list) {
         const at: [number, number] = [incident.location.lng, incident.location.lat];
         const known = pulses.get(incident.id);
         if (known) known.setLngLat(at);
-        else pulses.set(incident.id, new maplibregl.Marker({ element: element('pulse-ring') }).setLngLat(at).addTo(instance));
+        else {
+          pulses.set(incident.id, new maplibregl.Marker({ element: element('pulse-ring') }).setLngLat(at).addTo(instance));
+          added = true;
+        }
       }
+      if (added) pulse(instance);
     },
     { immediate: true },
   );
 
   watch(
-    () => store.alerts[0],
+    () => store.latestAlert,
     (alert) => {
       const instance = map.value;
-      if (!instance || !alert?.location || flashes.has(alert.id)) return;
+      if (!instance || !alert) return;
+      pulse(instance);
+      if (!alert.location || flashes.has(alert.id)) return;
       const marker = new maplibregl.Marker({ element: element(`alert-flash kind-${alert.kind}`) })
         .setLngLat([alert.location.lng, alert.location.lat])
         .addTo(instance);
@@ -67,6 +90,7 @@ export function useMarkers(map: ShallowRef<MapLibreMap | null>) {
   );
 
   onBeforeUnmount(() => {
+    window.clearTimeout(pulseTimer);
     for (const marker of pulses.values()) marker.remove();
     pulses.clear();
     for (const { marker, timer } of flashes.values()) {
