@@ -1,4 +1,3 @@
-import './csp.ts';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import '@fontsource/noto-sans-sc/400.css';

@@ -15,13 +15,13 @@ const SERVER_PATHS = /^\/(api|socket\.io|open311)(\/|$)/;
 /**
  * index.html with the setup inserted before </head> ('<' escaped so no value can close the
  * script; a `type="application/json"` script is data, which the CSP does not run or block), and
- * the build's relative asset links (Vite `base: './'`) made absolute under BASE_PATH, so the page
- * finds them from any route depth (/duty/123 as well as /).
+ * the build's relative links (Vite `base: './'`: assets, csp-init.js) made absolute under
+ * BASE_PATH, so the page finds them from any route depth (/duty/123 as well as /).
  */
 export function pageWithConfig(html: string, wall: WallConfig): string {
   const json = JSON.stringify(wall).replace(/</g, '\\u003c');
   const tag = `<script id="${WALL_CONFIG_ELEMENT_ID}" type="application/json">${json}</script>`;
-  const linked = html.replace(/(\s(?:src|href)=")\.\/assets\//g, `$1${wall.basePath ?? ''}/assets/`);
+  const linked = html.replace(/(\s(?:src|href)=")\.\//g, `$1${wall.basePath ?? ''}/`);
   return linked.includes('</head>') ? linked.replace('</head>', `${tag}</head>`) : `${tag}${linked}`;
 }
 
