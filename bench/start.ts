@@ -50,7 +50,7 @@ function makeRows(ctx: BenchContext, count: number, offset: number, total: numbe
       onSiteAt: reachedAfter(3) ? iso(reported + 90 * 60_000) : null,
       handledAt: reachedAfter(4) ? iso(reported + 0.2 * DAY) : null,
       closedAt, dueAt: dueAtFor(category, urgency, at), slaProfile: slaProfileFor(category, urgency), assignee: null,
-      escalations: [], evaluation: null, simulated: false,
+      escalations: [], evaluation: null, simulated: false, version: 1,
     } satisfies NewIncident;
   });
 }

@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../../tests/helpers/server.ts'
 export type { TestServer };
 
 export const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const PG_BENCH_DB = 'grid141_bench';
+export const PG_BENCH_DB = process.env.BENCH_PG_DB ?? 'grid141_bench';
 export const PG_BENCH_URL = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${PG_BENCH_DB}`);
 
 export async function startServer(env: Record<string, string> = {}, dataDir?: string, startTimeoutMs = 180_000): Promise<TestServer> {

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@grid141/shared';
+import { LIVE_NAMESPACE, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from '@grid141/shared';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { acquireLock, type HeldLock } from './datadir/lock.ts';
@@ -13,6 +13,7 @@ import { createAuth, type Auth } from './auth/auth.ts';
 import { apiNotFound, errorHandler, refuseUnstorableText, requireJsonBody } from './http/errors.ts';
 import { serveClient } from './http/client.ts';
 import { securityHeaders } from './http/security.ts';
+import { createLiveChannel, type LiveChannel } from './live/channel.ts';
 import { loadStreet, type LoadedStreet } from './street/load.ts';
 import { createLocator } from './street/locate.ts';
 import { readClientBuild, readVersion } from './version.ts';
@@ -43,6 +44,8 @@ export interface AppContext {
   readonly app: Express;
   readonly httpServer: http.Server;
   readonly io: IoServer;
+  /** Namespace /live: who may connect, what each wall is told on connect, typed publish. */
+  readonly live: LiveChannel;
   provide<K extends keyof Services>(name: K, service: Services[K]): void;
   /** A service an earlier plugin provided; throws naming it when none did. */
   use<K extends keyof Services>(name: K): Services[K];
@@ -120,6 +123,8 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     );
   });
 
+  const live = createLiveChannel({ nsp: io.of(LIVE_NAMESPACE), authenticate: (token, request) => auth.authenticateSocket(token, request) });
+
   const services = new Map<keyof Services, unknown>();
   const listenHooks: ((url: string) => void | Promise<void>)[] = [];
   const beforeCloseHooks: Hook[] = [];
@@ -137,6 +142,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     app,
     httpServer,
     io,
+    live,
     provide(name, service) {
       if (services.has(name)) throw new Error(`service ${String(name)} is provided twice`);
       services.set(name, service);
@@ -154,6 +160,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   const close = once(async () => {
     await runHooks(logger, [...beforeCloseHooks].reverse());
     if (listening) await closeHttp(httpServer, io);
+    live.close();
     await runHooks(logger, [...closeHooks].reverse());
     lock.release();
   });

@@ -122,6 +122,8 @@ export interface InterServerEvents {
 
 export interface SocketData {
   role: 'viewer' | 'operator' | 'leader' | 'admin';
+  /** The signed-in user of a session socket; null for the viewer token. */
+  username?: string | null;
   since: number | null;
 }
 

@@ -148,6 +148,8 @@ export const incidentSchema = z.object({
   acceptBy: isoDateTimeSchema.nullable().optional(),
   arriveBy: isoDateTimeSchema.nullable().optional(),
   handleBy: isoDateTimeSchema.nullable().optional(),
+  /** 1 when taken, +1 at every change; the ETag of GET /api/v1/incidents/:id and the If-Match of a move. */
+  version: z.number().int().positive(),
   /** Derived when served: open and past its due time. */
   overdue: z.boolean(),
 });

@@ -18,3 +18,4 @@ export * from './wall.ts';
 export * from './incident-import.ts';
 export * from './desk.ts';
 export * from './report/index.ts';
+export * from './access.ts';

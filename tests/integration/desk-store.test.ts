@@ -24,7 +24,7 @@ function incident(minutesAgo: number, urgency: Urgency, over: Partial<NewInciden
     urgency, colour: 'red', status: 'reported', title: null, description: '楼道堆放杂物', location: { lng: 106.5, lat: 29.5 },
     address: '石油路街道 金银湾社区 3栋', reporter: null, photos: [], gridId: 'g1', microGridId: null, communityId: 'c1', outsideArea: false,
     reportedAt, receivedAt: reportedAt, updatedAt: reportedAt, acceptedAt: null, dispatchedAt: null, onSiteAt: null, handledAt: null,
-    closedAt: null, ...due, slaProfile: slaProfileFor(category, urgency), assignee: null, escalations: [], evaluation: null, simulated: false,
+    closedAt: null, ...due, slaProfile: slaProfileFor(category, urgency), assignee: null, escalations: [], evaluation: null, simulated: false, version: 1,
     ...over,
   };
 }

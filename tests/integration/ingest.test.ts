@@ -242,6 +242,30 @@ describe.each(storeKinds())('ingest through the real server (%s store)', (kind) 
     expect(got.history[1]?.note).toBe('<i>ok</i>');
   });
 
+  it('versions: +1 at every move, the ETag of the incident and of the move; a stale If-Match is 412 with the current incident', async () => {
+    const { id } = (await (await post('/api/v1/incidents', incident())).json()) as { id: string };
+    const first = await server.get(`/api/v1/incidents/${id}`);
+    expect(first.headers.get('etag')).toBe('"1"');
+    expect(((await first.json()) as { version: number }).version).toBe(1);
+    const moved = await post(`/api/v1/incidents/${id}/transitions`, { to: 'accepted' }, { 'if-match': '"1"' });
+    expect(moved.status).toBe(200);
+    expect(moved.headers.get('etag')).toBe('"2"');
+    expect(((await moved.json()) as { version: number }).version).toBe(2);
+    // A second desk that still holds version 1 is told what changed instead of moving blindly.
+    const stale = await post(`/api/v1/incidents/${id}/transitions`, { to: 'rejected' }, { 'if-match': '"1"' });
+    const problem = await expectProblem(stale, 412);
+    expect(stale.headers.get('etag')).toBe('"2"');
+    expect((problem as unknown as { incident: { status: string; version: number } }).incident).toMatchObject({ status: 'accepted', version: 2 });
+    // A refused move changes nothing, not even the version; no If-Match (or *) skips the check.
+    await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'on_site' }, { 'if-match': '"2"' }), 409);
+    await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched' }, { 'if-match': 'garbage' }), 412);
+    expect((await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched' }, { 'if-match': '*' })).headers.get('etag')).toBe('"3"');
+    expect((await post(`/api/v1/incidents/${id}/transitions`, { to: 'on_site' })).headers.get('etag')).toBe('"4"');
+    const got = (await (await server.get(`/api/v1/incidents/${id}`)).json()) as IncidentWithHistory;
+    expect(got.version).toBe(4);
+    expect(got.history.map((h) => h.to)).toEqual(['reported', 'accepted', 'dispatched', 'on_site']);
+  });
+
   it('feeds: idempotent on externalId, placed, canteen meals placed from the canteen, unknown canteen 400', async () => {
     const drill = { externalId: `dr-${randomUUID()}`, occurredAt: new Date().toISOString(), level: 'micro_grid', kind: 'evacuation', participants: 40, location: { lng: inLng, lat: inLat } };
     const d1 = await post('/api/v1/fire-drills', drill);

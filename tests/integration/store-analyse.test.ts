@@ -34,7 +34,7 @@ function newIncident(): NewIncident {
     location: { lng: 106.55, lat: 29.56 }, address: null, reporter: null, photos: [], gridId: 'g1', microGridId: 'm1',
     communityId: 'c1', outsideArea: false, reportedAt: at, receivedAt: at, updatedAt: at, acceptedAt: null,
     dispatchedAt: null, onSiteAt: null, handledAt: null, closedAt: null, dueAt: dueAtFor('city_mgmt', 'normal', at),
-    slaProfile: slaProfileFor('city_mgmt', 'normal'), assignee: null, escalations: [], evaluation: null, simulated: false,
+    slaProfile: slaProfileFor('city_mgmt', 'normal'), assignee: null, escalations: [], evaluation: null, simulated: false, version: 1,
   };
 }
 

@@ -49,6 +49,7 @@ export function newIncident(over: Partial<NewIncident> = {}): NewIncident {
     escalations: [],
     evaluation: null,
     simulated: false,
+    version: 1,
     ...over,
   };
 }

@@ -2,24 +2,45 @@
 // session (people; resolvers are added by the session feature through addSessionResolver).
 import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
-import type { SocketData } from '@grid141/shared';
+import { ROLES, roleAtLeast as sharedRoleAtLeast, type Role as SharedRole } from '@grid141/shared';
 import { HttpProblem } from '../http/problem.ts';
+import type { Actor } from './actor.ts';
 import type { Credentials } from './credentials.ts';
 import { secretMatches } from './secret.ts';
 
-export type Role = SocketData['role'];
-/** Each role has every right of the ones before it (contract.md). */
-export const ROLE_ORDER: readonly Role[] = ['viewer', 'operator', 'leader', 'admin'];
-
-export function roleAtLeast(role: Role, needed: Role): boolean {
-  return ROLE_ORDER.indexOf(role) >= ROLE_ORDER.indexOf(needed);
-}
+export type Role = SharedRole;
+/** Each role has every right of the ones before it (docs/security.md). */
+export const ROLE_ORDER: readonly Role[] = ROLES;
+export const roleAtLeast = sharedRoleAtLeast;
 
 export interface Principal {
   role: Role;
-  via: 'ingest-key' | 'viewer-token' | 'session';
+  via: 'ingest-key' | 'api-key' | 'viewer-token' | 'session';
   /** The signed-in user, for sessions. */
   username?: string;
+  /** API keys: the key's name and id, and the record kinds it may write (null: all). */
+  keyName?: string;
+  keyId?: string;
+  kinds?: readonly string[] | null;
+}
+
+/** The name the ingest key from the environment acts under in history and the audit log. */
+export const INGEST_KEY_NAME = 'INGEST_API_KEY';
+
+/** The actor behind a request's principal (set by a require* guard), with the client's address. */
+export function actorOf(req: Request, principal: Principal | undefined): Actor {
+  const address = req.ip ?? null;
+  if (!principal) return { kind: 'anonymous', name: 'anonymous', role: null, address };
+  switch (principal.via) {
+    case 'session':
+      return { kind: 'user', name: principal.username ?? 'unknown', role: principal.role, address };
+    case 'api-key':
+      return { kind: 'key', name: principal.keyName ?? 'key', role: null, kinds: principal.kinds ?? null, address };
+    case 'ingest-key':
+      return { kind: 'key', name: INGEST_KEY_NAME, role: null, kinds: null, address };
+    case 'viewer-token':
+      return { kind: 'anonymous', name: 'viewer-token', role: null, address };
+  }
 }
 
 /** Finds the session of a request (HTTP or the socket's handshake); null when none. */

@@ -2,7 +2,7 @@
 // them), then the desk's API, the lateness timer, shift handovers and emergency mode.
 import path from 'node:path';
 import {
-  emergencyStartSchema, handoverCreateSchema, handoverSignSchema, LIVE_NAMESPACE, TRANSITIONS,
+  emergencyStartSchema, handoverCreateSchema, handoverSignSchema, TRANSITIONS,
   type Alert, type Incident,
 } from '@grid141/shared';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
@@ -41,7 +41,6 @@ export const deskPlugin: Plugin = async (ctx) => {
   const bus = ctx.use('bus');
   const targets = ctx.use('targets');
   const duty = ctx.use('duty');
-  const nsp = ctx.io.of(LIVE_NAMESPACE);
   const streetId = store.streetId;
   const startedAt = Date.now();
 
@@ -59,6 +58,7 @@ export const deskPlugin: Plugin = async (ctx) => {
     if (opts.ifMatch !== null && opts.ifMatch !== versionOf(current)) return { ok: false, reason: 'stale', current };
     const outcome = await store.transitionIncident(id, { to: m.to, note: m.note, assignee: m.assignee, by: opts.actor });
     if (!outcome.ok && outcome.reason === 'not-found') return outcome;
+    if (!outcome.ok && outcome.reason === 'stale') return { ok: false, reason: 'stale', current: outcome.current };
     if (!outcome.ok && outcome.reason === 'refused') return { ok: false, reason: 'refused', from: outcome.from, allowed: [...TRANSITIONS[outcome.from]] };
     // Desk moves carry no `at` (dated now, never before the report or the previous move): a time refusal cannot happen.
     if (!outcome.ok) throw new Error(`desk move refused: ${outcome.reason}`);
@@ -89,7 +89,7 @@ export const deskPlugin: Plugin = async (ctx) => {
     // Late before this server started: recorded, not flashed (as the wall's other alerts).
     for (const b of found.filter((f) => Date.parse(f.dueAt) >= startedAt - BREACH_CHECK_MS).slice(0, 20)) {
       const incident = await store.getIncident(b.incidentId);
-      if (incident) nsp.emit('alert', breachAlert(incident, b.stage as Alert['stage'], now));
+      if (incident) ctx.live.publish('alert', breachAlert(incident, b.stage as Alert['stage'], now));
     }
   };
   let lastLook: number | null = null;
@@ -122,8 +122,8 @@ export const deskPlugin: Plugin = async (ctx) => {
 
   // --- emergency mode ---------------------------------------------------------------------
   const emergency = await openEmergency(store);
-  const pushEmergency = async () => nsp.emit('emergency', await emergency.payload());
-  nsp.on('connection', (socket) => {
+  const pushEmergency = async () => ctx.live.publish('emergency', await emergency.payload());
+  ctx.live.onConnect((socket) => {
     emergency.payload().then((p) => socket.emit('emergency', p), (error: unknown) => ctx.logger.warn({ err: error }, 'emergency state unavailable'));
   });
   bus.on('incidents', (changes) => {

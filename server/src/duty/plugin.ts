@@ -1,7 +1,7 @@
 // Who is on duty: reads the roster at start (a bad one stops the start), answers the street
 // metadata, and pushes `duty` on /live to each wall as it connects and to all at every shift change.
-// The live hub owns /live and its auth middleware; this only adds a connection listener.
-import { LIVE_NAMESPACE, type DutyPayload } from '@grid141/shared';
+// It tells the walls through the live channel (ctx.live), like every other feature.
+import type { DutyPayload } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import { findRoster, readRoster, type DutyRoster } from './roster.ts';
 import { dutyAt, onShiftAt, shiftAt, type DutyNow } from './shift.ts';
@@ -39,8 +39,7 @@ export const dutyPlugin: Plugin = async (ctx) => {
     return now.payload;
   };
 
-  const nsp = ctx.io.of(LIVE_NAMESPACE);
-  nsp.on('connection', (socket) => socket.emit('duty', current()));
+  ctx.live.onConnect((wall) => wall.emit('duty', current()));
 
   let timer: NodeJS.Timeout | null = null;
   const schedule = () => {
@@ -50,7 +49,7 @@ export const dutyPlugin: Plugin = async (ctx) => {
       // At the boundary itself, even if the timer fires a millisecond early.
       if (now.untilMs === boundary) now = compute(Math.max(Date.now(), boundary));
       // Each instance tells its own walls (with Redis every instance runs this timer).
-      nsp.local.emit('duty', now.payload);
+      ctx.live.publishLocal('duty', now.payload);
       schedule();
     }, Math.max(0, boundary - Date.now()));
     timer.unref();

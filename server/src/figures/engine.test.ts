@@ -27,7 +27,7 @@ function newIncident(reportedAt: number, over: Partial<NewIncident> = {}): NewIn
     address: null, reporter: null, photos: [], gridId: 'g1', microGridId: 'm1', communityId: 'c1', outsideArea: false,
     reportedAt: at, receivedAt: at, updatedAt: at, acceptedAt: null, dispatchedAt: null, onSiteAt: null, handledAt: null,
     closedAt: null, dueAt: dueAtFor(category, urgency, at), slaProfile: slaProfileFor(category, urgency), assignee: null,
-    escalations: [], evaluation: null, simulated: false, ...over,
+    escalations: [], evaluation: null, simulated: false, version: 1, ...over,
   };
 }
 

@@ -4,7 +4,6 @@ import type { Response } from 'express';
 import { BATCH_MAX, PROBLEM_CONTENT_TYPE, type ProblemFieldError } from '@grid141/shared';
 import type { z } from 'zod';
 import { HttpProblem, problemBody, zodFieldErrors } from '../http/problem.ts';
-import type { Written } from '../store/types.ts';
 
 export interface IngestBody {
   single: boolean;
@@ -51,25 +50,6 @@ export interface ItemResult {
   status: 201 | 200 | 400;
   body?: Record<string, unknown>;
   errors?: ProblemFieldError[];
-}
-
-/** Validate every item, write the good ones in one store call, answer per item in order. */
-export async function ingestItems<R, T>(
-  items: unknown[],
-  single: boolean,
-  check: (item: unknown, prefix: readonly PropertyKey[]) => Checked<R>,
-  write: (rows: R[]) => Promise<Written<T>[]>,
-  describe: (record: T) => Record<string, unknown>,
-): Promise<ItemResult[]> {
-  const checked = items.map((item, i) => check(item, single ? [] : ['items', i]));
-  const rows = checked.flatMap((c) => (c.ok ? [c.row] : []));
-  const written = rows.length > 0 ? await write(rows) : [];
-  let next = 0;
-  return checked.map((c): ItemResult => {
-    if (!c.ok) return { status: 400, errors: c.errors };
-    const w = written[next++] as Written<T>;
-    return { status: w.created ? 201 : 200, body: describe(w.record) };
-  });
 }
 
 export function sendIngestResults(res: Response, single: boolean, results: ItemResult[]): void {

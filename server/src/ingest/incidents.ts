@@ -64,6 +64,7 @@ export function incidentChecker(streetId: string, locator: Locator, clock: () =>
         escalations: [],
         evaluation: null,
         simulated: input.simulated,
+        version: 1,
       };
     });
 }

@@ -1,52 +1,60 @@
-// The ingest and incidents API (contract.md, HTTP API): writes with X-Api-Key, reads with the
-// viewer token. A 2xx is sent only after the store's COMMIT has returned.
+// The ingest and incidents API (docs/api.md): thin HTTP adapters over the write service, which
+// it creates and provides as `writes` for every other entry point. A 2xx is sent only after the
+// store's COMMIT has returned.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { FEED_KINDS, type FeedRecord, type Incident } from '@grid141/shared';
+import { FEED_KINDS, type FeedRecord, type Incident, type RecordKind } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
+import { actorOf } from '../auth/auth.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { ingestItems, readIngestBody, sendIngestResults } from './batch.ts';
-import { describeFeedRecord, feedChecker } from './feeds.ts';
-import { groupCommit } from './group-commit.ts';
-import { describeIncident, incidentChecker } from './incidents.ts';
+import { readIngestBody, sendIngestResults, type ItemResult } from './batch.ts';
+import { describeFeedRecord } from './feeds.ts';
+import { describeIncident } from './incidents.ts';
 import { parseListQuery } from './query.ts';
-import { purgeHandler, resolveAlarmHandler, transitionHandler } from './transitions.ts';
+import { createWriteService, type IngestResult, type WriteService } from './service.ts';
+import { incidentEtag, purgeHandler, resolveAlarmHandler, transitionHandler, type ActorOf } from './transitions.ts';
+
+declare module '../app.ts' {
+  interface Services {
+    /** The one write path (ingest/service.ts). */
+    writes: WriteService;
+  }
+}
 
 // Express 5 forwards rejected promises to the error handler; this only narrows the types.
 const route = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => {
   fn(req, res).catch(next);
 };
 
+const requestActor: ActorOf = (req, res) => actorOf(req, res.locals.principal);
+
+function toItemResult<T>(result: IngestResult<T>, describe: (record: T) => Record<string, unknown>): ItemResult {
+  if (result.status === 'invalid') return { status: 400, errors: result.errors };
+  return { status: result.status === 'created' ? 201 : 200, body: describe(result.record) };
+}
+
 export const ingestRoutes: Plugin = (ctx) => {
-  const { auth, street, locator } = ctx;
+  const { auth } = ctx;
   const store = ctx.use('store');
-  const bus = ctx.use('bus');
+  const targets = ctx.use('targets');
+  const writes = createWriteService({
+    store, bus: ctx.use('bus'), street: ctx.street, locator: ctx.locator, logger: ctx.logger,
+    // Each new incident is stamped with the time targets as they stand.
+    targetsOf: (profile) => targets.targets(profile),
+  });
+  ctx.provide('writes', writes);
   const router = Router();
-  // The record is committed by now: a failing listener is logged, never turned into an error answer.
-  const announce = (emit: () => void) => {
-    try {
-      emit();
-    } catch (error) {
-      ctx.logger.error({ err: error }, 'a record bus listener failed');
-    }
-  };
   // Lifecycle moves and the purge: the ingest key for now; a role check slots in here.
   const requireOperator = auth.requireIngestKey;
   const requireAdmin = auth.requireIngestKey;
 
-  const targets = ctx.use('targets');
-  const checkIncident = incidentChecker(street.meta.id, locator, Date.now, (profile) => targets.targets(profile));
-  const insertIncidents = groupCommit((rows: Parameters<typeof store.insertIncidents>[0]) => store.insertIncidents(rows));
-  router.post('/api/v1/incidents', auth.requireIngestKey, route(async (req, res) => {
-    const { single, items } = readIngestBody(req.body);
-    const created: Incident[] = [];
-    const results = await ingestItems(items, single, checkIncident, async (rows) => {
-      const written = await insertIncidents(rows);
-      for (const w of written) if (w.created) created.push(w.record);
-      return written;
-    }, describeIncident);
-    if (created.length > 0) announce(() => bus.emit('incidents', created.map((after) => ({ before: null, after }))));
-    sendIngestResults(res, single, results);
-  }));
+  const ingestRoute = (kind: RecordKind, describe: (record: Incident | FeedRecord) => Record<string, unknown>) =>
+    route(async (req, res) => {
+      const { single, items } = readIngestBody(req.body);
+      const results = await writes.ingest(kind, items, { actor: requestActor(req, res), source: 'api', ...(single ? { path: () => [] } : {}) });
+      sendIngestResults(res, single, results.map((r) => toItemResult(r, describe)));
+    });
+
+  router.post('/api/v1/incidents', auth.requireIngestKey, ingestRoute('incidents', (r) => describeIncident(r as Incident)));
 
   router.get('/api/v1/incidents', auth.requireViewer, route(async (req, res) => {
     const { filter, limit, cursor } = parseListQuery(req.query as Record<string, unknown>);
@@ -57,27 +65,15 @@ export const ingestRoutes: Plugin = (ctx) => {
     const id = String(req.params.id);
     const incident = await store.getIncident(id);
     if (!incident) throw new HttpProblem(404, 'Not found', `no incident ${id}`);
-    res.json(incident);
+    res.set('ETag', incidentEtag(incident)).json(incident);
   }));
 
-  router.post('/api/v1/incidents/:id/transitions', requireOperator, route(transitionHandler(store, bus, announce)));
-  router.post('/api/v1/alarms/:id/resolve', auth.requireIngestKey, route(resolveAlarmHandler(store, bus, announce)));
-  router.post('/api/v1/admin/purge-simulated', requireAdmin, route(purgeHandler(store, bus, announce)));
+  router.post('/api/v1/incidents/:id/transitions', requireOperator, route(transitionHandler(writes, requestActor)));
+  router.post('/api/v1/alarms/:id/resolve', auth.requireIngestKey, route(resolveAlarmHandler(writes, requestActor)));
+  router.post('/api/v1/admin/purge-simulated', requireAdmin, route(purgeHandler(writes, requestActor)));
 
   for (const { code: kind } of FEED_KINDS) {
-    const check = feedChecker(kind, street, locator);
-    const insertFeed = groupCommit((rows: Parameters<typeof store.insertFeed>[1]) => store.insertFeed(kind, rows));
-    router.post(`/api/v1/${kind}`, auth.requireIngestKey, route(async (req, res) => {
-      const { single, items } = readIngestBody(req.body);
-      const created: FeedRecord[] = [];
-      const results = await ingestItems(items, single, check, async (rows) => {
-        const written = await insertFeed(rows);
-        for (const w of written) if (w.created) created.push(w.record as FeedRecord);
-        return written;
-      }, (r) => describeFeedRecord(r as FeedRecord));
-      if (created.length > 0) announce(() => bus.emit('feed', kind, created));
-      sendIngestResults(res, single, results);
-    }));
+    router.post(`/api/v1/${kind}`, auth.requireIngestKey, ingestRoute(kind, (r) => describeFeedRecord(r as FeedRecord)));
   }
 
   ctx.app.use(router);

@@ -1,84 +1,97 @@
-// Changes after ingest: lifecycle moves of an incident, an alarm's resolution, and the purge
-// of simulated records. Each is one store transaction, announced on the bus after COMMIT.
+// HTTP adapters of the changes after ingest: a lifecycle move (ETag / If-Match / 412), an
+// alarm's resolution and the purge of simulated records. The write service does the work;
+// these only read the request, name the actor and turn the outcome into an answer.
 import type { Request, Response } from 'express';
-import { z } from 'zod';
-import { ALARM_OUTCOMES, codeEnum, pastTimeSchema, transitionInputSchema } from '@grid141/shared';
-import { HttpProblem, zodProblem } from '../http/problem.ts';
-import type { RecordBus } from '../engine/bus.ts';
-import type { Store } from '../store/types.ts';
+import { PROBLEM_CONTENT_TYPE, type Incident } from '@grid141/shared';
+import { HttpProblem, problemBody } from '../http/problem.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { MoveOutcome, WriteService, WriteSource } from './service.ts';
+
+/** The strong ETag of an incident: its version, quoted. */
+export function incidentEtag(incident: Pick<Incident, 'version'>): string {
+  return `"${incident.version}"`;
+}
+
+/**
+ * The version an `If-Match` header asks for: undefined when absent or `*` (no check), else the
+ * number in `"<n>"` (a weak `W/` prefix is accepted). Anything else can match no version: 0.
+ * RFC 9110 §13.1.1; a list of several tags is refused unless it holds the current one, which
+ * one number cannot say, so only the first is used.
+ */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const first = header.split(',')[0]?.trim() ?? '';
+  if (first === '*' || first === '') return undefined;
+  const match = /^(?:W\/)?"([0-9]{1,9})"$/.exec(first);
+  return match ? Number(match[1]) : 0;
+}
 
 function param(req: Request, name: string): string {
   const value = req.params[name];
   return typeof value === 'string' ? value : '';
 }
 
-/** Who moved it, as the history records it. */
-function actor(res: Response): string {
-  const p = res.locals.principal;
-  return p?.username ?? p?.via ?? 'unknown';
-}
-
-export type Announce = (emit: () => void) => void;
-
-export function transitionHandler(store: Store, bus: RecordBus, announce: Announce) {
-  return async (req: Request, res: Response) => {
-    const parsed = transitionInputSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw zodProblem(parsed.error);
-    const id = param(req, 'id');
-    const outcome = await store.transitionIncident(id, {
-      to: parsed.data.to,
-      note: parsed.data.note ?? null,
-      assignee: parsed.data.assignee ?? null,
-      by: actor(res),
-      ...(parsed.data.at ? { at: new Date(parsed.data.at) } : {}),
-    });
-    if (!outcome.ok && outcome.reason === 'not-found') throw new HttpProblem(404, 'Not found', `no incident ${id}`);
-    if (!outcome.ok && outcome.reason === 'too-early') {
-      throw new HttpProblem(409, 'Move time not possible', `${outcome.field}: ${outcome.message}`, [{ path: outcome.field, message: outcome.message }]);
+/** The HTTP answer of a refused move; 412 carries the current incident and its ETag. */
+export function sendMoveRefusal(res: Response, id: string, outcome: Exclude<MoveOutcome, { ok: true }>): void {
+  switch (outcome.reason) {
+    case 'invalid': {
+      const errors = outcome.errors;
+      const detail = errors.length === 1 ? `${errors[0]?.path}: ${errors[0]?.message}` : `${errors.length} fields are invalid`;
+      throw new HttpProblem(400, 'Invalid request', detail, errors);
     }
-    if (!outcome.ok) {
+    case 'forbidden':
+      throw new HttpProblem(403, 'Forbidden', outcome.detail);
+    case 'not-found':
+      throw new HttpProblem(404, 'Not found', `no incident ${id}`);
+    case 'refused':
       throw new HttpProblem(409, 'Move not allowed', `an incident cannot move from ${outcome.from} to ${outcome.to}`, [
         { path: 'to', message: `not allowed from ${outcome.from}` },
       ]);
+    case 'too-early':
+      throw new HttpProblem(409, 'Move time not possible', `${outcome.field}: ${outcome.message}`, [{ path: outcome.field, message: outcome.message }]);
+    case 'stale': {
+      const body = {
+        ...problemBody(412, 'Incident changed', `the incident is at version ${outcome.current.version}; reload it and decide again`),
+        incident: outcome.current,
+      };
+      res.status(412).set('ETag', incidentEtag(outcome.current)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
     }
-    announce(() => bus.emit('incidents', [{ before: outcome.before, after: outcome.after }]));
-    res.status(200).json(outcome.after);
+  }
+}
+
+export type ActorOf = (req: Request, res: Response) => Actor;
+
+export function transitionHandler(writes: WriteService, actorOf: ActorOf, source: WriteSource = 'api') {
+  return async (req: Request, res: Response) => {
+    const id = param(req, 'id');
+    const ifMatch = parseIfMatch(req.headers['if-match']);
+    const outcome = await writes.transition(id, req.body, { actor: actorOf(req, res), source, ...(ifMatch !== undefined ? { ifMatch } : {}) });
+    if (!outcome.ok) return sendMoveRefusal(res, id, outcome);
+    res.status(200).set('ETag', incidentEtag(outcome.after)).json(outcome.after);
   };
 }
 
-const resolveSchema = (clock: () => number) =>
-  z.object({
-    outcome: codeEnum(ALARM_OUTCOMES),
-    resolvedAt: pastTimeSchema(clock, 'resolvedAt').optional(),
-  });
-
-export function resolveAlarmHandler(store: Store, bus: RecordBus, announce: Announce, clock: () => number = Date.now) {
-  const schema = resolveSchema(clock);
+export function resolveAlarmHandler(writes: WriteService, actorOf: ActorOf) {
   return async (req: Request, res: Response) => {
-    const parsed = schema.safeParse(req.body ?? {});
-    if (!parsed.success) throw zodProblem(parsed.error);
     const id = param(req, 'id');
-    // An alarm's occurredAt never changes, so reading it before the resolving transaction is safe.
-    const alarm = await store.getFeedRecord('alarms', id);
-    if (!alarm) throw new HttpProblem(404, 'Not found', `no alarm ${id}`);
-    const occurredAt = Date.parse(alarm.occurredAt);
-    if (parsed.data.resolvedAt !== undefined && Date.parse(parsed.data.resolvedAt) < occurredAt) {
-      throw new HttpProblem(409, 'Resolution time not possible', `resolvedAt is before the alarm occurred (${alarm.occurredAt})`, [
-        { path: 'resolvedAt', message: `before occurredAt ${alarm.occurredAt}` },
+    const outcome = await writes.resolveAlarm(id, req.body, { actor: actorOf(req, res), source: 'api' });
+    if (outcome.ok) {
+      res.status(200).json(outcome.record);
+      return;
+    }
+    if (outcome.reason === 'not-found') throw new HttpProblem(404, 'Not found', `no alarm ${id}`);
+    if (outcome.reason === 'too-early') {
+      throw new HttpProblem(409, 'Resolution time not possible', `resolvedAt is before the alarm occurred (${outcome.occurredAt})`, [
+        { path: 'resolvedAt', message: `before occurredAt ${outcome.occurredAt}` },
       ]);
     }
-    const resolvedAt = new Date(parsed.data.resolvedAt ?? Math.max(clock(), occurredAt)).toISOString();
-    const outcome = await store.resolveAlarm(id, { outcome: parsed.data.outcome, resolvedAt });
-    if (!outcome.ok) throw new HttpProblem(404, 'Not found', `no alarm ${id}`);
-    if (outcome.changed) announce(() => bus.emit('feedUpdated', 'alarms', outcome.before, outcome.after));
-    res.status(200).json(outcome.after);
+    const errors = outcome.errors;
+    throw new HttpProblem(400, 'Invalid request', errors.length === 1 ? `${errors[0]?.path}: ${errors[0]?.message}` : `${errors.length} fields are invalid`, errors);
   };
 }
 
-export function purgeHandler(store: Store, bus: RecordBus, announce: Announce) {
-  return async (_req: Request, res: Response) => {
-    const counts = await store.purgeSimulated();
-    announce(() => bus.emit('purged'));
-    res.status(200).json(counts);
+export function purgeHandler(writes: WriteService, actorOf: ActorOf) {
+  return async (req: Request, res: Response) => {
+    res.status(200).json(await writes.purgeSimulated({ actor: actorOf(req, res), source: 'api' }));
   };
 }

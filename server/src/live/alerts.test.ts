@@ -13,7 +13,7 @@ function incident(over: Partial<Incident> = {}): Incident {
     address: null, reporter: null, photos: [], gridId: 'g1', microGridId: null, communityId: 'c1', outsideArea: false,
     reportedAt: iso(NOW - 60_000), receivedAt: iso(NOW - 60_000), updatedAt: iso(NOW - 60_000), acceptedAt: null,
     dispatchedAt: null, onSiteAt: null, handledAt: null, closedAt: null, dueAt: iso(NOW + 600_000), slaProfile: 'rapid_1_5_10',
-    assignee: null, escalations: [], evaluation: null, simulated: false, overdue: false, ...over,
+    assignee: null, escalations: [], evaluation: null, simulated: false, version: 1, overdue: false, ...over,
   } as Incident;
 }
 

@@ -1,57 +1,33 @@
-// The live hub: namespace /live pushes snapshot, deltas, incidents and alerts to the walls
-// (contract.md, Live feed). It depends only on a SummarySource, the record bus and a token check.
-import type { IncomingMessage } from 'node:http';
-import type { Namespace, Socket } from 'socket.io';
-import { isOpenStatus } from '@grid141/shared';
-import type {
-  Alarm, Alert, ClientToServerEvents, Delta, FeedKind, FeedRecord, Incident, InterServerEvents, LiveAuth, ServerInfoPayload,
-  ServerToClientEvents, SnapshotPayload, SocketData,
-} from '@grid141/shared';
-import type { RecordBus } from '../engine/bus.ts';
+// The live hub: figures and incidents for the walls (docs/api.md, Live feed). It greets each
+// wall with the server info and a snapshot (or the deltas it missed), answers `resume`, pushes
+// coalesced deltas and batched incidents, all through the live channel. The alert policy is its
+// own bus subscriber (alert-policy.ts), the channel owns the sockets (channel.ts).
+import type { Delta, Incident, ServerInfoPayload, SnapshotPayload } from '@grid141/shared';
+import type { IncidentChange, RecordBus } from '../engine/bus.ts';
 import { DeltaCoalescer } from './coalescer.ts';
 import { DeltaRing, DEFAULT_DELTA_CAPACITY } from './deltas.ts';
 import { Batcher } from './batcher.ts';
-import { AlertGate } from './gate.ts';
-import { alarmAlert, criticalIncidentAlert, overdueAlert, withOverdue } from './alerts.ts';
-import { ActiveAlerts } from './active.ts';
-import { cut, DEFAULT_STALL_LIMITS, isStalled, type StallLimits } from './stalled.ts';
-import type { IncidentLookup, SummarySource } from './source.ts';
+import { withOverdue } from './alerts.ts';
+import type { LiveChannel, LiveSocket } from './channel.ts';
+import type { AlertPolicyOptions } from './alert-policy.ts';
+import type { StallLimits } from './stalled.ts';
+import type { SummarySource } from './source.ts';
 
-export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-
-export interface LiveHubOptions {
+export interface LiveHubOptions extends AlertPolicyOptions {
   deltaIntervalMs?: number;
   heartbeatMs?: number;
   deltaCapacity?: number;
   incidentWindowMs?: number;
   incidentMaxItems?: number;
-  overdueAlertsPerSecond?: number;
-  activeAlertCap?: number;
-  activeAlertMaxAgeMs?: number;
   stallCheckMs?: number;
   stall?: StallLimits;
 }
 
-interface HubLogger {
-  warn(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
-
 export interface LiveHubDeps {
-  nsp: LiveNamespace;
+  channel: LiveChannel;
   source: SummarySource;
   bus: RecordBus;
-  /** The principal's role for a handshake's `auth.token` (or its session cookie); null refuses. */
-  authenticate(token: unknown, request: IncomingMessage): Promise<{ role: SocketData['role'] } | null> | { role: SocketData['role'] } | null;
   info: ServerInfoPayload;
-  /** The store's incidents by id, to describe an overdue incident the hub has not seen change. */
-  lookup?: IncidentLookup;
-  logger?: HubLogger;
-  /** Start of the server: incidents already overdue before it are not alerted. */
-  startedAt?: number;
-  /** Alerts still active when the hub starts (rebuilt from the store), replayed to walls that connect. */
-  activeAlerts?: Alert[];
   now?: () => number;
   options?: LiveHubOptions;
 }
@@ -60,11 +36,10 @@ export interface LiveHub {
   /** The seq of the last delta sent. */
   seq(): number;
   snapshot(): SnapshotPayload;
-  stats(): { clients: number; deltas: number; incidentMessages: number; alerts: number; cut: number; overdueDropped: number; activeAlerts: number };
+  stats(): { clients: number; deltas: number; incidentMessages: number };
   close(): void;
 }
 
-const RECENT_INCIDENTS = 5_000;
 /**
  * The longest incident window: at 20 incidents/s a 50 ms window sent nearly every incident alone
  * to every wall (the fan-out bench spent the server's thread on 40,000 socket writes a second at
@@ -84,25 +59,18 @@ export function incidentWindowMs(walls: number): number {
 }
 
 export function createLiveHub(deps: LiveHubDeps): LiveHub {
-  const { nsp, source, bus, options = {} } = deps;
+  const { channel, source, bus, options = {} } = deps;
   const now = deps.now ?? Date.now;
-  const startedAt = deps.startedAt ?? now();
-  const counters = { deltas: 0, incidentMessages: 0, alerts: 0, cut: 0 };
+  const counters = { deltas: 0, incidentMessages: 0 };
   const ring = new DeltaRing(options.deltaCapacity ?? DEFAULT_DELTA_CAPACITY);
-  const gate = new AlertGate({ overduePerSecond: options.overdueAlertsPerSecond, now });
-  // Only what this instance saw (its bus, its rebuild): with Redis each instance keeps its own.
-  const active = new ActiveAlerts({ cap: options.activeAlertCap, maxAgeMs: options.activeAlertMaxAgeMs, now });
-  for (const seeded of deps.activeAlerts ?? []) active.add(seeded);
-  // Open incidents seen lately, so an overdue alert can say where without asking the store.
-  const recent = new Map<string, Incident>();
 
-  // Deltas stay on this instance (each instance keeps its own figures and seq); incidents and
-  // alerts go through the adapter to every instance's walls. Each is encoded once for all.
+  // Deltas stay on this instance (each instance keeps its own figures and seq); incidents go
+  // through the adapter to every instance's walls. Each is encoded once for all.
   const coalescer = new DeltaCoalescer({
     read: () => source.summary(),
     send: (delta) => {
       if (delta.changes.length > 0) counters.deltas += 1;
-      nsp.local.emit('delta', delta);
+      channel.publishLocal('delta', delta);
     },
     ring,
     intervalMs: options.deltaIntervalMs,
@@ -111,75 +79,20 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   });
 
   const incidents = new Batcher<Incident>({
-    windowMs: options.incidentWindowMs ?? (() => incidentWindowMs(nsp.sockets.size)),
+    windowMs: options.incidentWindowMs ?? (() => incidentWindowMs(channel.clients())),
     maxItems: options.incidentMaxItems ?? 200,
     key: (incident) => incident.id,
     now,
     flush: (items) => {
       counters.incidentMessages += 1;
       const at = now();
-      nsp.emit('incidents', { items: items.map((incident) => withOverdue(incident, at)) });
+      channel.publish('incidents', { items: items.map((incident) => withOverdue(incident, at)) });
     },
   });
 
-  function alert(candidate: Alert | null): void {
-    if (!candidate || !gate.admit(candidate)) return;
-    counters.alerts += 1;
-    active.add(candidate);
-    nsp.emit('alert', candidate);
-  }
-
-  function remember(incident: Incident): void {
-    recent.delete(incident.id);
-    if (!isOpenStatus(incident.status)) return;
-    recent.set(incident.id, incident);
-    if (recent.size > RECENT_INCIDENTS) recent.delete(recent.keys().next().value as string);
-  }
-
-  const onIncidents = (changes: { before: Incident | null; after: Incident }[]) => {
-    incidents.add(changes.map((change) => change.after));
-    const at = now();
-    for (const change of changes) {
-      remember(change.after);
-      if (change.before) active.settleIncident(change.after, at);
-      alert(criticalIncidentAlert(change, at));
-    }
-  };
-  const onFeed = (_kind: string, records: Parameters<typeof alarmAlert>[0][]) => {
-    const at = now();
-    for (const record of records) alert(alarmAlert(record, at));
-  };
-  const onFeedUpdated = (kind: FeedKind, _before: FeedRecord, after: FeedRecord) => {
-    if (kind === 'alarms') active.settleAlarm(after as Alarm);
-  };
-  const onPurged = () => active.dropSimulated();
+  const onIncidents = (changes: IncidentChange[]) => incidents.add(changes.map((change) => change.after));
   bus.on('incidents', onIncidents);
-  bus.on('feed', onFeed);
-  bus.on('feedUpdated', onFeedUpdated);
-  bus.on('purged', onPurged);
-
   const offChange = source.onChange(() => coalescer.changed());
-  const offOverdue = source.onOverdue((ids) => {
-    void describe(ids).then(
-      (list) => {
-        const at = now();
-        for (const incident of list) alert(overdueAlert(incident, startedAt, at));
-      },
-      (error: unknown) => deps.logger?.warn({ err: error }, 'could not look up overdue incidents'),
-    );
-  });
-
-  async function describe(ids: string[]): Promise<Incident[]> {
-    const known: Incident[] = [];
-    const missing: string[] = [];
-    for (const id of ids) {
-      const incident = recent.get(id);
-      if (incident) known.push(incident);
-      else missing.push(id);
-    }
-    if (missing.length > 0 && deps.lookup) known.push(...(await deps.lookup(missing)));
-    return known;
-  }
 
   // A wall is either handed the deltas it missed (all still buffered) or a fresh snapshot.
   function catchUp(socket: LiveSocket, since: unknown): void {
@@ -197,50 +110,20 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
     for (const delta of missed) socket.emit('delta', delta);
   }
 
-  nsp.use((socket, next) => {
-    const auth = (socket.handshake.auth ?? {}) as LiveAuth;
-    Promise.resolve(deps.authenticate(auth.token, socket.request)).then(
-      (principal) => {
-        if (!principal) return next(new Error('unauthorized'));
-        socket.data.role = principal.role;
-        socket.data.since = typeof auth.since === 'number' && Number.isFinite(auth.since) ? auth.since : null;
-        next();
-      },
-      (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
-    );
-  });
-
-  nsp.on('connection', (socket) => {
+  const offGreet = channel.onConnect((socket) => {
     socket.emit('server', deps.info);
     catchUp(socket, socket.data.since);
-    // Alerts sent before this wall connected (or while it was away) that still stand: to it only.
-    for (const standing of active.list()) socket.emit('alert', { ...standing, replay: true });
     socket.on('resume', (payload) => catchUp(socket, payload?.since));
   });
-
-  const limits = options.stall ?? DEFAULT_STALL_LIMITS;
-  const sweeper = setInterval(() => {
-    for (const socket of nsp.sockets.values()) {
-      if (!isStalled(socket, limits)) continue;
-      counters.cut += 1;
-      deps.logger?.warn({ socketId: socket.id }, 'live client stopped reading; disconnected (it resumes with since)');
-      cut(socket);
-    }
-  }, options.stallCheckMs ?? 2_000);
-  sweeper.unref();
 
   return {
     seq: () => coalescer.seq(),
     snapshot: () => coalescer.snapshot(),
-    stats: () => ({ clients: nsp.sockets.size, ...counters, overdueDropped: gate.dropped, activeAlerts: active.size }),
+    stats: () => ({ clients: channel.clients(), ...counters }),
     close() {
-      clearInterval(sweeper);
+      offGreet();
       offChange();
-      offOverdue();
       bus.off('incidents', onIncidents);
-      bus.off('feed', onFeed);
-      bus.off('feedUpdated', onFeedUpdated);
-      bus.off('purged', onPurged);
       incidents.close();
       coalescer.close();
     },

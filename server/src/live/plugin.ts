@@ -1,10 +1,11 @@
-// Registers the live hub on the server: namespace /live on ctx.io, Redis fan-out when
-// REDIS_URL is set, and shutdown. The figures and the bus come from earlier plugins.
+// Registers the live hub and the alert policy on the live channel (ctx.live), Redis fan-out
+// when REDIS_URL is set, and shutdown. The figures and the bus come from earlier plugins.
 import type { AppContext, Plugin } from '../app.ts';
 import type { RecordBus } from '../engine/bus.ts';
 import type { Store } from '../store/types.ts';
-import { LIVE_NAMESPACE, type Alert } from '@grid141/shared';
+import type { Alert } from '@grid141/shared';
 import { rebuildActiveAlerts } from './active.ts';
+import { createAlertPolicy } from './alert-policy.ts';
 import { createLiveHub, type LiveHub, type LiveHubOptions } from './hub.ts';
 import { attachRedisAdapter } from './redis.ts';
 import { lookupThrough, type IncidentLookup, type SummarySource } from './source.ts';
@@ -33,17 +34,26 @@ export function livePlugin(inputs: (ctx: AppContext) => LiveInputs, options: Liv
       ctx.logger.info({ alerts: activeAlerts.length, ms: Math.round(performance.now() - started) }, 'active alerts rebuilt from the store');
     }
     const hub: LiveHub = createLiveHub({
-      nsp: ctx.io.of(LIVE_NAMESPACE),
+      channel: ctx.live,
       source,
       bus,
-      lookup,
-      authenticate: (token, request) => ctx.auth.authenticateSocket(token, request),
       info: { version: ctx.version, build: ctx.build, startedAt: ctx.startedAt.toISOString(), streetId: ctx.street.meta.id },
-      logger: ctx.logger,
-      startedAt: ctx.startedAt.getTime(),
-      activeAlerts,
       options,
     });
+    // After the hub: a wall gets its snapshot before the alerts that still stand.
+    const alerts = createAlertPolicy({
+      channel: ctx.live,
+      bus,
+      source,
+      lookup,
+      startedAt: ctx.startedAt.getTime(),
+      activeAlerts,
+      logger: ctx.logger,
+      options,
+    });
+    ctx.live.watchStalls(options.stall, options.stallCheckMs, (socketId) =>
+      ctx.logger.warn({ socketId }, 'live client stopped reading; disconnected (it resumes with since)'));
+    ctx.onClose(() => alerts.close());
     ctx.onClose(() => hub.close());
   };
 }

@@ -21,7 +21,7 @@ export function syntheticIncidents(count: number, streetId: string, now = Date.n
       reporter: null, photos: [], gridId: `G${i % 60}`, microGridId: null, communityId: `C${i % 6}`, outsideArea: false,
       reportedAt: at, receivedAt: at, updatedAt: at, acceptedAt: null, dispatchedAt: null, onSiteAt: null, handledAt: null,
       closedAt: null, dueAt: dueAtFor(category, 'normal', at), slaProfile: slaProfileFor(category, 'normal'), assignee: null,
-      escalations: [], evaluation: null, simulated: false,
+      escalations: [], evaluation: null, simulated: false, version: 1,
     };
   });
 }

@@ -85,6 +85,68 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 2,
+    name: 'incident version; users, sessions, API keys, audit log, settings',
+    sql: `
+      ALTER TABLE incidents ADD COLUMN version integer NOT NULL DEFAULT 1;
+
+      CREATE TABLE users (
+        username text PRIMARY KEY,
+        display_name text NOT NULL,
+        role text NOT NULL,
+        password_hash text NOT NULL,
+        disabled boolean NOT NULL DEFAULT false,
+        failed_count integer NOT NULL DEFAULT 0,
+        last_failed_at timestamptz,
+        locked_until timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        id_hash text PRIMARY KEY,
+        username text NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL,
+        last_seen_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        address text,
+        revoked_at timestamptz
+      );
+      CREATE INDEX sessions_user ON sessions (username);
+
+      CREATE TABLE api_keys (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        key_hash text NOT NULL UNIQUE,
+        kinds jsonb,
+        created_at timestamptz NOT NULL,
+        created_by text,
+        revoked_at timestamptz,
+        last_used_at timestamptz
+      );
+
+      CREATE TABLE audit_log (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL,
+        actor text NOT NULL,
+        actor_kind text NOT NULL,
+        address text,
+        kind text NOT NULL,
+        target text,
+        detail jsonb NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_log_actor ON audit_log (actor, seq);
+      CREATE INDEX audit_log_kind ON audit_log (kind, seq);
+      CREATE INDEX audit_log_at ON audit_log (at);
+
+      CREATE TABLE settings (
+        key text PRIMARY KEY,
+        value text NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+    `,
+  },
+  {
     version: 3,
     name: 'duty desk: time targets, stage due times, search grams, breaches, handovers, emergencies',
     sql: `

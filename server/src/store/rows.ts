@@ -106,7 +106,7 @@ function toIso(value: unknown): string {
   return value instanceof Date ? value.toISOString() : new Date(value as string).toISOString();
 }
 
-export const INCIDENT_SELECT = INCIDENT_COLUMNS.map(([name]) => name).filter((name) => name !== 'search_grams').join(', ');
+export const INCIDENT_SELECT = [...INCIDENT_COLUMNS.map(([name]) => name).filter((name) => name !== 'search_grams'), 'version'].join(', ');
 
 export function toIncident(row: Record<string, unknown>, now: number): Incident {
   const status = row.status as IncidentStatus;
@@ -148,6 +148,7 @@ export function toIncident(row: Record<string, unknown>, now: number): Incident 
     acceptBy: iso(row.accept_by),
     arriveBy: iso(row.arrive_by),
     handleBy: iso(row.handle_by),
+    version: row.version === undefined ? 1 : Number(row.version),
     overdue: isOpenStatus(status) && now > Date.parse(dueAt),
   };
 }

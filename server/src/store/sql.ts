@@ -8,6 +8,7 @@ import {
   columnArrays, FEED_COLUMNS, FEED_SELECT, INCIDENT_COLUMNS, INCIDENT_SELECT, insertedIncident, toFeedRecord,
   toHistoryEntry, toIncident, unnestSelect,
 } from './rows.ts';
+import { writeAudit, type NewAuditEntry } from '../audit/log.ts';
 import type {
   AlarmResolution, AlarmResolveOutcome, IncidentFilter, InsertIncidentOptions, NewFeedRecord, NewIncident, OnBatch, Page,
   PurgeCounts, Queryable, SqlDriver, Store, StoreKind, StoreWriter, TransitionOutcome, TransitionRequest, Written,
@@ -264,6 +265,9 @@ export class SqlStore implements Store {
       if (!row) return { ok: false, reason: 'not-found' } as const;
       const now = this.now();
       const before = toIncident(row, now);
+      if (request.ifVersion !== undefined && request.ifVersion !== before.version) {
+        return { ok: false, reason: 'stale', current: before } as const;
+      }
       if (!canTransition(before.status, request.to)) {
         return { ok: false, reason: 'refused', from: before.status, to: request.to } as const;
       }
@@ -281,7 +285,7 @@ export class SqlStore implements Store {
       // The status time is the latest entry into that status (a returned incident is dispatched again).
       const stampSql = stamp ? `, ${STAMP_COLUMN[stamp]} = $3::timestamptz` : '';
       const updated = await tx.query<Row>(
-        `UPDATE incidents SET status = $2, updated_at = $3::timestamptz, assignee = COALESCE($4, assignee)${stampSql}
+        `UPDATE incidents SET status = $2, updated_at = $3::timestamptz, version = version + 1, assignee = COALESCE($4, assignee)${stampSql}
          WHERE id = $1 RETURNING ${INCIDENT_SELECT}`,
         [id, request.to, at, request.assignee ?? null],
       );
@@ -289,6 +293,7 @@ export class SqlStore implements Store {
         'INSERT INTO incident_history (incident_id, at, from_status, to_status, by_whom, note) VALUES ($1, $2::timestamptz, $3, $4, $5, $6)',
         [id, at, before.status, request.to, request.by ?? null, request.note ?? null],
       );
+      if (request.audit) await writeAudit(tx, request.audit);
       return { ok: true, before, after: toIncident(updated[0] as Row, now) } as const;
     });
   }
@@ -323,7 +328,7 @@ export class SqlStore implements Store {
     return rows[0] ? toFeedRecord<K>(rows[0]) : null;
   }
 
-  resolveAlarm(id: string, resolution: AlarmResolution): Promise<AlarmResolveOutcome> {
+  resolveAlarm(id: string, resolution: AlarmResolution, audit?: NewAuditEntry): Promise<AlarmResolveOutcome> {
     return this.driver.transaction(async (tx) => {
       const rows = await tx.query<Row>(
         `SELECT ${FEED_SELECT} FROM feed_records WHERE id = $1 AND kind = 'alarms' AND street_id = $2 FOR UPDATE`,
@@ -339,11 +344,12 @@ export class SqlStore implements Store {
          WHERE id = $1 RETURNING ${FEED_SELECT}`,
         [id, resolution.resolvedAt, resolution.resolvedAt, resolution.outcome],
       );
+      if (audit) await writeAudit(tx, audit);
       return { ok: true, changed: true, before, after: toFeedRecord<'alarms'>(updated[0] as Row) } as const;
     });
   }
 
-  purgeSimulated(): Promise<PurgeCounts> {
+  purgeSimulated(audit?: (counts: PurgeCounts) => NewAuditEntry): Promise<PurgeCounts> {
     return this.driver.transaction(async (tx) => {
       const history = await count(tx,
         `WITH d AS (DELETE FROM incident_history h USING incidents i
@@ -355,7 +361,9 @@ export class SqlStore implements Store {
       const feedRecords = await count(tx,
         'WITH d AS (DELETE FROM feed_records WHERE street_id = $1 AND simulated RETURNING 1) SELECT count(*)::int AS n FROM d',
         [this.streetId]);
-      return { incidents, history, feedRecords };
+      const counts = { incidents, history, feedRecords };
+      if (audit) await writeAudit(tx, audit(counts));
+      return counts;
     });
   }
 

@@ -1,5 +1,6 @@
 // The store: one interface over the embedded PostgreSQL (PGlite) and PostgreSQL (pg),
 // both running the same SQL (sql.ts) and the same migrations (migrations.ts).
+import type { NewAuditEntry } from '../audit/log.ts';
 import type { FeedKind, FeedRecord, HistoryEntry, Incident, IncidentFacts, IncidentStatus, IncidentWithHistory, WeekRecords } from '@grid141/shared';
 
 export type StoreKind = 'embedded' | 'postgres';
@@ -59,6 +60,10 @@ export interface TransitionRequest {
   assignee?: string | null;
   by?: string | null;
   at?: Date;
+  /** Refuse (reason 'stale') unless the incident is at this version. */
+  ifVersion?: number;
+  /** Written in the move's own transaction. */
+  audit?: NewAuditEntry;
 }
 
 export type TransitionOutcome =
@@ -66,7 +71,8 @@ export type TransitionOutcome =
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'refused'; from: IncidentStatus; to: IncidentStatus }
   /** `at` is before the report or the previous move (moveTimeFault); `message` says which. */
-  | { ok: false; reason: 'too-early'; field: 'at'; message: string };
+  | { ok: false; reason: 'too-early'; field: 'at'; message: string }
+  | { ok: false; reason: 'stale'; current: Incident };
 
 export interface AlarmResolution {
   outcome: string;
@@ -128,10 +134,11 @@ export interface Store extends StoreWriter {
   /** Same contract as insertIncidents, keyed on (kind, externalId). */
   insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]>;
   getFeedRecord<K extends FeedKind>(kind: K, id: string): Promise<FeedRecord<K> | null>;
-  resolveAlarm(id: string, resolution: AlarmResolution): Promise<AlarmResolveOutcome>;
+  /** `audit` is written in the same transaction when the alarm changes. */
+  resolveAlarm(id: string, resolution: AlarmResolution, audit?: NewAuditEntry): Promise<AlarmResolveOutcome>;
 
   /** Deletes every simulated incident (with history) and feed record. */
-  purgeSimulated(): Promise<PurgeCounts>;
+  purgeSimulated(audit?: (counts: PurgeCounts) => NewAuditEntry): Promise<PurgeCounts>;
 
   /** Streams every incident that is open, or was reported or closed on/after openOrSince. */
   scanIncidents(where: { openOrSince: Date }, onBatch: OnBatch<Incident>, batchSize?: number): Promise<number>;

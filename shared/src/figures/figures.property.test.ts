@@ -95,7 +95,7 @@ function run(tz: string, start: number, steps: Step[]): void {
           acceptedAt: null, dispatchedAt: null, onSiteAt: null, handledAt: null, closedAt: null,
           dueAt: step.due === -1 ? dueAtFor(category, urgency, iso(reportedAt)) : iso(now + step.due),
           slaProfile: slaProfileFor(category, urgency), assignee: null, escalations: [], evaluation: null,
-          simulated: step.sim, overdue: false,
+          simulated: step.sim, version: 1, overdue: false,
         };
         incidents.set(id, incident);
         foldIncident(state, null, incident);

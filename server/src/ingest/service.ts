@@ -1,0 +1,245 @@
+// The one write path. Every entry point (the HTTP API, Open311, imports, the duty desk, the
+// in-process demo feed) writes records through this service and nothing else:
+//   validate (shared schemas) → place (grid index) → group commit → history (+ audit) → announce on the bus.
+// The bus is the only road by which anything learns of a committed change (figures, live hub,
+// alerts, desk feeds); nothing is announced before COMMIT has returned, and a failing listener
+// never turns a committed write into an error.
+import {
+  ALARM_OUTCOMES, codeEnum, FEED_KINDS, pastTimeSchema, roleAtLeast, transitionInputSchema,
+  type FeedKind, type FeedRecord, type Incident, type ProblemFieldError, type RecordKind,
+} from '@grid141/shared';
+import { z } from 'zod';
+import type { NewAuditEntry } from '../audit/log.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { ChangeMeta, RecordBus } from '../engine/bus.ts';
+import { HttpProblem, zodFieldErrors } from '../http/problem.ts';
+import type { Logger } from '../logger.ts';
+import type { LoadedStreet } from '../street/load.ts';
+import type { Locator } from '../street/locate.ts';
+import type { NewFeedRecord, NewIncident, PurgeCounts, Store, Written } from '../store/types.ts';
+import type { Checked } from './batch.ts';
+import { feedChecker } from './feeds.ts';
+import { groupCommit } from './group-commit.ts';
+import { incidentChecker, type TargetsOf } from './incidents.ts';
+
+/** Which entry point a write came through (logs, the bus, the audit log). */
+export type WriteSource = 'api' | 'open311' | 'import' | 'desk' | 'simulator' | 'system';
+
+export interface WriteOptions {
+  actor: Actor;
+  source?: WriteSource;
+}
+
+export interface IngestOptions extends WriteOptions {
+  /** Where item i's fields are named in errors; default `items.<i>` (an HTTP batch). */
+  path?: (index: number) => readonly PropertyKey[];
+}
+
+/** Per item, in input order: new, already there (same externalId: nothing changed), or invalid. */
+export type IngestResult<T> =
+  | { status: 'created'; record: T }
+  | { status: 'replayed'; record: T }
+  | { status: 'invalid'; errors: ProblemFieldError[] };
+
+export interface MoveOptions extends WriteOptions {
+  /** The version the caller last saw (If-Match); the move is refused as stale unless it is current. Absent: no check. */
+  ifMatch?: number | null;
+}
+
+export type MoveOutcome =
+  | { ok: true; before: Incident; after: Incident }
+  | { ok: false; reason: 'invalid'; errors: ProblemFieldError[] }
+  | { ok: false; reason: 'forbidden'; detail: string }
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'refused'; from: Incident['status']; to: Incident['status'] }
+  /** `at` is before the report or the previous move; `message` says which. */
+  | { ok: false; reason: 'too-early'; field: 'at'; message: string }
+  | { ok: false; reason: 'stale'; current: Incident };
+
+export type ResolveOutcome =
+  | { ok: true; changed: boolean; record: FeedRecord<'alarms'> }
+  | { ok: false; reason: 'invalid'; errors: ProblemFieldError[] }
+  /** `resolvedAt` is before the alarm occurred. */
+  | { ok: false; reason: 'too-early'; occurredAt: string }
+  | { ok: false; reason: 'not-found' };
+
+export interface WriteService {
+  /**
+   * Validates, places and writes `items` of one kind (a batch is one statement, shared with
+   * concurrent callers by group commit); resolves after COMMIT, one result per item.
+   * Throws HttpProblem 403 when the actor is a key not allowed this kind.
+   */
+  ingest(kind: 'incidents', items: readonly unknown[], options: IngestOptions): Promise<IngestResult<Incident>[]>;
+  ingest<K extends FeedKind>(kind: K, items: readonly unknown[], options: IngestOptions): Promise<IngestResult<FeedRecord<K>>[]>;
+  ingest(kind: RecordKind, items: readonly unknown[], options: IngestOptions): Promise<IngestResult<Incident | FeedRecord>[]>;
+  /**
+   * One lifecycle move (`{to, note?, assignee?, at?}`, validated here): lifecycle check,
+   * status time, version +1, history row and audit entry in one transaction, then announced.
+   * Only users with the operator role or above, and the server's own parts, may move incidents.
+   */
+  transition(id: string, move: unknown, options: MoveOptions): Promise<MoveOutcome>;
+  /** An alarm's resolution (`{outcome, resolvedAt?}`); resolving twice changes nothing. */
+  resolveAlarm(id: string, input: unknown, options: WriteOptions): Promise<ResolveOutcome>;
+  /** Removes every simulated record (admin or the server itself); the figures rebuild from the bus's `purged`. */
+  purgeSimulated(options: WriteOptions): Promise<PurgeCounts>;
+}
+
+export interface WriteServiceDeps {
+  store: Store;
+  bus: RecordBus;
+  street: LoadedStreet;
+  locator: Locator;
+  logger: Pick<Logger, 'error'>;
+  /** The time targets of an SLA profile as they stand (the desk's, editable by a leader). */
+  targetsOf?: TargetsOf;
+  clock?: () => number;
+}
+
+/** Who may move an incident through its lifecycle: people from operator up, and the server's own parts. */
+export function mayMove(actor: Actor): boolean {
+  if (actor.kind === 'system') return true;
+  // Until sessions exist, the ingest key still moves incidents (the demo feed does).
+  if (actor.kind === 'key') return true;
+  return actor.kind === 'user' && actor.role !== null && roleAtLeast(actor.role, 'operator');
+}
+
+/** Whether a key (or anyone else) may write records of `kind`. */
+export function mayIngest(actor: Actor, kind: RecordKind): boolean {
+  if (actor.kind === 'anonymous') return false;
+  if (actor.kind === 'user') return actor.role !== null && roleAtLeast(actor.role, 'operator');
+  return !actor.kinds || actor.kinds.includes(kind);
+}
+
+const resolveSchema = (clock: () => number) =>
+  z.object({
+    outcome: codeEnum(ALARM_OUTCOMES),
+    resolvedAt: pastTimeSchema(clock, 'resolvedAt').optional(),
+  });
+
+const defaultPath = (i: number): readonly PropertyKey[] => ['items', i];
+
+export function createWriteService(deps: WriteServiceDeps): WriteService {
+  const { store, bus, street, locator, logger } = deps;
+  const clock = deps.clock ?? Date.now;
+
+  const meta = (options: WriteOptions): ChangeMeta => ({ actor: options.actor.name, actorKind: options.actor.kind, source: options.source ?? 'api' });
+  // The record is committed by now: a failing listener is logged, never turned into an error answer.
+  const announce = (emit: () => void) => {
+    try {
+      emit();
+    } catch (error) {
+      logger.error({ err: error }, 'a record bus listener failed');
+    }
+  };
+  const auditOf = (options: WriteOptions, entry: Omit<NewAuditEntry, 'actor' | 'actorKind' | 'address'>): NewAuditEntry => ({
+    actor: options.actor.name,
+    actorKind: options.actor.kind,
+    address: options.actor.address ?? null,
+    ...entry,
+  });
+
+  type Writer = {
+    check: (item: unknown, prefix: readonly PropertyKey[]) => Checked<NewIncident | NewFeedRecord>;
+    write: (rows: (NewIncident | NewFeedRecord)[]) => Promise<Written<Incident | FeedRecord>[]>;
+    announce: (created: (Incident | FeedRecord)[], meta: ChangeMeta) => void;
+  };
+  const writers = new Map<RecordKind, Writer>();
+  {
+    const insert = groupCommit((rows: NewIncident[]) => store.insertIncidents(rows));
+    writers.set('incidents', {
+      check: incidentChecker(street.meta.id, locator, clock, deps.targetsOf),
+      write: (rows) => insert(rows as NewIncident[]),
+      announce: (created, m) => bus.emit('incidents', (created as Incident[]).map((after) => ({ before: null, after })), m),
+    });
+  }
+  for (const { code: kind } of FEED_KINDS) {
+    const insert = groupCommit((rows: NewFeedRecord[]) => store.insertFeed(kind, rows));
+    writers.set(kind, {
+      check: feedChecker(kind, street, locator, clock),
+      write: (rows) => insert(rows as NewFeedRecord[]),
+      announce: (created, m) => bus.emit('feed', kind, created as FeedRecord[], m),
+    });
+  }
+
+  async function ingest(kind: RecordKind, items: readonly unknown[], options: IngestOptions): Promise<IngestResult<Incident | FeedRecord>[]> {
+    const writer = writers.get(kind);
+    if (!writer) throw new HttpProblem(404, 'Not found', `no record kind ${kind}`);
+    if (!mayIngest(options.actor, kind)) {
+      throw new HttpProblem(403, 'Forbidden', `${options.actor.name} may not write ${kind}`);
+    }
+    const path = options.path ?? defaultPath;
+    const checked = items.map((item, i) => writer.check(item, path(i)));
+    const rows = checked.flatMap((c) => (c.ok ? [c.row] : []));
+    const written = rows.length > 0 ? await writer.write(rows) : [];
+    const created = written.flatMap((w) => (w.created ? [w.record] : []));
+    if (created.length > 0) announce(() => writer.announce(created, meta(options)));
+    let next = 0;
+    return checked.map((c): IngestResult<Incident | FeedRecord> => {
+      if (!c.ok) return { status: 'invalid', errors: c.errors };
+      const w = written[next++] as Written<Incident | FeedRecord>;
+      return { status: w.created ? 'created' : 'replayed', record: w.record };
+    });
+  }
+
+  async function transition(id: string, move: unknown, options: MoveOptions): Promise<MoveOutcome> {
+    if (!mayMove(options.actor)) {
+      return { ok: false, reason: 'forbidden', detail: 'moving an incident needs a signed-in operator, leader or admin' };
+    }
+    const parsed = transitionInputSchema.safeParse(move ?? {});
+    if (!parsed.success) return { ok: false, reason: 'invalid', errors: zodFieldErrors(parsed.error) };
+    const { to, note, assignee, at } = parsed.data;
+    const outcome = await store.transitionIncident(id, {
+      to,
+      note: note ?? null,
+      assignee: assignee ?? null,
+      by: options.actor.name,
+      ...(at ? { at: new Date(at) } : {}),
+      ...(options.ifMatch !== undefined && options.ifMatch !== null ? { ifVersion: options.ifMatch } : {}),
+      audit: auditOf(options, {
+        kind: 'incident.transition',
+        target: id,
+        detail: { to, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}), ...(at ? { at } : {}), source: options.source ?? 'api' },
+      }),
+    });
+    if (!outcome.ok) return outcome;
+    announce(() => bus.emit('incidents', [{ before: outcome.before, after: outcome.after }], meta(options)));
+    return outcome;
+  }
+
+  const resolveInput = resolveSchema(clock);
+  async function resolveAlarm(id: string, input: unknown, options: WriteOptions): Promise<ResolveOutcome> {
+    if (options.actor.kind !== 'system' && !mayIngest(options.actor, 'alarms')) {
+      throw new HttpProblem(403, 'Forbidden', `${options.actor.name} may not write alarms`);
+    }
+    const parsed = resolveInput.safeParse(input ?? {});
+    if (!parsed.success) return { ok: false, reason: 'invalid', errors: zodFieldErrors(parsed.error) };
+    // An alarm's occurredAt never changes, so reading it before the resolving transaction is safe.
+    const alarm = await store.getFeedRecord('alarms', id);
+    if (!alarm) return { ok: false, reason: 'not-found' };
+    const occurredAt = Date.parse(alarm.occurredAt);
+    if (parsed.data.resolvedAt !== undefined && Date.parse(parsed.data.resolvedAt) < occurredAt) {
+      return { ok: false, reason: 'too-early', occurredAt: alarm.occurredAt };
+    }
+    const resolvedAt = new Date(parsed.data.resolvedAt ?? Math.max(clock(), occurredAt)).toISOString();
+    const outcome = await store.resolveAlarm(
+      id,
+      { outcome: parsed.data.outcome, resolvedAt },
+      auditOf(options, { kind: 'alarm.resolved', target: id, detail: { outcome: parsed.data.outcome, resolvedAt } }),
+    );
+    if (!outcome.ok) return { ok: false, reason: 'not-found' };
+    if (outcome.changed) announce(() => bus.emit('feedUpdated', 'alarms', outcome.before, outcome.after, meta(options)));
+    return { ok: true, changed: outcome.changed, record: outcome.after };
+  }
+
+  async function purgeSimulated(options: WriteOptions): Promise<PurgeCounts> {
+    // Until sessions exist, the ingest key may purge too (npm run simulate -- --purge).
+    if (options.actor.kind !== 'system' && options.actor.kind !== 'key' && options.actor.role !== 'admin') {
+      throw new HttpProblem(403, 'Forbidden', 'removing the simulated records needs the admin role');
+    }
+    const counts = await store.purgeSimulated((c) => auditOf(options, { kind: 'records.purged', detail: { ...c } }));
+    announce(() => bus.emit('purged', meta(options)));
+    return counts;
+  }
+
+  return { ingest: ingest as WriteService['ingest'], transition, resolveAlarm, purgeSimulated };
+}
