@@ -148,8 +148,12 @@ export const incidentSchema = z.object({
   acceptBy: isoDateTimeSchema.nullable().optional(),
   arriveBy: isoDateTimeSchema.nullable().optional(),
   handleBy: isoDateTimeSchema.nullable().optional(),
-  /** 1 when taken, +1 at every change; the ETag of GET /api/v1/incidents/:id and the If-Match of a move. */
-  version: z.number().int().positive(),
+  /**
+   * 1 when taken, +1 at every change; the ETag of GET /api/v1/incidents/:id and the If-Match of
+   * a move. Always present on what the server serves; optional in the type so that a record
+   * built before it is stored (fixtures, imports) need not invent one.
+   */
+  version: z.number().int().positive().optional(),
   /** Derived when served: open and past its due time. */
   overdue: z.boolean(),
 });

@@ -9,7 +9,7 @@ import type { MoveOutcome, WriteService, WriteSource } from './service.ts';
 
 /** The strong ETag of an incident: its version, quoted. */
 export function incidentEtag(incident: Pick<Incident, 'version'>): string {
-  return `"${incident.version}"`;
+  return `"${incident.version ?? 1}"`;
 }
 
 /**
@@ -51,7 +51,7 @@ export function sendMoveRefusal(res: Response, id: string, outcome: Exclude<Move
       throw new HttpProblem(409, 'Move time not possible', `${outcome.field}: ${outcome.message}`, [{ path: outcome.field, message: outcome.message }]);
     case 'stale': {
       const body = {
-        ...problemBody(412, 'Incident changed', `the incident is at version ${outcome.current.version}; reload it and decide again`),
+        ...problemBody(412, 'Incident changed', `the incident is at version ${outcome.current.version ?? 1}; reload it and decide again`),
         incident: outcome.current,
       };
       res.status(412).set('ETag', incidentEtag(outcome.current)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));

@@ -265,7 +265,7 @@ export class SqlStore implements Store {
       if (!row) return { ok: false, reason: 'not-found' } as const;
       const now = this.now();
       const before = toIncident(row, now);
-      if (request.ifVersion !== undefined && request.ifVersion !== before.version) {
+      if (request.ifVersion !== undefined && request.ifVersion !== (before.version ?? 1)) {
         return { ok: false, reason: 'stale', current: before } as const;
       }
       if (!canTransition(before.status, request.to)) {
