@@ -1,11 +1,12 @@
 // Start-up refusals and shutdown: a bad setting, missing or broken street data, a DATA_DIR
 // held by another server each stop the start with one line naming the culprit; signals stop cleanly.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, makeTempDir, runServerUntilExit, startTestServer, stopAllServers } from '../helpers/server.ts';
+import { REPO_ROOT, makeTempDir, runServerUntilExit, spawnServer, startTestServer, stopAllServers } from '../helpers/server.ts';
 
 const LOCK = 'grid141.lock';
 
@@ -110,6 +111,49 @@ describe('DATA_DIR belongs to one server', () => {
     );
     const server = await startTestServer({ dataDir });
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+  });
+});
+
+describe('the DATA_DIR lock after a power cut (issue 14)', () => {
+  it('a lock naming a live process that is not Grid141 is taken over with one log line', async () => {
+    const dataDir = makeTempDir();
+    const other = spawn('sleep', ['120'], { stdio: 'ignore' });
+    try {
+      // What a power cut leaves: the old server's lock, its pid now given to another program.
+      fs.writeFileSync(
+        path.join(dataDir, LOCK),
+        JSON.stringify({ pid: other.pid, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', url: 'http://127.0.0.1:8080' }),
+      );
+      const server = await startTestServer({ dataDir });
+      expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+      const lines = `${server.stdout()}${server.stderr()}`.split('\n').filter((l) => l.includes('took over the stale DATA_DIR lock'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`pid ${other.pid}`);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('of two servers started at the same moment on one DATA_DIR exactly one serves', { timeout: 180_000 }, async () => {
+    const dataDir = makeTempDir();
+    const [a, b] = [spawnServer({ dataDir }), spawnServer({ dataDir })];
+    const first = await Promise.race([a.exited.then(() => a), b.exited.then(() => b)]);
+    const loser = first;
+    const winner = loser === a ? b : a;
+    expect((await loser.exited).code).toBe(1);
+    expect(loser.stderr()).toMatch(/in use by another Grid141 server \(pid \d+/);
+    // The winner serves: its lock names it, with the URL it answers on.
+    const deadline = Date.now() + 150_000;
+    let url: string | null = null;
+    while (!url && Date.now() < deadline) {
+      const lock = fs.existsSync(path.join(dataDir, LOCK)) ? JSON.parse(fs.readFileSync(path.join(dataDir, LOCK), 'utf8')) : null;
+      if (lock?.pid === winner.child.pid && lock.url) url = lock.url as string;
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(url).not.toBeNull();
+    expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    winner.child.kill('SIGTERM');
+    expect((await winner.exited).code).toBe(0);
   });
 });
 

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirLockedError, LOCK_FILE, acquireLock, readLock } from './lock.ts';
+import { DataDirLockedError, LOCK_FILE, acquireLock, currentBootId, processFacts, readLock, staleReason, type LockInfo } from './lock.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -11,9 +11,26 @@ function tempDir(): string {
   dirs.push(dir);
   return dir;
 }
+const children: ChildProcess[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const child of children.splice(0)) child.kill('SIGKILL');
 });
+
+/** A live process that is not Grid141 (as the Redis server was in the report), and its pid. */
+function unrelatedProcess(): number {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  children.push(child);
+  return child.pid as number;
+}
+
+/** The lock a real holder with this pid writes: its command line, now, this boot. */
+function holderLock(pid: number, over: Partial<LockInfo> = {}): LockInfo {
+  return {
+    pid, host: os.hostname(), startedAt: new Date().toISOString(), url: null,
+    cmdline: processFacts(pid)?.cmdline ?? null, bootId: currentBootId(), ...over,
+  };
+}
 
 function deadPid(): number {
   return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
@@ -41,7 +58,7 @@ describe('DATA_DIR lock', () => {
 
   it('refuses a live holder, naming its pid', () => {
     const dir = tempDir();
-    writeLock(dir, process.ppid);
+    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify(holderLock(process.ppid)));
     expect(() => acquireLock(dir)).toThrow(DataDirLockedError);
     expect(() => acquireLock(dir)).toThrow(`pid ${process.ppid}`);
   });
@@ -58,7 +75,12 @@ describe('DATA_DIR lock', () => {
   it('takes over an unreadable lock file (a crash while writing it)', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, LOCK_FILE), '{"pid": 12');
-    acquireLock(dir).release();
+    // Older than the grace a starter has between creating the file and writing it.
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(dir, LOCK_FILE), past, past);
+    const lock = acquireLock(dir);
+    expect(lock.tookOver?.reason).toMatch(/unreadable/);
+    lock.release();
   });
 
   it('does not remove a lock that another process holds now', () => {
@@ -67,5 +89,91 @@ describe('DATA_DIR lock', () => {
     writeLock(dir, process.ppid);
     lock.release();
     expect(readLock(dir)?.pid).toBe(process.ppid);
+  });
+
+  it('records the holder\'s command line and boot, and reads back as alive', () => {
+    const dir = tempDir();
+    const lock = acquireLock(dir);
+    expect(lock.tookOver).toBeNull();
+    const info = readLock(dir);
+    expect(info?.alive).toBe(true);
+    if (fs.existsSync('/proc/self/cmdline')) expect(info?.cmdline).toBe(processFacts(process.pid)?.cmdline);
+    lock.release();
+  });
+
+  it.runIf(fs.existsSync('/proc/self/stat'))('takes over a lock naming a live process that is not Grid141 (a pid reused after a reboot)', () => {
+    const dir = tempDir();
+    const pid = unrelatedProcess();
+    // As issue 14 reproduced it: an older lock file naming this host and the other program's pid.
+    writeLock(dir, pid);
+    expect(readLock(dir)?.alive).toBe(false);
+    const lock = acquireLock(dir);
+    expect(lock.tookOver?.holder.pid).toBe(pid);
+    expect(readLock(dir)).toMatchObject({ pid: process.pid, alive: true });
+    lock.release();
+    // A lock naming it with its own command line, but taken before that process started: the pid was handed out again.
+    const reused = holderLock(pid, { startedAt: new Date(Date.now() - 3_600_000).toISOString() });
+    expect(staleReason(reused)).toMatch(/started after the lock was taken/);
+    // The same lock taken after it started (it could be the holder) is respected.
+    expect(staleReason(holderLock(pid))).toBeNull();
+    // A legacy lock (no command line recorded) is respected only for a process that looks like Grid141.
+    expect(staleReason({ ...holderLock(pid), cmdline: null })).toMatch(/another program/);
+  });
+
+  it.runIf(fs.existsSync('/proc/self/stat'))('takes over a lock whose holder is a zombie its parent has not reaped', async () => {
+    // The shell starts a short child, then becomes `sleep`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(parent);
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout?.once('data', (d: Buffer) => resolve(d.toString()))));
+    const deadline = Date.now() + 10_000;
+    while (processFacts(pid)?.state !== 'Z' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(processFacts(pid)?.state).toBe('Z');
+    expect(staleReason(holderLock(pid, { cmdline: '' }))).toMatch(/zombie/);
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify(holderLock(pid)));
+    const lock = acquireLock(dir);
+    expect(lock.tookOver?.reason).toMatch(/zombie/);
+    lock.release();
+  });
+
+  it('refuses a lock from another host, whatever its pid', () => {
+    const dir = tempDir();
+    writeLock(dir, deadPid(), 'another-host.example');
+    expect(() => acquireLock(dir)).toThrow(/in use by another Grid141 server .* on another-host\.example/);
+  });
+
+  it('takes over a lock from before the machine restarted, even if its pid runs now', () => {
+    const dir = tempDir();
+    const boot = currentBootId();
+    if (boot === null) return;
+    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify(holderLock(process.ppid, { bootId: 'an-earlier-boot' })));
+    const lock = acquireLock(dir);
+    expect(lock.tookOver?.reason).toMatch(/restarted/);
+    lock.release();
+  });
+
+  it.each(['free', 'stale'] as const)('of four processes taking a %s DATA_DIR at the same moment, exactly one wins', { timeout: 60_000 }, async (start) => {
+    const dir = tempDir();
+    if (start === 'stale') writeLock(dir, deadPid());
+    const at = Date.now() + 3_000;
+    const script = `
+      import { acquireLock } from ${JSON.stringify(new URL('./lock.ts', import.meta.url).pathname)};
+      while (Date.now() < ${at}) {}
+      let won = false;
+      try { acquireLock(${JSON.stringify(dir)}); won = true; } catch (e) { if (e.name !== 'DataDirLockedError') throw e; }
+      process.stdout.write(won ? 'won' : 'refused');
+      // The winner keeps the lock while the others look.
+      setTimeout(() => process.exit(0), won ? 2500 : 0);`;
+    const runs = await Promise.all(Array.from({ length: 4 }, () => new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', () => resolve(out || err));
+    })));
+    expect(runs.filter((r) => r === 'won'), runs.join('\n')).toHaveLength(1);
+    expect(runs.filter((r) => r === 'refused')).toHaveLength(3);
   });
 });

@@ -1,5 +1,6 @@
 // DATA_DIR belongs to one server at a time: PGlite takes no lock of its own and two
-// processes on one directory corrupt it (stack-notes.md). The lock file names its holder.
+// processes on one directory corrupt it (docs/store.md). The lock file names its holder, and a
+// lock whose holder is gone (after a power cut its pid may belong to any process) is taken over.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,11 +13,17 @@ export interface LockInfo {
   startedAt: string;
   /** The holder's base URL once it listens, so CLI tools can talk to it over HTTP. */
   url: string | null;
+  /** The holder's command line (Linux /proc), so a pid handed to another program later is not taken for it. */
+  cmdline?: string | null;
+  /** The kernel's boot id when the lock was taken (Linux): another boot means the holder is gone. */
+  bootId?: string | null;
 }
 
 export interface HeldLock {
   readonly path: string;
   readonly info: LockInfo;
+  /** The stale lock this start took over and why it was stale (for one log line), or null. */
+  readonly tookOver: { holder: LockInfo; reason: string } | null;
   /** Records the server's URL in the lock file. */
   setUrl(url: string): void;
   /** Removes the lock file if it is still ours; safe to call twice. */
@@ -49,6 +56,8 @@ function parseLock(text: string): LockInfo | null {
       host: typeof value.host === 'string' ? value.host : '',
       startedAt: typeof value.startedAt === 'string' ? value.startedAt : '',
       url: typeof value.url === 'string' ? value.url : null,
+      cmdline: typeof value.cmdline === 'string' ? value.cmdline : null,
+      bootId: typeof value.bootId === 'string' ? value.bootId : null,
     };
   } catch {
     return null;
@@ -74,15 +83,96 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** What Linux says about a process: its state letter (Z: a zombie), start time (epoch ms) and command line. */
+export interface ProcessFacts {
+  state: string;
+  startedMs: number;
+  cmdline: string;
+}
+
+// USER_HZ: the unit of /proc/<pid>/stat's start time; 100 on every Linux architecture Node runs on.
+const CLOCK_TICKS_PER_S = 100;
+
+function readProc(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+let bootTimeMs: number | null | undefined;
+function bootTime(): number | null {
+  if (bootTimeMs === undefined) {
+    const m = /^btime (\d+)$/m.exec(readProc('/proc/stat') ?? '');
+    bootTimeMs = m ? Number(m[1]) * 1000 : null;
+  }
+  return bootTimeMs;
+}
+
+/** The current boot's id (Linux), null elsewhere. */
+export function currentBootId(): string | null {
+  return readProc('/proc/sys/kernel/random/boot_id')?.trim() || null;
+}
+
+function cmdlineOf(pid: number | 'self'): string | null {
+  const raw = readProc(`/proc/${pid}/cmdline`);
+  return raw === null ? null : raw.replace(/\0+$/, '').split('\0').join(' ');
+}
+
+/**
+ * Facts about `pid` from /proc: null when it does not exist, undefined when this system has no
+ * /proc to ask (then only `kill(pid, 0)` can tell).
+ */
+export function processFacts(pid: number): ProcessFacts | null | undefined {
+  if (!fs.existsSync('/proc/self/stat')) return undefined;
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (stat === null) return null;
+  // "pid (comm) S ppid …": comm may hold spaces and parentheses, so split after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const boot = bootTime();
+  const ticks = Number(fields[19]);
+  return {
+    state: fields[0] ?? '?',
+    startedMs: boot === null || !Number.isFinite(ticks) ? NaN : boot + (ticks * 1000) / CLOCK_TICKS_PER_S,
+    cmdline: cmdlineOf(pid) ?? '',
+  };
+}
+
+// The kernel's boot time is rounded to a second and drifts with clock adjustments: a holder started
+// the lock within this after its process began.
+const START_SLACK_MS = 10_000;
+// A lock written before locks recorded their command line: the holder's must look like Grid141's.
+const LEGACY_GRID141 = /grid141|[/\\]server[/\\]src[/\\](main|import[/\\]cli)\.ts/i;
+
 // Locks this process holds, by their startedAt, to tell them from a previous life's.
 const heldHere = new Map<string, number>();
 
-/** A holder on another host cannot be checked, so it is taken as alive. */
-function holderIsAlive(info: LockInfo): boolean {
-  if (info.host !== os.hostname()) return true;
+/**
+ * Why the holder of `info` is gone, or null when it may still run (docs/deploy.md, "The DATA_DIR
+ * lock"). A holder on another host cannot be checked and counts as running. On this host the lock
+ * is stale when the machine booted since (boot id), the pid is gone or a zombie, the process with
+ * that pid started after the lock was taken (the pid was handed out again), or it runs another
+ * command line than the holder recorded (a legacy lock: one that does not look like Grid141's).
+ */
+export function staleReason(info: LockInfo): string | null {
+  if (info.host !== os.hostname()) return null;
+  const boot = currentBootId();
+  if (info.bootId && boot && info.bootId !== boot) return 'the machine has restarted since';
   // Our own pid in a lock we do not hold is a previous life (e.g. pid 1 in a container).
-  if (info.pid === process.pid) return (heldHere.get(info.startedAt) ?? 0) > 0;
-  return isProcessAlive(info.pid);
+  if (info.pid === process.pid) return (heldHere.get(info.startedAt) ?? 0) > 0 ? null : 'it names this very process (a previous life)';
+  const facts = processFacts(info.pid);
+  if (facts === undefined) return isProcessAlive(info.pid) ? null : `pid ${info.pid} is not running`;
+  if (facts === null) return `pid ${info.pid} is not running`;
+  if (facts.state === 'Z' || facts.state === 'X') return `pid ${info.pid} is a zombie (exited, not yet reaped)`;
+  const lockedAt = Date.parse(info.startedAt);
+  if (Number.isFinite(facts.startedMs) && Number.isFinite(lockedAt) && facts.startedMs > lockedAt + START_SLACK_MS) {
+    return `pid ${info.pid} started after the lock was taken: another program has it now`;
+  }
+  if (info.cmdline ? facts.cmdline !== info.cmdline : !LEGACY_GRID141.test(facts.cmdline)) {
+    return `pid ${info.pid} now runs another program (${facts.cmdline.slice(0, 80) || 'no command line'})`;
+  }
+  return null;
 }
 
 /** The lock's holder, or null when DATA_DIR is free; `alive` false means a stale lock. */
@@ -91,7 +181,7 @@ export function readLock(dataDir: string): (LockInfo & { alive: boolean }) | nul
   if (text === null) return null;
   const info = parseLock(text);
   if (!info) return null;
-  return { ...info, alive: holderIsAlive(info) };
+  return { ...info, alive: staleReason(info) === null };
 }
 
 function writeAtomically(file: string, text: string): void {
@@ -100,56 +190,95 @@ function writeAtomically(file: string, text: string): void {
   fs.renameSync(temp, file);
 }
 
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+const UNREADABLE_GRACE_MS = 2_000;
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+// Only one starter at a time may replace a stale lock; a guard older than this was left by a crash.
+const TAKEOVER_GUARD_STALE_MS = 10_000;
+
+/**
+ * Takes DATA_DIR for this process. A free directory is taken with an exclusive create, so of two
+ * servers started at the same moment exactly one wins. A stale lock (staleReason) is replaced
+ * under a takeover guard file, so two starters never both replace it. Throws DataDirLockedError
+ * naming the holder while it runs.
+ */
 export function acquireLock(dataDir: string): HeldLock {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = lockPath(dataDir);
-  const info: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), url: null };
+  const info: LockInfo = {
+    pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), url: null,
+    cmdline: cmdlineOf('self'), bootId: currentBootId(),
+  };
   const serialized = () => `${JSON.stringify(info, null, 2)}\n`;
 
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
     try {
       const fd = fs.openSync(file, 'wx', 0o644);
       fs.writeSync(fd, serialized());
       fs.closeSync(fd);
-      return held(file, info, serialized);
+      return held(file, info, serialized, null);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const text = readText(file);
     if (text === null) continue;
     const holder = parseLock(text);
-    if (holder && holderIsAlive(holder)) throw new DataDirLockedError(dataDir, holder);
-    takeOverStale(file, text);
+    // An empty or half-written file may be another starter's, created a moment ago and not yet written.
+    if (!holder && ageMs(file) < UNREADABLE_GRACE_MS) {
+      sleepMs(20 + Math.random() * 30);
+      continue;
+    }
+    const reason = holder ? staleReason(holder) : 'the lock file is unreadable (a crash while writing it)';
+    if (holder && reason === null) throw new DataDirLockedError(dataDir, holder);
+    if (replaceStale(file, text, serialized())) {
+      return held(file, info, serialized, { holder: holder ?? { pid: 0, host: '', startedAt: '', url: null }, reason: reason as string });
+    }
+    sleepMs(20 + Math.random() * 30);
   }
   throw new Error(`could not lock DATA_DIR ${dataDir}: the lock file ${file} keeps changing`);
 }
 
-// Move the stale file aside first: if another starter replaced it meanwhile, put theirs back.
-function takeOverStale(file: string, staleText: string): void {
-  const aside = `${file}.stale-${process.pid}`;
+// Replace the stale lock with ours, if it is still the same stale text, holding the guard.
+function replaceStale(file: string, staleText: string, ours: string): boolean {
+  const guard = `${file}.takeover`;
   try {
-    fs.renameSync(file, aside);
+    fs.closeSync(fs.openSync(guard, 'wx', 0o644));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  const moved = readText(aside);
-  if (moved !== staleText) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     try {
-      fs.linkSync(aside, file);
+      if (Date.now() - fs.statSync(guard).mtimeMs > TAKEOVER_GUARD_STALE_MS) fs.rmSync(guard, { force: true });
     } catch {
-      // Someone else already holds a fresh lock; the next attempt reads it.
+      // Gone meanwhile: the next attempt tries again.
     }
+    return false;
   }
-  fs.rmSync(aside, { force: true });
+  try {
+    if (readText(file) !== staleText) return false;
+    writeAtomically(file, ours);
+    return true;
+  } finally {
+    fs.rmSync(guard, { force: true });
+  }
 }
 
-function held(file: string, info: LockInfo, serialized: () => string): HeldLock {
+function held(file: string, info: LockInfo, serialized: () => string, tookOver: HeldLock['tookOver']): HeldLock {
   let released = false;
   heldHere.set(info.startedAt, (heldHere.get(info.startedAt) ?? 0) + 1);
   return {
     path: file,
     info,
+    tookOver,
     setUrl(url) {
       if (released) return;
       info.url = url;
