@@ -16,7 +16,8 @@ import { openStore } from '../server/src/store/index.ts';
 import type { NewIncident, Store } from '../server/src/store/types.ts';
 import type { Bench, BenchContext } from './context.ts';
 import { mulberry32, pick } from './lib/rng.ts';
-import { startServer } from './lib/server.ts';
+import { liveRun } from './lib/live-run.ts';
+import { residentMemory, startServer } from './lib/server.ts';
 import { clock, sleep } from './lib/stats.ts';
 
 const PG_URL = process.env.BENCH_REPORT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/h_report';
@@ -144,6 +145,33 @@ export const report: Bench = async (ctx) => {
         await sleep(500);
       }
       ctx.log(`  snapshot: ${snaps.map((s) => s.toFixed(1)).join(', ')} s (first starts Chromium)`);
+
+      // The live path while a deck is drawn: walls' delta p99 with decks drawn back to back
+      // (weekly figures read from the store, pages drawn by Chromium) against the same run without.
+      const live = { clients: ctx.quick ? 50 : 200, ratePerS: 50, seconds: ctx.quick ? 8 : 20 };
+      const rss = () => residentMemory(server.pid)?.rss ?? null;
+      const quiet = await liveRun(server, ctx.street.meta, { ...live, tag: 'report-quiet' }, rss);
+      let drawing = true;
+      let decks = 0;
+      const renderBrowser = await launchChromium();
+      const loop = (async () => {
+        while (drawing) {
+          await renderDeck(renderBrowser, { baseUrl: server.url, viewerToken: server.credentials.viewerToken, week: week.key, lang: 'zh-CN', scale: 1, outDir: path.join(dataDir, 'deck-loop') });
+          decks += 1;
+        }
+      })();
+      let busy;
+      try {
+        busy = await liveRun(server, ctx.street.meta, { ...live, tag: 'report-busy' }, rss);
+      } finally {
+        drawing = false;
+        await loop.catch(() => {});
+        await renderBrowser.close();
+      }
+      const ratio = busy.delta.p99 / quiet.delta.p99;
+      ctx.log(`  delta p99 ${quiet.delta.p99.toFixed(0)} ms without a render, ${busy.delta.p99.toFixed(0)} ms while ${decks} deck(s) were drawn (×${ratio.toFixed(2)})`);
+      details.live = { quiet, busy, decks };
+      rows.push({ bench: 'report', figure: `wall delta p99 while decks are drawn (${live.clients} walls, ${live.ratePerS}/s)`, unit: 'ms', measured: busy.delta.p99, target: '≤ 1.2 × without', met: ratio <= 1.2, baseline: quiet.delta.p99, baselineLabel: 'same run, no render', ratio, ratioLabel: 'with / without', note: `${decks} deck(s) drawn during the run` });
       details.snapshot = snaps;
       rows.push({ bench: 'report', figure: 'snapshot 1920x1080, browser running', unit: 's', measured: snaps[1] as number, target: '≤ 5 s', met: (snaps[1] as number) <= 5, baseline: snaps[0] as number, baselineLabel: 'first (starts Chromium)', ratio: null });
     } finally {
