@@ -190,8 +190,42 @@ function excelCell(value: ExcelValue): Cell {
   return null;
 }
 
+async function* decodeUtf8(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of chunks) yield typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
+
+type ReaderInternals = {
+  _parseSharedStrings(entry: Readable): unknown;
+  _parseStyles(entry: Readable): unknown;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): unknown;
+};
+
+/**
+ * exceljs 4.4's streaming reader decodes each zip chunk to text on its own, so a Chinese
+ * character cut by a chunk boundary becomes U+FFFD (one cell in a few thousand, silently). Its
+ * parser passes strings through untouched, so the entries are decoded here, across boundaries.
+ */
+function utf8WorkbookReader(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>): ExcelJS.stream.xlsx.WorkbookReader {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, options);
+  const internals = reader as unknown as ReaderInternals;
+  const base = Object.getPrototypeOf(reader) as ReaderInternals;
+  internals._parseSharedStrings = (entry) => {
+    entry.setEncoding('utf8');
+    return base._parseSharedStrings.call(reader, entry);
+  };
+  internals._parseStyles = (entry) => {
+    entry.setEncoding('utf8');
+    return base._parseStyles.call(reader, entry);
+  };
+  internals._parseWorksheet = (iterator, sheetNo) => base._parseWorksheet.call(reader, decodeUtf8(iterator), sheetNo);
+  return reader;
+}
+
 async function* xlsxRows(input: Readable): AsyncGenerator<SheetRow> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const workbook = utf8WorkbookReader(input, {
     sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit',
   });
   for await (const sheet of workbook) {
