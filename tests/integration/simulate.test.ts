@@ -1,6 +1,7 @@
 // The demo feed against the real server: the CLI at a high speed posts through the public API,
 // a replay doubles nothing, and --purge takes every simulated record (and its figures) away.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '@grid141/shared';
@@ -18,7 +19,8 @@ interface CliRun {
 
 function runCli(server: TestServer, args: string[], timeoutMs = 60_000): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--url', server.url, '--key', server.credentials.ingestKey, ...args], {
+    // --key=VALUE: the key of this suite begins with "-", which `--key VALUE` would read as an option.
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, `--url=${server.url}`, `--key=${server.credentials.ingestKey}`, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: server.dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +76,10 @@ describe('demo feed (npm run simulate) against the real server', () => {
   const args = ['--speed', '1800', '--start', '11:00', '--seed', 'itest', '--duration', '6'];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // A key that begins with "-" on purpose (about one in 64 random base64url keys does, issue 14).
+    const key = (n: number) => randomBytes(n).toString('base64url');
+    server = await startTestServer({ credentials: { ingestKey: `-${key(24)}`, viewerToken: key(24), adminPassword: key(12) } });
+    expect(server.credentials.ingestKey.startsWith('-')).toBe(true);
   });
   afterAll(async () => {
     await stopAllServers();

@@ -1,8 +1,8 @@
 // The three secrets: from the environment, else generated once into DATA_DIR (owner-only)
 // and reused at every later start, so the wall URL keeps working across restarts.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { generateSecret } from './secret.ts';
 
 export const CREDENTIALS_FILE = 'credentials.json';
 
@@ -25,9 +25,6 @@ export interface CredentialsFromEnv {
   adminPassword: string | null;
 }
 
-function generate(bytes: number): string {
-  return crypto.randomBytes(bytes).toString('base64url');
-}
 
 function readStored(file: string): Partial<Credentials> {
   let text: string;
@@ -58,7 +55,7 @@ export function loadCredentials(dataDir: string, fromEnv: CredentialsFromEnv): L
     const existing = stored[key];
     if (existing !== undefined) return existing;
     generated.push(key);
-    stored[key] = generate(bytes);
+    stored[key] = generateSecret(bytes);
     return stored[key];
   };
   const credentials: Credentials = {

@@ -1,4 +1,4 @@
-// `npm run simulate -- [--speed N] [--url URL] [--key KEY] [--purge] [--backfill] [--backfill-days N]
+// `npm run simulate -- [--speed N] [--url URL] [--key=KEY] [--purge] [--backfill] [--backfill-days N]
 //  [--start HH:MM|ISO] [--seed S] [--duration SECONDS]`: the demo feed as its own process.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,8 @@ import { loadSimStreet } from './street.ts';
 const USAGE = `usage: npm run simulate -- [options]
   --speed N           simulated seconds per real second (default 1: follows the real clock)
   --url URL           the server (default: the one holding DATA_DIR's lock, else http://127.0.0.1:8080)
-  --key KEY           ingest key (default: INGEST_API_KEY, else DATA_DIR/credentials.json)
+  --key=KEY           ingest key (default: INGEST_API_KEY, else DATA_DIR/credentials.json);
+                      every option also takes --name=VALUE, which a value beginning with "-" needs
   --purge             remove every simulated record from the server, then exit
   --backfill          post today's events so far (and a year of slow feeds) before going live
   --backfill-days N   also post the incidents of the N previous days (implies --backfill)
