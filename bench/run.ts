@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeContext, type Bench } from './context.ts';
+import { desk } from './desk.ts';
 import { endToEnd } from './end-to-end.ts';
 import { fanOut } from './fan-out.ts';
 import { importBench } from './import.ts';
@@ -22,7 +23,7 @@ import { tableLines, type BenchResult } from './lib/report.ts';
 import { dropBenchDatabase } from './lib/server.ts';
 import { clock } from './lib/stats.ts';
 
-const BENCHES: Record<string, Bench> = { placing, ingest, import: importBench, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start, report, 'wall-idle': wallIdle };
+const BENCHES: Record<string, Bench> = { placing, ingest, import: importBench, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start, report, 'wall-idle': wallIdle, desk };
 // Opt-in: the soak takes 12+ minutes, so it runs only with --soak or --only soak (bench/soak.ts).
 const OPT_IN: Record<string, Bench> = { soak };
 const ALL: Record<string, Bench> = { ...BENCHES, ...OPT_IN };

@@ -1,17 +1,21 @@
 // The desk's API in a server: roles, If-Match (412 with who changed it), illegal moves (409
 // naming the allowed ones), and each bad input a 4xx naming the field with nothing changed.
-// People sign in through a stand-in session resolver (a header naming role and user).
+// People sign in through a stand-in session resolver (a header naming role and user). Then the
+// lifecycle property: random moves by random roles, several at once on the same version and some
+// with an old one, never take a step the lifecycle forbids, and the figures equal a recount.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Incident } from '@grid141/shared';
+import fc from 'fast-check';
+import { canTransition, MOVE_ROLES, recount, STATUSES, type Incident, type IncidentStatus } from '@grid141/shared';
 import { startServer, type Plugin, type RunningServer } from '../app.ts';
 import { loadConfig, REPO_ROOT } from '../config.ts';
 import { dutyPlugin } from '../duty/plugin.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { createLogger } from '../logger.ts';
 import { storePlugin } from '../store/plugin.ts';
+import { figuresService } from '../live/figures-service.ts';
 import type { Role } from '../auth/auth.ts';
 import { deskPlugin, deskTargetsPlugin } from './plugin.ts';
 
@@ -32,7 +36,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grid141-desk-api-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dir, INGEST_API_KEY: KEY, VIEWER_TOKEN: 'viewer-token-desk', ADMIN_PASSWORD: 'admin-password', LOG_LEVEL: 'silent' });
   server = await startServer(config, createLogger('silent'), {
-    plugins: [sessions, dutyPlugin, storePlugin, deskTargetsPlugin, ingestRoutes, deskPlugin],
+    plugins: [sessions, dutyPlugin, storePlugin, deskTargetsPlugin, ingestRoutes, figuresService, deskPlugin],
     clientDir: path.join(REPO_ROOT, 'client', 'dist'),
   });
 }, 180_000);
@@ -167,5 +171,73 @@ describe('duty desk API', () => {
     const bad = await call('GET', '/api/v1/duty/queue?colour=purple', 'operator:蒋丽');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.errors)).toContain('colour');
+  });
+});
+
+// --- the lifecycle property ---------------------------------------------------------------
+const COUNT = 6;
+const ids: string[] = [];
+const store = () => server.ctx.use('store');
+const version = async (id: string) => (await store().getIncident(id))?.updatedAt ?? '';
+
+const command = fc.record({
+  i: fc.nat({ max: COUNT - 1 }),
+  role: fc.constantFrom<Role>('viewer', 'operator', 'leader'),
+  to: fc.constantFrom(...STATUSES.map((s) => s.code).filter((s) => s !== 'merged')),
+  stale: fc.boolean(),
+  reclassify: fc.boolean(),
+});
+
+describe('desk lifecycle under random concurrent moves', () => {
+  it('never breaks the lifecycle, the roles or the figures', async () => {
+    for (let i = 0; i < COUNT; i++) ids.push(await report({ category: i % 2 ? 'dispute' : 'safety_hazard', urgency: (['critical', 'urgent', 'normal'] as const)[i % 3] }));
+    await fc.assert(fc.asyncProperty(fc.array(fc.array(command, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 5 }), async (batches) => {
+      for (const batch of batches) {
+        const versions = await Promise.all(batch.map((c) => version(ids[c.i] as string)));
+        const answers = await Promise.all(batch.map(async (c, k) => {
+          const id = ids[c.i] as string;
+          const ifMatch = c.stale ? '2000-01-01T00:00:00.000Z' : versions[k];
+          const body = c.reclassify ? { urgency: c.to === 'closed' ? 'critical' : 'normal' } : { to: c.to, note: '随机', assignee: '城管' };
+          const res = await fetch(`${server.url}/api/v1/duty/incidents/${id}/${c.reclassify ? 'classification' : 'transitions'}`, {
+            method: 'POST', headers: { 'content-type': 'application/json', 'x-test-user': `${c.role}:${c.role}`, 'if-match': `"${ifMatch}"` }, body: JSON.stringify(body),
+          });
+          await res.text();
+          return res.status;
+        }));
+        batch.forEach((c, k) => {
+          const status = answers[k] as number;
+          expect([200, 403, 409, 412]).toContain(status);
+          if (c.role === 'viewer') expect(status).toBe(403);
+          if (c.stale && status !== 403) expect(status).toBe(412);
+          if (!c.reclassify && status === 200) expect(['operator', 'leader', 'admin'].indexOf(c.role)).toBeGreaterThanOrEqual(['operator', 'leader'].indexOf(MOVE_ROLES[c.to]));
+        });
+        // Two requests on the same incident and version: at most one of them wrote.
+        const wrote = new Map<number, number>();
+        batch.forEach((c, k) => {
+          if (answers[k] === 200) wrote.set(c.i, (wrote.get(c.i) ?? 0) + 1);
+        });
+        for (const n of wrote.values()) expect(n).toBe(1);
+      }
+      const incidents: Incident[] = [];
+      for (const id of ids) {
+        const got = await store().getIncident(id);
+        if (!got) throw new Error(`incident ${id} vanished`);
+        const { history, ...incident } = got;
+        incidents.push(incident);
+        let at: IncidentStatus | null = null;
+        for (const step of history) {
+          if (at !== null) expect(canTransition(at, step.to), `${at} -> ${step.to}`).toBe(true);
+          if (step.to === 'closed' || step.to === 'returned') expect(step.by).toBe('leader');
+          at = step.to;
+        }
+        expect(at).toBe(incident.status);
+      }
+      // Every incident in the store (earlier tests made some), as the figures count them all.
+      const all = (await store().listIncidents({}, 500, null)).items;
+      const engine = server.ctx.use('figures');
+      const now = Date.now();
+      const figures = (s: ReturnType<typeof engine.summary>) => ({ ...s, at: '', seq: 0 });
+      expect(figures(engine.summary())).toStrictEqual(figures(recount(all, [], now, server.ctx.config.timeZone, server.ctx.street.meta.id)));
+    }), { numRuns: 8 });
   });
 });

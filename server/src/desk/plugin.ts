@@ -2,7 +2,7 @@
 // them), then the desk's API, the lateness timer, shift handovers and emergency mode.
 import path from 'node:path';
 import {
-  emergencyStartSchema, handoverCreateSchema, handoverSignSchema, TRANSITIONS,
+  emergencyStartSchema, handoverCreateSchema, handoverSignSchema, LIVE_NAMESPACE,
   type Alert, type Incident,
 } from '@grid141/shared';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
@@ -13,7 +13,7 @@ import { openHandovers } from './handover.ts';
 import { deskRoutes, type MoveIncident } from './routes.ts';
 import { recordBreaches } from './sql.ts';
 import { openTargets, readTargetsFile, type TargetsService } from './targets.ts';
-import { addDispatchNote, versionOf } from './writes.ts';
+import { moveIncident } from './writes.ts';
 
 declare module '../app.ts' {
   interface Services {
@@ -53,17 +53,9 @@ export const deskPlugin: Plugin = async (ctx) => {
   };
 
   const move: MoveIncident = async (id, m, opts) => {
-    const current = await store.getIncident(id);
-    if (!current) return { ok: false, reason: 'not-found' };
-    if (opts.ifMatch !== null && opts.ifMatch !== versionOf(current)) return { ok: false, reason: 'stale', current };
-    const outcome = await store.transitionIncident(id, { to: m.to, note: m.note, assignee: m.assignee, by: opts.actor });
-    if (!outcome.ok && outcome.reason === 'not-found') return outcome;
-    if (!outcome.ok && outcome.reason === 'stale') return { ok: false, reason: 'stale', current: outcome.current };
-    if (!outcome.ok && outcome.reason === 'refused') return { ok: false, reason: 'refused', from: outcome.from, allowed: [...TRANSITIONS[outcome.from]] };
-    // Desk moves carry no `at` (dated now, never before the report or the previous move): a time refusal cannot happen.
-    if (!outcome.ok) throw new Error(`desk move refused: ${outcome.reason}`);
-    announce({ before: outcome.before, after: outcome.after });
-    return { ok: true, after: outcome.after };
+    const out = await moveIncident(store.sql, streetId, id, m, opts.actor, new Date(), opts.ifMatch, Date.now());
+    if (out.ok) announce({ before: out.before, after: out.after });
+    return out;
   };
 
   const audit = (entry: { actor: string; action: string; target: string; before: unknown; after: unknown }) =>
@@ -71,11 +63,7 @@ export const deskPlugin: Plugin = async (ctx) => {
 
   ctx.app.use(deskRoutes(ctx, {
     targets,
-    move: async (id, m, opts) => {
-      const out = await move(id, m, opts);
-      if (out.ok && m.to === 'dispatched' && m.assignee) await addDispatchNote(store.sql, id, opts.actor, out.after.updatedAt, { assignee: m.assignee, dispatchKind: null });
-      return out;
-    },
+    move,
     announce,
     audit,
   }));

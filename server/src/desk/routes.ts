@@ -59,7 +59,7 @@ export function etag(incident: Incident): string {
 }
 
 /** The lifecycle move itself; the write service's transition() once it is in, the store's until then. */
-export type MoveIncident = (id: string, move: { to: IncidentStatus; note: string | null; assignee: string | null }, opts: { actor: string; ifMatch: string | null }) => Promise<
+export type MoveIncident = (id: string, move: { to: IncidentStatus; note: string | null; assignee: string | null; dispatchKind?: string | null }, opts: { actor: string; ifMatch: string | null }) => Promise<
   | { ok: true; after: Incident }
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'stale'; current: Incident }
@@ -111,9 +111,9 @@ export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
     if (!parsed.success) throw zodProblem(parsed.error);
     const principal = principalOf(res);
     const id = String(req.params.id);
-    const { to, note, assignee } = parsed.data;
+    const { to, note, assignee, dispatchKind } = parsed.data;
     if (!roleAtLeast(principal.role, MOVE_ROLES[to])) throw new HttpProblem(403, 'Forbidden', `moving to ${to} needs the ${MOVE_ROLES[to]} role`, [{ path: 'to', message: `needs ${MOVE_ROLES[to]}` }]);
-    const outcome = await deps.move(id, { to, note: note ?? null, assignee: assignee ?? null }, { actor: nameOf(principal), ifMatch: ifMatchOf(req) });
+    const outcome = await deps.move(id, { to, note: note ?? null, assignee: assignee ?? null, dispatchKind: dispatchKind ?? null }, { actor: nameOf(principal), ifMatch: ifMatchOf(req) });
     if (!outcome.ok && outcome.reason === 'not-found') throw new HttpProblem(404, 'Not found', `no incident ${id}`);
     if (!outcome.ok && outcome.reason === 'stale') return await sendStale(res, outcome.current, principal.role);
     if (!outcome.ok && outcome.reason === 'refused') {
