@@ -62,7 +62,7 @@ function makeRows(ctx: BenchContext, count: number, offset: number, openShare: n
   });
 }
 
-async function fill(ctx: BenchContext, where: { dataDir: string | null; databaseUrl: string | null }, total: number, openShare: number): Promise<number> {
+export async function fill(ctx: BenchContext, where: { dataDir: string | null; databaseUrl: string | null }, total: number, openShare: number): Promise<number> {
   const store = await openStore({ streetId: ctx.street.meta.id, ...where });
   const rng = mulberry32(2610);
   const locate = createLocator(ctx.street);

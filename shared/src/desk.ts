@@ -158,12 +158,13 @@ export interface QueueItem {
 export interface QueuePage {
   at: string;
   items: QueueItem[];
-  /** Open incidents matching the filters (counted up to QUEUE_COUNT_CAP). */
+  /** Open incidents matching the filters, counted up to QUEUE_COUNT_CAP (then totalCapped). */
   total: number;
   totalCapped: boolean;
   overdue: number;
 }
-export const QUEUE_COUNT_CAP = 10_000;
+/** Counting stops here ("over 1,000 open"): an exact count of 100,000 open rows costs more than the page itself. */
+export const QUEUE_COUNT_CAP = 1_000;
 
 // --- actions ------------------------------------------------------------------------------
 
