@@ -96,6 +96,9 @@ export const AUDIT_KINDS = [
   'key.created', 'key.revoked',
   'viewer-token.rotated',
   'incident.transition', 'alarm.resolved', 'records.purged',
+  // The duty desk (docs/desk.md).
+  'incident.escalated', 'incident.evaluated', 'incident.reclassified', 'incident.noted',
+  'targets.changed', 'emergency.started', 'emergency.ended', 'handover.made', 'handover.signed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -178,7 +178,7 @@ describe('duty desk API', () => {
 const COUNT = 6;
 const ids: string[] = [];
 const store = () => server.ctx.use('store');
-const version = async (id: string) => (await store().getIncident(id))?.updatedAt ?? '';
+const version = async (id: string) => String((await store().getIncident(id))?.version ?? 1);
 
 const command = fc.record({
   i: fc.nat({ max: COUNT - 1 }),

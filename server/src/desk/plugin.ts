@@ -2,18 +2,19 @@
 // them), then the desk's API, the lateness timer, shift handovers and emergency mode.
 import path from 'node:path';
 import {
-  emergencyStartSchema, handoverCreateSchema, handoverSignSchema, LIVE_NAMESPACE,
-  type Alert, type Incident,
+  emergencyStartSchema, handoverCreateSchema, handoverSignSchema,
+  type Alert, type AuditKind, type Incident,
 } from '@grid141/shared';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Plugin } from '../app.ts';
 import { HttpProblem, zodProblem } from '../http/problem.ts';
 import { openEmergency } from './emergency.ts';
 import { openHandovers } from './handover.ts';
-import { deskRoutes, type MoveIncident } from './routes.ts';
+import { deskRoutes } from './routes.ts';
 import { recordBreaches } from './sql.ts';
 import { openTargets, readTargetsFile, type TargetsService } from './targets.ts';
-import { moveIncident } from './writes.ts';
+import { writeDeskAudit } from './writes.ts';
+import { actorOf } from '../auth/auth.ts';
 
 declare module '../app.ts' {
   interface Services {
@@ -52,21 +53,9 @@ export const deskPlugin: Plugin = async (ctx) => {
     }
   };
 
-  const move: MoveIncident = async (id, m, opts) => {
-    const out = await moveIncident(store.sql, streetId, id, m, opts.actor, new Date(), opts.ifMatch, Date.now());
-    if (out.ok) announce({ before: out.before, after: out.after });
-    return out;
-  };
-
-  const audit = (entry: { actor: string; action: string; target: string; before: unknown; after: unknown }) =>
-    ctx.logger.info({ audit: entry }, 'desk audit');
-
-  ctx.app.use(deskRoutes(ctx, {
-    targets,
-    move,
-    announce,
-    audit,
-  }));
+  ctx.app.use(deskRoutes(ctx, { targets, writes: ctx.use('writes'), announce }));
+  const audit = (req: Request, res: Response, kind: AuditKind, target: string, detail: Record<string, unknown>) =>
+    writeDeskAudit(store.sql, actorOf(req, res.locals.principal), kind, target, detail);
 
   // --- lateness: once per incident and target, decided here -------------------------------
   const breachAlert = (incident: Incident, stage: Alert['stage'], now: number): Alert => ({
@@ -74,8 +63,9 @@ export const deskPlugin: Plugin = async (ctx) => {
     code: incident.category, communityId: incident.communityId, gridId: incident.gridId, location: incident.location, simulated: incident.simulated,
   });
   const alertBreaches = async (found: { incidentId: string; stage: string; dueAt: string }[], now: number) => {
-    // Late before this server started: recorded, not flashed (as the wall's other alerts).
-    for (const b of found.filter((f) => Date.parse(f.dueAt) >= startedAt - BREACH_CHECK_MS).slice(0, 20)) {
+    // Late before this server started: recorded, not flashed (as the wall's other alerts). The
+    // close target is the incident's dueAt, which the alert policy already flashes as `overdue`.
+    for (const b of found.filter((f) => f.stage !== 'close' && Date.parse(f.dueAt) >= startedAt - BREACH_CHECK_MS).slice(0, 20)) {
       const incident = await store.getIncident(b.incidentId);
       if (incident) ctx.live.publish('alert', breachAlert(incident, b.stage as Alert['stage'], now));
     }
@@ -133,14 +123,14 @@ export const deskPlugin: Plugin = async (ctx) => {
     if (!incident) throw new HttpProblem(404, 'Not found', `no incident ${parsed.data.incidentId}`, [{ path: 'incidentId', message: 'unknown incident' }]);
     const started = await emergency.start(incident.id, who(res), new Date());
     if (!started) throw new HttpProblem(409, 'Already on', 'emergency mode is already on for another incident; end it first', [{ path: 'incidentId', message: 'emergency mode is on' }]);
-    audit({ actor: who(res), action: 'emergency.start', target: incident.id, before: null, after: started });
+    await audit(req, res, 'emergency.started', incident.id, { ...started });
     await pushEmergency();
     res.status(201).json(started);
   }));
-  router.delete('/api/v1/duty/emergency', leader, route(async (_req, res) => {
+  router.delete('/api/v1/duty/emergency', leader, route(async (req, res) => {
     const ended = await emergency.end(who(res), new Date());
     if (!ended) throw new HttpProblem(409, 'Not on', 'emergency mode is not on');
-    audit({ actor: who(res), action: 'emergency.end', target: ended.incidentId, before: null, after: ended });
+    await audit(req, res, 'emergency.ended', ended.incidentId, { ...ended });
     await pushEmergency();
     res.json(ended);
   }));
@@ -160,7 +150,9 @@ export const deskPlugin: Plugin = async (ctx) => {
   router.post('/api/v1/duty/handovers', operator, route(async (req, res) => {
     const parsed = handoverCreateSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw zodProblem(parsed.error);
-    res.status(201).json(await makeSheet(who(res), parsed.data.notes, Date.now()));
+    const sheet = await makeSheet(who(res), parsed.data.notes, Date.now());
+    await audit(req, res, 'handover.made', sheet.id, { from: sheet.from, to: sheet.to });
+    res.status(201).json(sheet);
   }));
   router.get('/api/v1/duty/handovers/:id', operator, route(async (req, res) => {
     const sheet = await handovers.get(String(req.params.id));
@@ -173,7 +165,7 @@ export const deskPlugin: Plugin = async (ctx) => {
     const signed = await handovers.sign(String(req.params.id), parsed.data.role, who(res), new Date());
     if (signed === null) throw new HttpProblem(404, 'Not found', `no handover ${String(req.params.id)}`);
     if (signed === 'signed') throw new HttpProblem(409, 'Already signed', `the ${parsed.data.role} leader has signed this sheet`, [{ path: 'role', message: 'already signed' }]);
-    audit({ actor: who(res), action: 'handover.sign', target: signed.id, before: null, after: parsed.data.role });
+    await audit(req, res, 'handover.signed', signed.id, { role: parsed.data.role });
     res.json(signed);
   }));
   ctx.app.use(router);

@@ -4,14 +4,15 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import {
   deskMoveSchema, escalateInputSchema, evaluateInputSchema, maskContact, movesFor, MOVE_ROLES, noteInputSchema,
   QUEUE_LIST_PARAMS, queueQuerySchema, reclassifyInputSchema, SATISFACTION, targetEditSchema,
-  type DeskRole, type Incident, type IncidentStatus,
+  TRANSITIONS, type DeskRole, type Incident,
 } from '@grid141/shared';
 import type { AppContext } from '../app.ts';
-import { roleAtLeast, type Principal } from '../auth/auth.ts';
+import { actorOf, roleAtLeast, type Principal } from '../auth/auth.ts';
+import type { WriteService } from '../ingest/service.ts';
 import { HttpProblem, zodProblem } from '../http/problem.ts';
 import { breachesOf, lastChange, queuePage } from './sql.ts';
 import type { TargetsService } from './targets.ts';
-import { applyDeskChange, deskNotes, versionOf, type DeskChange, type DeskWriteOutcome } from './writes.ts';
+import { addDispatchNote, applyDeskChange, deskNotes, versionOf, writeDeskAudit, type DeskChange, type DeskWriteOutcome } from './writes.ts';
 
 const route = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => {
   fn(req, res).catch(next);
@@ -47,30 +48,23 @@ export function forRole(incident: Incident, role: DeskRole): Incident {
   return { ...incident, reporter: { ...incident.reporter, contact: maskContact(incident.reporter.contact) } };
 }
 
-/** The If-Match header's version, quotes and W/ taken off; null when absent. */
-export function ifMatchOf(req: Request): string | null {
+/** The If-Match header's version (quotes and W/ taken off); null when absent; -1 (never current) when not a version. */
+export function ifMatchOf(req: Request): number | null {
   const raw = req.headers['if-match'];
   if (typeof raw !== 'string' || raw.trim() === '' || raw.trim() === '*') return null;
-  return raw.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  const text = raw.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return /^\d{1,9}$/.test(text) ? Number(text) : -1;
 }
 
 export function etag(incident: Incident): string {
   return `"${versionOf(incident)}"`;
 }
 
-/** The lifecycle move itself; the write service's transition() once it is in, the store's until then. */
-export type MoveIncident = (id: string, move: { to: IncidentStatus; note: string | null; assignee: string | null; dispatchKind?: string | null }, opts: { actor: string; ifMatch: string | null }) => Promise<
-  | { ok: true; after: Incident }
-  | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'stale'; current: Incident }
-  | { ok: false; reason: 'refused'; from: IncidentStatus; allowed: IncidentStatus[] }
->;
-
 export interface DeskRouteDeps {
   targets: TargetsService;
-  move: MoveIncident;
+  /** The one write path: lifecycle moves go through its transition(). */
+  writes: WriteService;
   announce(change: { before: Incident; after: Incident }): void;
-  audit(entry: { actor: string; action: string; target: string; before: unknown; after: unknown }): void;
 }
 
 export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
@@ -113,15 +107,22 @@ export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
     const id = String(req.params.id);
     const { to, note, assignee, dispatchKind } = parsed.data;
     if (!roleAtLeast(principal.role, MOVE_ROLES[to])) throw new HttpProblem(403, 'Forbidden', `moving to ${to} needs the ${MOVE_ROLES[to]} role`, [{ path: 'to', message: `needs ${MOVE_ROLES[to]}` }]);
-    const outcome = await deps.move(id, { to, note: note ?? null, assignee: assignee ?? null, dispatchKind: dispatchKind ?? null }, { actor: nameOf(principal), ifMatch: ifMatchOf(req) });
-    if (!outcome.ok && outcome.reason === 'not-found') throw new HttpProblem(404, 'Not found', `no incident ${id}`);
-    if (!outcome.ok && outcome.reason === 'stale') return await sendStale(res, outcome.current, principal.role);
-    if (!outcome.ok && outcome.reason === 'refused') {
-      throw new HttpProblem(409, 'Move not allowed', `an incident cannot move from ${outcome.from} to ${to}; allowed: ${outcome.allowed.join(', ') || 'none'}`, [
-        { path: 'to', message: `allowed from ${outcome.from}: ${outcome.allowed.join(', ') || 'none'}` },
-      ]);
+    const outcome = await deps.writes.transition(id, { to, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}) }, { actor: actorOf(req, principal), source: 'desk', ifMatch: ifMatchOf(req) });
+    if (!outcome.ok) {
+      switch (outcome.reason) {
+        case 'not-found': throw new HttpProblem(404, 'Not found', `no incident ${id}`);
+        case 'stale': return await sendStale(res, outcome.current, principal.role);
+        case 'invalid': throw new HttpProblem(400, 'Invalid request', outcome.errors.map((e) => `${e.path}: ${e.message}`).join('; '), outcome.errors);
+        case 'forbidden': throw new HttpProblem(403, 'Forbidden', outcome.detail);
+        case 'too-early': throw new HttpProblem(409, 'Move not allowed', outcome.message, [{ path: outcome.field, message: outcome.message }]);
+        case 'refused': {
+          const allowed = TRANSITIONS[outcome.from].join(', ') || 'none';
+          throw new HttpProblem(409, 'Move not allowed', `an incident cannot move from ${outcome.from} to ${to}; allowed: ${allowed}`, [{ path: 'to', message: `allowed from ${outcome.from}: ${allowed}` }]);
+        }
+      }
     }
-    if (!outcome.ok) throw new Error('unreachable');
+    // Whom it went to and as what (post, grid worker, department), beside the move on the timeline.
+    if (to === 'dispatched' && assignee) await addDispatchNote(store.sql, id, nameOf(principal), outcome.after.updatedAt, { assignee, dispatchKind: dispatchKind ?? null });
     res.setHeader('ETag', etag(outcome.after));
     res.json(forRole(outcome.after, principal.role));
   }));
@@ -144,7 +145,7 @@ export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
       const id = String(req.params.id);
       const at = new Date();
       const change = read(req.body ?? {}, at);
-      const outcome: DeskWriteOutcome = await applyDeskChange(store.sql, streetId, id, change, nameOf(principal), at, ifMatchOf(req), Date.now());
+      const outcome: DeskWriteOutcome = await applyDeskChange(store.sql, streetId, id, change, actorOf(req, principal), at, ifMatchOf(req), Date.now());
       if (!outcome.ok && outcome.reason === 'not-found') throw new HttpProblem(404, 'Not found', `no incident ${id}`);
       if (!outcome.ok && outcome.reason === 'stale') return await sendStale(res, outcome.current, principal.role);
       if (!outcome.ok && outcome.reason === 'refused') throw new HttpProblem(409, 'Not allowed now', outcome.detail, [{ path: outcome.path, message: outcome.detail }]);
@@ -187,7 +188,7 @@ export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
     const profile = String(req.params.profile);
     const edited = await deps.targets.edit(profile, parsed.data, nameOf(principal), new Date());
     if (!edited) throw new HttpProblem(404, 'Not found', `no time-target profile ${profile}`, [{ path: 'profile', message: 'unknown profile' }]);
-    deps.audit({ actor: nameOf(principal), action: 'targets.edit', target: profile, before: edited.before, after: edited.after });
+    await writeDeskAudit(store.sql, actorOf(req, principal), 'targets.changed', profile, { before: edited.before, after: edited.after });
     res.json(edited.after);
   }));
 

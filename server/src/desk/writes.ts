@@ -1,9 +1,12 @@
 // The desk's changes to an incident that are not lifecycle moves: 吹哨 escalations, the
 // reporter's evaluation, a leader's reclassification, notes. Each is one transaction that locks
 // the row, checks the version the desk saw (If-Match), writes, and keeps a timeline entry.
-import { canTransition, isOpenStatus, STATUS_TIMESTAMP, TRANSITIONS, type Escalation, type IncidentStatus, type Evaluation, type Incident, type IncidentColour, type Urgency } from '@grid141/shared';
+import { isOpenStatus, type Escalation, type Evaluation, type Incident, type IncidentColour, type Urgency } from '@grid141/shared';
 import { INCIDENT_SELECT, toIncident } from '../store/rows.ts';
 import type { Queryable, SqlDriver } from '../store/types.ts';
+import type { Actor } from '../auth/actor.ts';
+import { writeAudit } from '../audit/log.ts';
+import type { AuditKind } from '@grid141/shared';
 
 type Row = Record<string, unknown>;
 
@@ -27,18 +30,23 @@ export interface DeskNote {
   detail: Record<string, unknown>;
 }
 
+const AUDIT_OF: Record<DeskChange['kind'], AuditKind> = {
+  escalation: 'incident.escalated', evaluation: 'incident.evaluated', reclassification: 'incident.reclassified', note: 'incident.noted',
+};
+
 /**
- * Applies one desk change. `ifMatch` is the incident's `updatedAt` as the desk saw it (the
- * version until the write service's own counter replaces it); a mismatch is `stale` with the
- * current incident, nothing written. Evaluations only on closed incidents; the rest on open ones
+ * Applies one desk change. `ifMatch` is the incident's version as the desk saw it; a mismatch is
+ * `stale` with the current incident, nothing written. Version +1, a timeline entry and an audit
+ * entry in the same transaction. Evaluations only on closed incidents; the rest on open ones
  * (notes on any).
  */
-export function applyDeskChange(db: SqlDriver, streetId: string, id: string, change: DeskChange, by: string, at: Date, ifMatch: string | null, now: number): Promise<DeskWriteOutcome> {
+export function applyDeskChange(db: SqlDriver, streetId: string, id: string, change: DeskChange, actor: Actor, at: Date, ifMatch: number | null, now: number): Promise<DeskWriteOutcome> {
+  const by = actor.name;
   return db.transaction(async (tx) => {
     const rows = await tx.query<Row>(`SELECT ${INCIDENT_SELECT} FROM incidents WHERE id = $1 AND street_id = $2 FOR UPDATE`, [id, streetId]);
     if (!rows[0]) return { ok: false, reason: 'not-found' } as const;
     const before = toIncident(rows[0], now);
-    if (ifMatch !== null && ifMatch !== versionOf(before)) return { ok: false, reason: 'stale', current: before } as const;
+    if (ifMatch !== null && ifMatch !== (before.version ?? 1)) return { ok: false, reason: 'stale', current: before } as const;
     const atIso = at.toISOString();
     let set: string;
     let params: unknown[];
@@ -74,10 +82,11 @@ export function applyDeskChange(db: SqlDriver, streetId: string, id: string, cha
     }
     const n = params.length;
     const updated = await tx.query<Row>(
-      `UPDATE incidents SET ${set}, updated_at = GREATEST($${n + 2}::timestamptz, updated_at + interval '1 millisecond') WHERE id = $1 RETURNING ${INCIDENT_SELECT}`,
+      `UPDATE incidents SET ${set}, version = version + 1, updated_at = GREATEST($${n + 2}::timestamptz, updated_at + interval '1 millisecond') WHERE id = $1 RETURNING ${INCIDENT_SELECT}`,
       [id, ...params, atIso],
     );
     await tx.query('INSERT INTO desk_notes (incident_id, at, kind, by_whom, detail) VALUES ($1, $2::timestamptz, $3, $4, $5::jsonb)', [id, atIso, change.kind, by, JSON.stringify(detail)]);
+    await writeAudit(tx, { actor: by, actorKind: actor.kind, address: actor.address ?? null, kind: AUDIT_OF[change.kind], target: id, detail });
     return { ok: true, before, after: toIncident(updated[0] as Row, now) } as const;
   });
 }
@@ -86,10 +95,9 @@ function refused(path: string, detail: string): DeskWriteOutcome {
   return { ok: false, reason: 'refused', detail, path };
 }
 
-/** The version a desk sends back in If-Match (until the write service's counter is in). */
+/** The version a desk sends back in If-Match (the incident's counter; ETag "<version>"). */
 export function versionOf(incident: Incident): string {
-  const v = (incident as Incident & { version?: number }).version;
-  return v !== undefined ? String(v) : incident.updatedAt;
+  return String(incident.version ?? 1);
 }
 
 export async function deskNotes(db: Queryable, id: string): Promise<DeskNote[]> {
@@ -97,42 +105,13 @@ export async function deskNotes(db: Queryable, id: string): Promise<DeskNote[]> 
   return rows.map((r) => ({ at: new Date(r.at as string).toISOString(), kind: r.kind as DeskNote['kind'], by: (r.by_whom as string | null) ?? null, detail: r.detail as Record<string, unknown> }));
 }
 
-const STAMP_COLUMN = { acceptedAt: 'accepted_at', dispatchedAt: 'dispatched_at', onSiteAt: 'on_site_at', handledAt: 'handled_at', closedAt: 'closed_at' } as const;
 
-export type MoveOutcome =
-  | { ok: true; before: Incident; after: Incident }
-  | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'stale'; current: Incident }
-  | { ok: false; reason: 'refused'; from: IncidentStatus; allowed: IncidentStatus[] };
+/** Records whom a dispatch went to and as what (post, grid worker, department) beside the move. */
+export async function addDispatchNote(db: Queryable, id: string, by: string, at: string, detail: { assignee: string; dispatchKind: string | null }): Promise<void> {
+  await db.query("INSERT INTO desk_notes (incident_id, at, kind, by_whom, detail) VALUES ($1, $2::timestamptz, 'dispatch', $3, $4::jsonb)", [id, at, by, JSON.stringify(detail)]);
+}
 
-/**
- * A lifecycle move in one transaction: lock the row, check the version the desk saw, check the
- * lifecycle, stamp the status time, append history (and whom it was dispatched to). Two desks
- * acting on the same version: the second waits for the lock, then finds the version moved (412).
- */
-export function moveIncident(
-  db: SqlDriver, streetId: string, id: string,
-  move: { to: IncidentStatus; note: string | null; assignee: string | null; dispatchKind?: string | null },
-  by: string, at: Date, ifMatch: string | null, now: number,
-): Promise<MoveOutcome> {
-  return db.transaction(async (tx) => {
-    const rows = await tx.query<Row>(`SELECT ${INCIDENT_SELECT} FROM incidents WHERE id = $1 AND street_id = $2 FOR UPDATE`, [id, streetId]);
-    if (!rows[0]) return { ok: false, reason: 'not-found' } as const;
-    const before = toIncident(rows[0], now);
-    if (ifMatch !== null && ifMatch !== versionOf(before)) return { ok: false, reason: 'stale', current: before } as const;
-    if (!canTransition(before.status, move.to)) return { ok: false, reason: 'refused', from: before.status, allowed: [...TRANSITIONS[before.status]] } as const;
-    // Strictly later than the last change, so the version (updatedAt) always moves.
-    const atIso = new Date(Math.max(at.getTime(), Date.parse(before.updatedAt) + 1)).toISOString();
-    const stamp = STATUS_TIMESTAMP[move.to];
-    const stampSql = stamp ? `, ${STAMP_COLUMN[stamp]} = $3::timestamptz` : '';
-    const updated = await tx.query<Row>(
-      `UPDATE incidents SET status = $2, updated_at = $3::timestamptz, assignee = COALESCE($4, assignee)${stampSql} WHERE id = $1 RETURNING ${INCIDENT_SELECT}`,
-      [id, move.to, atIso, move.assignee],
-    );
-    await tx.query('INSERT INTO incident_history (incident_id, at, from_status, to_status, by_whom, note) VALUES ($1, $2::timestamptz, $3, $4, $5, $6)', [id, atIso, before.status, move.to, by, move.note]);
-    if (move.to === 'dispatched' && move.assignee) {
-      await tx.query("INSERT INTO desk_notes (incident_id, at, kind, by_whom, detail) VALUES ($1, $2::timestamptz, 'dispatch', $3, $4::jsonb)", [id, atIso, by, JSON.stringify({ assignee: move.assignee, dispatchKind: move.dispatchKind ?? null })]);
-    }
-    return { ok: true, before, after: toIncident(updated[0] as Row, now) } as const;
-  });
+/** An audit entry for the desk's own changes (targets, emergency mode, handover signatures). */
+export function writeDeskAudit(db: Queryable, actor: Actor, kind: AuditKind, target: string, detail: Record<string, unknown>): Promise<void> {
+  return writeAudit(db, { actor: actor.name, actorKind: actor.kind, address: actor.address ?? null, kind, target, detail });
 }
