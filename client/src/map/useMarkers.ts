@@ -1,12 +1,12 @@
 // HTML markers the GPU map does not animate cheaply: the ring of each open critical incident
 // (urgency has its own signal, apart from the matter colour), and the flash of a new alert.
-// The ring pulses for PULSE_MS after a new alert or a new critical incident, then rests as a still
+// The ring pulses for PULSE_MS after a new alarm or critical alert or a new critical incident, then rests as a still
 // ring: an endless animation over the map kept a software-rendered wall compositing the whole
 // screen every frame, at 20× the CPU of an idle wall (issue 8 §8). One timer; no JS per frame.
 // Every marker is removed by its owner.
 import { computed, onBeforeUnmount, watch, type ShallowRef } from 'vue';
 import { maplibregl, type MapLibreMap } from './maplibre.ts';
-import { isOpenStatus } from '@grid141/shared';
+import { alertRank, isOpenStatus } from '@grid141/shared';
 import { useWallStore } from '../stores/wall.ts';
 import { PULSE_MS } from './pulse.ts';
 
@@ -76,7 +76,9 @@ export function useMarkers(map: ShallowRef<MapLibreMap | null>) {
     (alert) => {
       const instance = map.value;
       if (!instance || !alert) return;
-      pulse(instance);
+      // A person or a building in danger wakes the rings; an incident going overdue does not (the
+      // desk's per-stage deadlines pass every few minutes on a busy day).
+      if (alertRank(alert) >= 2) pulse(instance);
       if (!alert.location || flashes.has(alert.id)) return;
       const marker = new maplibregl.Marker({ element: element(`alert-flash kind-${alert.kind}`) })
         .setLngLat([alert.location.lng, alert.location.lat])
