@@ -16,14 +16,18 @@ import { mappingSchema, type Mapping } from './convert.ts';
 import { IMPORT_KINDS, isImportKind, type ImportKind } from './kinds.ts';
 import { runImport, type ImportProgress, type ImportSummary } from './run.ts';
 import { writeTemplate } from './template.ts';
+import { importGrids, listVersions, restoreVersion, type Crs } from './grids.ts';
 
 const USAGE = `usage: npm run import -- --kind KIND FILE [--dry-run] [--mapping MAP.json] [--actor NAME]
        npm run import -- --template KIND [--out FILE]
+       npm run import -- --kind grids FILE.geojson [--boundary FILE.geojson] [--crs gcj02] [--dry-run]
+       npm run import -- --restore VERSION | --versions
   KIND: ${IMPORT_KINDS.join(', ')}
   --dry-run        check every row and report, change nothing
   --mapping FILE   JSON {columns, values, defaults, timeZone} for files with other headers (docs/import.md)
   --actor NAME     who imports (written in imported incidents' history; default cli:<user>)
   --template KIND  write an XLSX template (headers and an example row), default ./KIND-template.xlsx
+  --kind grids     replace the street's grid map (versions kept; --restore puts one back; records placed again)
 exit status: 0 every row taken, 2 some rows refused (listed), 1 failed (nothing changed)`;
 
 function fail(message: string): never {
@@ -129,6 +133,10 @@ async function main(): Promise<number> {
         actor: { type: 'string' },
         template: { type: 'string' },
         out: { type: 'string' },
+        boundary: { type: 'string' },
+        crs: { type: 'string' },
+        restore: { type: 'string' },
+        versions: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -148,8 +156,10 @@ async function main(): Promise<number> {
     process.stdout.write(`模板已写入 template written: ${out}\n`);
     return 0;
   }
-  const kind = kindOf(args.kind);
-  if (positionals.length !== 1) fail(`give exactly one FILE\n${USAGE}`);
+  const mapWork = args.kind === 'grids' || args.restore !== undefined || args.versions;
+  const kind = mapWork ? null : kindOf(args.kind);
+  if (!args.restore && !args.versions && positionals.length !== 1) fail(`give exactly one FILE\n${USAGE}`);
+  if (args.crs !== undefined && args.crs !== 'gcj02' && args.crs !== 'wgs84') fail(`--crs must be gcj02 or wgs84, got ${args.crs}`);
   const file = path.resolve(positionals[0] as string);
   const mapping = args.mapping ? readMapping(args.mapping) : undefined;
 
@@ -170,8 +180,35 @@ async function main(): Promise<number> {
     }
   }
   try {
+    if (args.versions) {
+      const versions = await listVersions(config.streetsDir, config.streetId);
+      process.stdout.write(versions.length ? `${versions.join('\n')}\n` : '没有保存的版本 / no kept versions\n');
+      return 0;
+    }
     const street = await loadStreet(config.streetsDir, config.streetId);
     const store = await openStore({ streetId: street.meta.id, databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    if (mapWork) {
+      try {
+        const serviceAreaM = config.serviceAreaKm * 1000;
+        if (args.restore) {
+          const done = await restoreVersion({ streetsDir: config.streetsDir, streetId: config.streetId, version: args.restore, store, serviceAreaM });
+          process.stdout.write(`已恢复版本 ${args.restore}（当前地图另存为 ${done.kept}）；重新归属 ${done.relocated?.incidents ?? 0} 条事件、${done.relocated?.feedRecords ?? 0} 条台账记录\n`);
+        } else {
+          const report = await importGrids({
+            file: path.resolve(positionals[0] as string), streetsDir: config.streetsDir, streetId: config.streetId,
+            ...(args.boundary ? { boundaryFile: path.resolve(args.boundary) } : {}), crs: (args.crs ?? 'wgs84') as Crs,
+            dryRun: args['dry-run'], store, serviceAreaM,
+          });
+          process.stdout.write(`${args['dry-run'] ? '试导入（未写入）dry run\n' : ''}${report.lines.join('\n')}\n`);
+          if (!args['dry-run'] && config.databaseUrl) process.stdout.write(`  ${await announce(config.dataDir, 'incidents', report.relocated?.incidents ?? 0)}\n  服务器需重启才会读取新地图 / restart the server to load the new map\n`);
+          return report.refused > 0 ? 2 : 0;
+        }
+        return 0;
+      } finally {
+        await store.close();
+      }
+    }
+    if (!kind) fail(USAGE);
     const bar = progressBar();
     try {
       const summary = await runImport({

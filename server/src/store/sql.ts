@@ -11,7 +11,7 @@ import {
 import { writeAudit, type NewAuditEntry } from '../audit/log.ts';
 import type {
   AlarmResolution, AlarmResolveOutcome, IncidentFilter, InsertIncidentOptions, NewFeedRecord, NewIncident, OnBatch, Page,
-  PurgeCounts, Queryable, SqlDriver, Store, StoreKind, StoreWriter, TransitionOutcome, TransitionRequest, Written,
+  PlaceableRecord, PurgeCounts, Queryable, RecordPlace, SqlDriver, Store, StoreKind, StoreWriter, TransitionOutcome, TransitionRequest, Written,
 } from './types.ts';
 import type { WeekRecords } from '@grid141/shared';
 import { readWeekRecords } from './week.ts';
@@ -157,6 +157,52 @@ export class SqlStore implements Store {
 
   writeMany<T>(fn: (writer: StoreWriter) => Promise<T>): Promise<T> {
     return this.driver.transaction((tx) => fn(new SqlStore(inTransaction(tx, this.kind), { streetId: this.streetId, now: this.now })));
+  }
+
+  relocate(place: (record: PlaceableRecord) => RecordPlace | null): Promise<{ incidents: number; feedRecords: number }> {
+    const page = 5_000;
+    return this.driver.transaction(async (tx) => {
+      let incidents = 0;
+      for (let after = ''; ;) {
+        const rows = await tx.query<{ id: string; lng: number; lat: number }>(
+          'SELECT id, lng, lat FROM incidents WHERE street_id = $1 AND id > $2 ORDER BY id LIMIT $3', [this.streetId, after, page]);
+        if (rows.length === 0) break;
+        after = (rows[rows.length - 1] as { id: string }).id;
+        const moved = rows.flatMap((r) => {
+          const p = place({ table: 'incidents', kind: 'incident', lng: r.lng, lat: r.lat, canteenId: null });
+          return p ? [{ id: r.id, ...p }] : [];
+        });
+        if (moved.length > 0) {
+          await tx.query(
+            `UPDATE incidents i SET grid_id = u.g, micro_grid_id = u.m, community_id = u.c, outside_area = u.o
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[]) AS u(id, g, m, c, o) WHERE i.id = u.id`,
+            [moved.map((m) => m.id), moved.map((m) => m.gridId), moved.map((m) => m.microGridId), moved.map((m) => m.communityId), moved.map((m) => m.outsideArea)]);
+        }
+        incidents += moved.length;
+        if (rows.length < page) break;
+      }
+      let feedRecords = 0;
+      for (let after = ''; ;) {
+        const rows = await tx.query<{ id: string; kind: string; lng: number | null; lat: number | null; canteen: string | null }>(
+          `SELECT id, kind, (payload->'location'->>'lng')::float8 AS lng, (payload->'location'->>'lat')::float8 AS lat, payload->>'canteenId' AS canteen
+           FROM feed_records WHERE street_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [this.streetId, after, page]);
+        if (rows.length === 0) break;
+        after = (rows[rows.length - 1] as { id: string }).id;
+        const moved = rows.flatMap((r) => {
+          const p = place({ table: 'feed', kind: r.kind, lng: r.lng, lat: r.lat, canteenId: r.canteen });
+          return p ? [{ id: r.id, ...p }] : [];
+        });
+        if (moved.length > 0) {
+          await tx.query(
+            `UPDATE feed_records f SET grid_id = u.g, community_id = u.c
+             FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, g, c) WHERE f.id = u.id`,
+            [moved.map((m) => m.id), moved.map((m) => m.gridId), moved.map((m) => m.communityId)]);
+        }
+        feedRecords += moved.length;
+        if (rows.length < page) break;
+      }
+      return { incidents, feedRecords };
+    });
   }
 
   async insertIncidents(rows: NewIncident[], options: InsertIncidentOptions = {}): Promise<Written<Incident>[]> {

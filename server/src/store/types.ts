@@ -102,6 +102,23 @@ export interface InsertIncidentOptions {
   by?: string | null;
 }
 
+/** A stored record as relocation sees it: its point (null when it has none) and, for a canteen meal, its canteen. */
+export interface PlaceableRecord {
+  table: 'incidents' | 'feed';
+  /** 'incident' or the feed kind. */
+  kind: string;
+  lng: number | null;
+  lat: number | null;
+  canteenId: string | null;
+}
+
+export interface RecordPlace {
+  gridId: string | null;
+  microGridId: string | null;
+  communityId: string | null;
+  outsideArea: boolean;
+}
+
 /** The writes that may share one transaction (Store.writeMany). */
 export interface StoreWriter {
   insertIncidents(rows: NewIncident[], options?: InsertIncidentOptions): Promise<Written<Incident>[]>;
@@ -123,6 +140,12 @@ export interface Store extends StoreWriter {
    * embedded store every other query waits until it ends; on PostgreSQL it holds one connection.
    */
   writeMany<T>(fn: (writer: StoreWriter) => Promise<T>): Promise<T>;
+  /**
+   * Places every stored incident and feed record again (a new grid map): `place` gives the new
+   * grid, micro-grid and community, or null to leave a record as it is. One transaction, read and
+   * written 5,000 rows at a time; returns how many of each were updated.
+   */
+  relocate(place: (record: PlaceableRecord) => RecordPlace | null): Promise<{ incidents: number; feedRecords: number }>;
   getIncident(id: string): Promise<IncidentWithHistory | null>;
   listIncidents(filter: IncidentFilter, limit: number, cursor: string | null): Promise<Page<Incident>>;
   /** Checks the lifecycle, stamps the status time, appends history; one transaction. */

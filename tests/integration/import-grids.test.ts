@@ -1,0 +1,156 @@
+// A street's own grid map: files made here from the demo street's grids, broken the ways real
+// ones are (an overlap, a hole, a self-intersection, an open ring, GCJ-02 coordinates, grids as
+// points only), imported, reported in Chinese, kept as versions, restored, records placed again.
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as turf from '@turf/turf';
+import gcoord from 'gcoord';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dueAtFor, slaProfileFor } from '@grid141/shared';
+import { importGrids, listVersions, restoreVersion } from '../../server/src/import/grids.ts';
+import { loadStreet } from '../../server/src/street/load.ts';
+import { openStore, type NewIncident, type Store } from '../../server/src/store/index.ts';
+import { REPO_ROOT } from '../helpers/server.ts';
+
+const STREET = 'shiyoulu';
+let dir: string;
+let streetsDir: string;
+let store: Store;
+
+type Feature = { type: 'Feature'; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> };
+
+function incidentAt(lng: number, lat: number): NewIncident {
+  const reportedAt = new Date(Date.now() - 3_600_000).toISOString();
+  return {
+    id: randomUUID(), streetId: STREET, externalId: `g-${randomUUID()}`, source: 'grid_patrol', category: 'city_mgmt', subcategory: null,
+    urgency: 'normal', colour: 'red', status: 'reported', title: null, description: '占道经营', location: { lng, lat }, address: null,
+    reporter: null, photos: [], gridId: 'old', microGridId: 'old', communityId: 'old', outsideArea: false, reportedAt, receivedAt: reportedAt,
+    updatedAt: reportedAt, acceptedAt: null, dispatchedAt: null, onSiteAt: null, handledAt: null, closedAt: null,
+    dueAt: dueAtFor('city_mgmt', 'normal', reportedAt), slaProfile: slaProfileFor('city_mgmt', 'normal'), assignee: null, escalations: [],
+    evaluation: null, simulated: false,
+  };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'grid141-grids-'));
+  streetsDir = path.join(dir, 'streets');
+  cpSync(path.join(REPO_ROOT, 'data', 'streets', STREET), path.join(streetsDir, STREET), { recursive: true });
+  store = await openStore({ streetId: STREET, databaseUrl: null, dataDir: path.join(dir, 'data') });
+});
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The demo street's grids as a street would hand them over: id, name, community name. */
+function streetGrids(): Feature[] {
+  const grids = JSON.parse(readFileSync(path.join(REPO_ROOT, 'data', 'streets', STREET, 'grids.geojson'), 'utf8')) as { features: Feature[] };
+  const communities = JSON.parse(readFileSync(path.join(REPO_ROOT, 'data', 'streets', STREET, 'communities.geojson'), 'utf8')) as { features: Feature[] };
+  const names = new Map(communities.features.map((c) => [c.properties.id, c.properties.name]));
+  return grids.features.map((g) => ({ type: 'Feature', geometry: g.geometry, properties: { 网格编号: g.properties.id, 网格名称: g.properties.name, 所属社区: names.get(g.properties.communityId) } }));
+}
+
+describe('grid map import', () => {
+  it('mends an open ring and a self-intersection, reports an overlap and a hole, keeps the old map, and places records again', async () => {
+    const features = streetGrids();
+    const street = await loadStreet(streetsDir, STREET);
+    // Incidents placed on the old map: one inside the grid that will be left out (the hole).
+    const holeGrid = features[5] as Feature;
+    const inHole = turf.pointOnFeature(holeGrid as never).geometry.coordinates as [number, number];
+    const elsewhere = turf.pointOnFeature(features[40] as never).geometry.coordinates as [number, number];
+    await store.insertIncidents([incidentAt(...inHole), incidentAt(...elsewhere)]);
+
+    features.splice(5, 1); // a hole where that grid was
+    const grown = features[10] as Feature;
+    grown.geometry = (turf.buffer(grown as never, 15, { units: 'meters' }) as unknown as Feature).geometry; // overlaps its neighbours
+    const open = features[30] as Feature;
+    const ring = (open.geometry.coordinates as number[][][])[0] as number[][];
+    open.geometry = { type: 'Polygon', coordinates: [ring.slice(0, -1)] };
+    const bow = features[50] as Feature;
+    const [minX, minY, maxX, maxY] = turf.bbox(bow as never);
+    bow.geometry = { type: 'Polygon', coordinates: [[[minX, minY], [maxX, maxY], [maxX, minY], [minX, maxY], [minX, minY]]] };
+    features.push({ ...(features[0] as Feature), properties: { ...(features[0] as Feature).properties } }); // a repeated id
+    const file = path.join(dir, 'grids.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
+
+    const dry = await importGrids({ file, streetsDir, streetId: STREET, dryRun: true, store });
+    expect(dry.version).toBeNull();
+    expect(await listVersions(streetsDir, STREET)).toEqual([]);
+
+    const report = await importGrids({ file, streetsDir, streetId: STREET, store });
+    const text = report.lines.join('\n');
+    expect(report.grids).toBe(121);
+    expect(report.refused).toBe(1);
+    expect(text).toContain('边界线未闭合，已自动闭合');
+    expect(text).toMatch(/边界自相交，已用 unkinkPolygon 拆分为 2 块/);
+    expect(text).toMatch(new RegExp(`重叠：网格 ${String((grown.properties as Record<string, unknown>).网格编号)} 与 `));
+    expect(text).toContain('编号 SYL-C01-G01 与前面的网格重复');
+    expect(report.gaps.length).toBeGreaterThan(0);
+    expect(report.gaps.some((g) => turf.booleanPointInPolygon(g.at, holeGrid as never))).toBe(true);
+    expect(text).toMatch(/空隙：边界内有 \d+ 处没有网格覆盖/);
+    expect(report.version).not.toBeNull();
+    expect(existsSync(path.join(streetsDir, STREET, 'versions', report.version as string, 'grids.geojson'))).toBe(true);
+
+    const after = await loadStreet(streetsDir, STREET);
+    expect(after.grids.features).toHaveLength(121);
+    expect(after.meta.gridCount).toBe(121);
+    expect(after.gridById.has(String(holeGrid.properties.网格编号))).toBe(false);
+    // Every stored record was placed again: the one in the hole is no longer in the grid that is gone.
+    expect(report.relocated?.incidents).toBe(2);
+    const page = await store.listIncidents({}, 10, null);
+    expect(page.items.every((i) => i.gridId !== 'old')).toBe(true);
+    expect(page.items.map((i) => i.gridId)).not.toContain(String(holeGrid.properties.网格编号));
+    expect(street.grids.features).toHaveLength(122);
+
+    // The previous map comes back as it was.
+    const restored = await restoreVersion({ streetsDir, streetId: STREET, version: report.version as string, store });
+    expect(restored.relocated?.incidents).toBe(2);
+    const back = await loadStreet(streetsDir, STREET);
+    expect(back.grids.features).toHaveLength(122);
+    expect(await listVersions(streetsDir, STREET)).toHaveLength(2);
+    const placed = await store.listIncidents({}, 10, null);
+    expect(placed.items.map((i) => i.gridId).sort()).toEqual(
+      [street.gridById.get(String(holeGrid.properties.网格编号))?.properties.id, (features[39] as Feature).properties.网格编号].map(String).sort(),
+    );
+  });
+
+  it('reads a map in GCJ-02 (with its boundary in another file) back to WGS84', async () => {
+    const original = streetGrids();
+    const toGcj = (f: Feature) => gcoord.transform(JSON.parse(JSON.stringify(f)) as never, gcoord.WGS84, gcoord.GCJ02) as unknown as Feature;
+    const file = path.join(dir, 'grids-gcj02.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: original.map(toGcj) }));
+    const boundary = JSON.parse(readFileSync(path.join(REPO_ROOT, 'data', 'streets', STREET, 'boundary.geojson'), 'utf8')) as { features: Feature[] };
+    const boundaryFile = path.join(dir, 'boundary-gcj02.geojson');
+    writeFileSync(boundaryFile, JSON.stringify({ type: 'FeatureCollection', features: boundary.features.map(toGcj) }));
+    const wgsFile = path.join(dir, 'grids-wgs84.geojson');
+    writeFileSync(wgsFile, JSON.stringify({ type: 'FeatureCollection', features: original }));
+    const plain = await importGrids({ file: wgsFile, streetsDir, streetId: STREET, dryRun: true });
+    const report = await importGrids({ file, boundaryFile, streetsDir, streetId: STREET, crs: 'gcj02', dryRun: false });
+    expect(report.lines.join('\n')).toContain('按 GCJ-02（火星坐标）读取，已转换为 WGS84');
+    expect(report.grids).toBe(122);
+    // The generated street's neighbours share rounding slivers of their own; the conversion adds none.
+    const pairs = (r: typeof report) => r.overlaps.map((o) => `${o.a}/${o.b}`).sort();
+    expect(pairs(report)).toEqual(pairs(plain));
+    const after = await loadStreet(streetsDir, STREET);
+    const a = turf.centroid(after.grids.features[0] as never).geometry.coordinates;
+    const b = turf.centroid(original[0] as never).geometry.coordinates;
+    // GCJ-02 is 300–500 m off; back in WGS84 the grid is where it was, within a metre.
+    expect(turf.distance(a, b, { units: 'meters' })).toBeLessThan(1);
+  });
+
+  it('grids given as points with a name only are drawn as the nearest part of the boundary (the real Yuzhong district boundary, DataV format)', async () => {
+    const datav = [process.env.GRID141_EXTERNAL, path.join(REPO_ROOT, '..', 'shared', 'external'), path.join(REPO_ROOT, '..', '..', 'shared', 'external')]
+      .filter((d): d is string => Boolean(d)).map((d) => path.join(d, 'chongqing_yuzhong_500103_datav.json')).find((f) => existsSync(f));
+    const names = ['解放碑', '七星岗', '两路口', '上清寺', '大坪', '化龙桥', '石油路'];
+    const points = names.map((name, i) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [106.50 + i * 0.012, 29.55] }, properties: { name, 社区: `${name}社区` } }));
+    const file = path.join(dir, 'points.geojson');
+    writeFileSync(file, JSON.stringify(points));
+    const report = await importGrids({ file, streetsDir, streetId: STREET, crs: 'gcj02', dryRun: true, ...(datav ? { boundaryFile: datav } : {}) });
+    expect(report.grids).toBe(names.length);
+    expect(report.lines.join('\n')).toContain('已按就近原则（泰森多边形）在边界内划出范围');
+    expect(report.gaps).toEqual([]);
+  });
+});
