@@ -154,20 +154,22 @@ export const report: Bench = async (ctx) => {
       let drawing = true;
       let decks = 0;
       const renderBrowser = await launchChromium();
+      let loopError: unknown = null;
       const loop = (async () => {
         while (drawing) {
           await renderDeck(renderBrowser, { baseUrl: server.url, viewerToken: server.credentials.viewerToken, week: week.key, lang: 'zh-CN', scale: 1, outDir: path.join(dataDir, 'deck-loop') });
           decks += 1;
         }
-      })();
+      })().catch((error: unknown) => { loopError = error; });
       let busy;
       try {
         busy = await liveRun(server, ctx.street.meta, { ...live, tag: 'report-busy' }, rss);
       } finally {
         drawing = false;
-        await loop.catch(() => {});
+        await loop;
         await renderBrowser.close();
       }
+      if (loopError) ctx.log(`  a deck drawn during the live run failed: ${String(loopError)}`);
       const ratio = busy.delta.p99 / quiet.delta.p99;
       ctx.log(`  delta p99 ${quiet.delta.p99.toFixed(0)} ms without a render, ${busy.delta.p99.toFixed(0)} ms while ${decks} deck(s) were drawn (×${ratio.toFixed(2)})`);
       details.live = { quiet, busy, decks };

@@ -126,7 +126,7 @@ export async function renderDeck(browser: Browser, options: DeckOptions): Promis
   try {
     const page = await context.newPage();
     const query = new URLSearchParams({ week: options.week, lang: options.lang, token: options.viewerToken });
-    await page.goto(`${options.baseUrl}/report?${query}`);
+    await page.goto(`${options.baseUrl}/report?${query}`, { timeout: READY_TIMEOUT_MS });
     await waitForReport(page);
     const slides = page.locator('[data-slide]');
     const count = await slides.count();
@@ -160,7 +160,7 @@ export async function renderSnapshot(browser: Browser, options: SnapshotOptions)
     const query = new URLSearchParams({
       token: options.viewerToken, layout: `${options.width}x${options.height}`, kiosk: '1', lang: options.lang,
     });
-    await page.goto(`${options.baseUrl}/?${query}`);
+    await page.goto(`${options.baseUrl}/?${query}`, { timeout: READY_TIMEOUT_MS });
     // The map has drawn, the charts exist and the first Summary is on the boards.
     await page.waitForFunction(() => {
       const doc = (globalThis as unknown as { document: PageDocument }).document;

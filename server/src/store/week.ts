@@ -1,7 +1,7 @@
 // What the weekly report reads for one ISO week (shared WeekRecords): the incidents the week
 // touched, the board records of the week, and the standing counts at its end. Each part is one
 // statement returning one JSON text (field-by-field rows are what make PGlite scans slow).
-import { TERMINAL_STATUSES, type FeedKind, type FeedRecord, type WeekIncident, type WeekRecords } from '@grid141/shared';
+import { NOTABLE_INCIDENTS, TERMINAL_STATUSES, type FeedKind, type FeedRecord, type WeekIncident, type WeekRecords } from '@grid141/shared';
 import { toFeedRecord } from './rows.ts';
 import type { Queryable } from './types.ts';
 
@@ -9,17 +9,18 @@ const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 /** Enough of a description for a notable-events line. */
 const DESCRIPTION_CHARS = 80;
 
-const time = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
-
+/** A row of the incidents query (json_build_array in its column order); times are epoch ms. */
 function toWeekIncident(a: unknown[]): WeekIncident {
   return {
     id: a[0] as string, status: a[1] as WeekIncident['status'], colour: a[2] as WeekIncident['colour'],
     category: a[3] as WeekIncident['category'], source: a[4] as WeekIncident['source'], urgency: a[5] as WeekIncident['urgency'],
-    slaProfile: a[6] as string, communityId: a[7] as string | null, gridId: a[8] as string | null, outsideArea: a[9] as boolean,
-    simulated: a[10] as boolean, reportedAt: time(a[11]) as string, acceptedAt: time(a[12]), closedAt: time(a[13]),
-    dueAt: time(a[14]) as string, updatedAt: time(a[15]) as string, title: (a[16] as string | null) ?? null, description: (a[17] as string) ?? '',
+    slaProfile: a[6] as string, communityId: a[7] as string | null, gridId: a[8] as string | null, simulated: a[9] as boolean,
+    reportedAt: a[10] as number, acceptedAt: a[11] as number | null, closedAt: a[12] as number | null, dueAt: a[13] as number,
   };
 }
+
+/** Epoch milliseconds of a timestamptz column, as a JSON number (no date text to format and parse). */
+const ms = (column: string) => `(extract(epoch from ${column}) * 1000)::bigint`;
 
 async function jsonRows(db: Queryable, sql: string, params: unknown[]): Promise<unknown[][]> {
   const [row] = await db.query<{ j: string | null }>(sql, params);
@@ -52,12 +53,21 @@ export async function readWeekRecords(db: Queryable, streetId: string, start: Da
   const to = end.toISOString();
   const incidents = (await jsonRows(db,
     `SELECT json_agg(json_build_array(id, status, colour, category, source, urgency, sla_profile, community_id, grid_id,
-       outside_area, simulated, reported_at, accepted_at, closed_at, due_at, updated_at, title, left(description, ${DESCRIPTION_CHARS})))::text AS j
-     FROM incidents WHERE id IN (
-       SELECT id FROM incidents WHERE street_id = $1 AND reported_at >= $2::timestamptz AND reported_at < $3::timestamptz
-       UNION SELECT id FROM incidents WHERE street_id = $1 AND closed_at >= $2::timestamptz AND closed_at < $3::timestamptz
-       UNION SELECT id FROM incidents WHERE street_id = $1 AND accepted_at >= $2::timestamptz AND accepted_at < $3::timestamptz)`,
+       simulated, ${ms('reported_at')}, ${ms('accepted_at')}, ${ms('closed_at')}, ${ms('due_at')}))::text AS j
+     FROM incidents WHERE street_id = $1 AND (
+       (reported_at >= $2::timestamptz AND reported_at < $3::timestamptz)
+       OR (closed_at >= $2::timestamptz AND closed_at < $3::timestamptz)
+       OR (accepted_at >= $2::timestamptz AND accepted_at < $3::timestamptz))`,
     [streetId, from, to])).map(toWeekIncident);
+  // The texts of the notable incidents only, chosen in the order of notableIncidents (shared/src/report/report.ts).
+  const texts = await jsonRows(db,
+    `SELECT json_agg(json_build_array(id, coalesce(title, left(description, ${DESCRIPTION_CHARS}))))::text AS j FROM (
+       SELECT id, title, description FROM incidents
+       WHERE street_id = $1 AND reported_at >= $2::timestamptz AND reported_at < $3::timestamptz AND (urgency = 'critical' OR colour = 'red')
+       ORDER BY (CASE WHEN urgency = 'critical' THEN 0 ELSE 1 END) + (CASE WHEN colour = 'red' THEN 0 ELSE 2 END), reported_at, id
+       LIMIT ${NOTABLE_INCIDENTS}) notable`,
+    [streetId, from, to]);
+  const incidentTexts = Object.fromEntries(texts.map((a) => [a[0] as string, a[1] as string]));
 
   const [open] = await db.query<{ open: number; overdue: number }>(
     `SELECT count(*)::int AS open, count(*) FILTER (WHERE due_at < $2::timestamptz)::int AS overdue FROM (
@@ -91,6 +101,7 @@ export async function readWeekRecords(db: Queryable, streetId: string, start: Da
   ]);
   return {
     incidents,
+    incidentTexts,
     atEnd: { open: open?.open ?? 0, overdue: open?.overdue ?? 0, hazardsOpen: standing?.hazards ?? 0, alarmsUnresolved: standing?.alarms ?? 0, drillsYear: standing?.drills ?? 0 },
     drills, inspections, alarms, meals, entities, volunteers,
   };

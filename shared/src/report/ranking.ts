@@ -45,8 +45,8 @@ export function gridWeeks(incidents: readonly WeekIncident[], start: number, end
   };
   for (const incident of incidents) {
     if (incident.gridId === null) continue;
-    const reportedAt = Date.parse(incident.reportedAt);
-    const closedAt = incident.status === 'closed' && incident.closedAt !== null ? Date.parse(incident.closedAt) : null;
+    const reportedAt = incident.reportedAt;
+    const closedAt = incident.status === 'closed' ? incident.closedAt : null;
     if (reportedAt >= start && reportedAt < end && incident.status !== 'rejected' && incident.status !== 'merged') {
       const g = of(incident.gridId);
       g.reported += 1;
@@ -55,7 +55,7 @@ export function gridWeeks(incidents: readonly WeekIncident[], start: number, end
     if (closedAt !== null && closedAt >= start && closedAt < end) {
       const g = of(incident.gridId);
       g.closed += 1;
-      if (closedAt <= Date.parse(incident.dueAt)) g.closedOnTime += 1;
+      if (closedAt <= incident.dueAt) g.closedOnTime += 1;
     }
   }
   return out;

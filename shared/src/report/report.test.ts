@@ -7,13 +7,17 @@ import { buildWeeklyReport } from './report.ts';
 
 const TZ = 'Asia/Shanghai';
 
-function incident(over: Partial<WeekIncident>): WeekIncident {
+type Times = 'reportedAt' | 'acceptedAt' | 'closedAt' | 'dueAt';
+/** An incident with its times written as ISO text (converted to the report's epoch ms). */
+function incident(over: Partial<Omit<WeekIncident, Times>> & Partial<Record<Times, string | null>>): WeekIncident {
+  const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
   return {
     id: 'i1', status: 'reported', colour: 'yellow', category: 'environment', source: 'grid_patrol', urgency: 'normal',
-    slaProfile: 'normal', communityId: 'C1', gridId: 'G1', outsideArea: false, simulated: false,
-    reportedAt: '2026-11-17T10:00:00+08:00', acceptedAt: null, closedAt: null, dueAt: '2026-11-20T10:00:00+08:00',
-    updatedAt: '2026-11-17T10:00:00+08:00', title: null, description: 'a pile of rubbish', ...over,
-  };
+    slaProfile: 'normal', communityId: 'C1', gridId: 'G1', simulated: false, ...over,
+    reportedAt: ms(over.reportedAt ?? '2026-11-17T10:00:00+08:00') as number,
+    acceptedAt: ms(over.acceptedAt), closedAt: ms(over.closedAt),
+    dueAt: ms(over.dueAt ?? '2026-11-20T10:00:00+08:00') as number,
+  } as WeekIncident;
 }
 
 describe('ISO weeks in the street zone', () => {

@@ -9,9 +9,24 @@ import { previousIsoWeek, weekBounds, type IsoWeek } from './week.ts';
 /** At most this many notable events (critical and red incidents first, then alarms, then drills). */
 export const NOTABLE_MAX = 12;
 
-function incidentText(incident: WeekIncident): string {
-  const text = incident.title ?? incident.description;
+/** At most this many incidents among the notable events. */
+export const NOTABLE_INCIDENTS = 6;
+
+function shorten(text: string): string {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/**
+ * The week's notable incidents: critical or red (公家事) ones reported in it, critical and red first
+ * (weight 0), then critical (1), then red (2); by report time, then id. The store selects the same
+ * ones to read their texts (store/week.ts), so keep the two orders alike.
+ */
+export function notableIncidents(incidents: readonly WeekIncident[], start: number, end: number): WeekIncident[] {
+  const weight = (i: WeekIncident) => (i.urgency === 'critical' ? 0 : 1) + (i.colour === 'red' ? 0 : 2);
+  return incidents
+    .filter((i) => i.reportedAt >= start && i.reportedAt < end && (i.urgency === 'critical' || i.colour === 'red'))
+    .sort((a, b) => weight(a) - weight(b) || a.reportedAt - b.reportedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, NOTABLE_INCIDENTS);
 }
 
 /** The week's events a meeting should hear of: critical or red incidents, alarms, drills held. */
@@ -20,14 +35,10 @@ export function notableEvents(records: WeekRecords, start: number, end: number):
     const t = Date.parse(iso);
     return t >= start && t < end;
   };
-  const weight = (i: WeekIncident) => (i.urgency === 'critical' ? 0 : 1) + (i.colour === 'red' ? 0 : 2);
-  const incidents = records.incidents
-    .filter((i) => inWeek(i.reportedAt) && (i.urgency === 'critical' || i.colour === 'red'))
-    .sort((a, b) => weight(a) - weight(b) || a.reportedAt.localeCompare(b.reportedAt))
-    .slice(0, 6)
+  const incidents = notableIncidents(records.incidents, start, end)
     .map((i): NotableEvent => ({
-      kind: 'incident', at: i.reportedAt, id: i.id, code: i.category, colour: i.colour, urgency: i.urgency,
-      gridId: i.gridId, communityId: i.communityId, text: incidentText(i), state: i.status, simulated: i.simulated,
+      kind: 'incident', at: new Date(i.reportedAt).toISOString(), id: i.id, code: i.category, colour: i.colour, urgency: i.urgency,
+      gridId: i.gridId, communityId: i.communityId, text: shorten(records.incidentTexts[i.id] ?? ''), state: i.status, simulated: i.simulated,
     }));
   const alarms = records.alarms
     .filter((a) => inWeek(a.occurredAt))
