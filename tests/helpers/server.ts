@@ -107,7 +107,7 @@ function pgliteVersion(): string {
 }
 
 /** A fresh DATA_DIR whose embedded store is a copy of the template (for servers on the embedded store). */
-async function seededDataDir(): Promise<string> {
+export async function seededDataDir(): Promise<string> {
   const template = await storeTemplate();
   const dir = makeTempDir();
   fs.cpSync(path.join(template, EMBEDDED_DIR), path.join(dir, EMBEDDED_DIR), { recursive: true });
