@@ -13,6 +13,7 @@ export const router = createRouter({
     { path: '/duty/settings', name: 'duty-settings', component: () => import('./views/DutySettingsView.vue') },
     { path: '/duty/handovers', name: 'duty-handovers', component: () => import('./views/HandoverListView.vue') },
     { path: '/duty/handovers/:id', name: 'duty-handover', component: () => import('./views/HandoverSheetView.vue') },
+    { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
     { path: '/wall', redirect: (to) => ({ path: '/', query: to.query }) },
     { path: '/:rest(.*)*', redirect: (to) => ({ path: '/', query: to.query }) },
   ],

@@ -117,6 +117,10 @@ const variables = {
   // The weekly report's schedule (docs/reports.md): a cron pattern in TZ_STREET; REPORTS=0 turns it off.
   REPORTS: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('1'),
   REPORTS_SCHEDULE: z.string().trim().refine(isCronPattern, 'must be a cron pattern such as "0 8 * * 1" (Monday 08:00)').default('0 8 * * 1'),
+  // Sessions (docs/security.md): idle and absolute expiry, and how long repeated failures lock an account.
+  SESSION_IDLE_MINUTES: z.coerce.number({ error: 'must be minutes from 1 to 10080' }).int('must be whole minutes').min(1, 'must be minutes from 1 to 10080').max(10_080, 'must be minutes from 1 to 10080').default(120),
+  SESSION_MAX_HOURS: z.coerce.number({ error: 'must be hours from 1 to 720' }).int('must be whole hours').min(1, 'must be hours from 1 to 720').max(720, 'must be hours from 1 to 720').default(12),
+  SIGNIN_LOCK_MINUTES: z.coerce.number({ error: 'must be minutes from 1 to 1440' }).int('must be whole minutes').min(1, 'must be minutes from 1 to 1440').max(1440, 'must be minutes from 1 to 1440').default(15),
   SERVICE_AREA_KM: z.coerce
     .number({ error: 'must be a distance in km from 0.1 to 1000' })
     .min(0.1, 'must be a distance in km from 0.1 to 1000')
@@ -157,6 +161,8 @@ export interface Config {
   reportSchedule: string | null;
   /** Records placed farther than this from the street's boundary are refused (km; docs/api.md, "Service area"). */
   serviceAreaKm: number;
+  /** Sessions end after this long unused, and this long after sign-in at the latest; failures lock an account this long (ms). */
+  sessions: { idleMs: number; maxMs: number; lockMs: number };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -202,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     basePath: v.BASE_PATH ?? '',
     frameAncestors: v.FRAME_ANCESTORS ? (parseFrameAncestors(v.FRAME_ANCESTORS) ?? []) : [],
     serviceAreaKm: v.SERVICE_AREA_KM,
+    sessions: { idleMs: v.SESSION_IDLE_MINUTES * 60_000, maxMs: v.SESSION_MAX_HOURS * 3_600_000, lockMs: v.SIGNIN_LOCK_MINUTES * 60_000 },
   };
 }
 

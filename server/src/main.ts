@@ -16,12 +16,13 @@ function printBanner(server: RunningServer): void {
     '',
     `Grid141 is serving street ${config.streetId} at ${server.url}`,
     `  wall:  ${server.url}/?token=${credentials.viewerToken}`,
+    `  sign in: ${server.url}${config.basePath}/login (user admin)`,
   ];
   if (server.generatedCredentials.length > 0) {
     lines.push('  generated credentials (shown once; kept in ' + path.join(config.dataDir, CREDENTIALS_FILE) + '):');
     if (server.generatedCredentials.includes('ingestKey')) lines.push(`    INGEST_API_KEY  ${credentials.ingestKey}`);
     if (server.generatedCredentials.includes('viewerToken')) lines.push(`    VIEWER_TOKEN    ${credentials.viewerToken}`);
-    if (server.generatedCredentials.includes('adminPassword')) lines.push(`    admin password  ${credentials.adminPassword}`);
+    if (server.generatedCredentials.includes('adminPassword')) lines.push(`    admin password  ${credentials.adminPassword}  (user admin)`);
   } else {
     lines.push(`  credentials: from the environment or ${path.join(config.dataDir, CREDENTIALS_FILE)}`);
   }

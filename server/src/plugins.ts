@@ -4,6 +4,7 @@ import type { Plugin } from './app.ts';
 import { dutyPlugin } from './duty/plugin.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { storePlugin } from './store/plugin.ts';
+import { accountsPlugin } from './auth/plugin.ts';
 import { deskPlugin, deskTargetsPlugin } from './desk/plugin.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { open311Routes } from './open311/plugin.ts';
@@ -18,6 +19,8 @@ export const plugins: Plugin[] = [
   dutyPlugin,
   metaRoutes,
   storePlugin,
+  // Users and sessions: before every route that asks for a role.
+  accountsPlugin,
   // Before ingest, which stamps each new incident with the time targets as they stand.
   deskTargetsPlugin,
   ingestRoutes,

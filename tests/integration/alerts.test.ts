@@ -8,6 +8,7 @@ import { pointOnFeature } from '@turf/turf';
 import type { FeatureCollection, Polygon } from 'geojson';
 import { LIVE_NAMESPACE, type Alert, type ClientToServerEvents, type ServerToClientEvents } from '@grid141/shared';
 import { REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
+import { signIn } from '../helpers/session.ts';
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -38,10 +39,15 @@ async function connectWall(): Promise<{ socket: LiveSocket; alerts: Alert[] }> {
   return { socket, alerts };
 }
 
+let adminCookie: string | null = null;
+
+/** Records with the ingest key; lifecycle moves as the signed-in admin (a key may not move incidents). */
 async function postJson(pathname: string, body: unknown): Promise<Record<string, unknown>> {
+  const person = pathname.includes('/transitions');
+  if (person) adminCookie ??= await signIn(server.url, 'admin', server.credentials.adminPassword);
   const res = await fetch(`${server.url}${pathname}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey },
+    headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey, ...(person && adminCookie ? { cookie: adminCookie } : {}) },
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as Record<string, unknown>;

@@ -13,6 +13,7 @@ import {
   type FeedKind, type IncidentWithHistory, type Summary,
 } from '@grid141/shared';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
+import { signIn } from '../helpers/session.ts';
 import { storeKinds, testDatabaseUrl } from '../helpers/env.ts';
 
 const streetDir = path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu');
@@ -134,12 +135,17 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
     await dropDb?.();
   });
 
-  const post = (pathname: string, body: unknown) =>
-    fetch(`${server.url}${pathname}`, {
+  let adminCookie: string | null = null;
+  // Records with the ingest key; lifecycle moves as the signed-in admin (a key may not move incidents).
+  const post = async (pathname: string, body: unknown) => {
+    const person = pathname.includes('/transitions');
+    if (person) adminCookie ??= await signIn(server.url, 'admin', server.credentials.adminPassword);
+    return fetch(`${server.url}${pathname}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey },
+      headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey, ...(person && adminCookie ? { cookie: adminCookie } : {}) },
       body: JSON.stringify(body),
     });
+  };
   type Problem = { status: number; detail: string; errors?: { path: string; message: string }[] };
   async function problem(res: Response, status: number, field: string): Promise<Problem> {
     const body = (await res.json()) as Problem;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_MAX, type IncidentWithHistory } from '@grid141/shared';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
 import { storeKinds, testDatabaseUrl } from '../helpers/env.ts';
+import { signIn } from '../helpers/session.ts';
 
 const streetDir = path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu');
 type Feature = { geometry: { type: string; coordinates: unknown }; properties: Record<string, string> };
@@ -70,12 +71,17 @@ describe.each(storeKinds())('ingest through the real server (%s store)', (kind) 
     await dropDb?.();
   });
 
-  const post = (pathname: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${pathname}`, {
+  let adminCookie: string | null = null;
+  // Records with the ingest key; lifecycle moves and the purge as the signed-in admin (a key may not).
+  const post = async (pathname: string, body: unknown, headers: Record<string, string> = {}) => {
+    const person = /\/transitions$|purge-simulated$/.test(pathname);
+    if (person) adminCookie ??= await signIn(server.url, 'admin', server.credentials.adminPassword);
+    return fetch(`${server.url}${pathname}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey, ...headers },
+      headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey, ...(person && adminCookie ? { cookie: adminCookie } : {}), ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
+  };
 
   async function expectProblem(res: Response, status: number, paths: string[] = []) {
     expect(res.status).toBe(status);
@@ -236,7 +242,9 @@ describe.each(storeKinds())('ingest through the real server (%s store)', (kind) 
     expect(after.acceptedAt).not.toBeNull();
     await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'flying' }), 400, ['to']);
     await expectProblem(await post(`/api/v1/incidents/${randomUUID()}/transitions`, { to: 'accepted' }), 404);
-    await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched' }, { 'x-api-key': 'nope-nope-nope-nope' }), 401);
+    await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched' }, { 'x-api-key': 'nope-nope-nope-nope', cookie: '' }), 401);
+    // A reporting system's key can post records but never move an incident.
+    await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched' }, { cookie: '' }), 403);
     const got = (await (await server.get(`/api/v1/incidents/${id}`)).json()) as IncidentWithHistory;
     expect(got.history.map((h) => h.to)).toEqual(['reported', 'accepted']);
     expect(got.history[1]?.note).toBe('<i>ok</i>');

@@ -11,6 +11,7 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident, Summary } from '@grid141/shared';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
+import { signIn } from '../helpers/session.ts';
 import { form, open311Schemas, readOpen311Xml } from '../helpers/open311.ts';
 
 const streetDir = path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu');
@@ -168,8 +169,9 @@ describe('Open311 GeoReport v2', () => {
     expect(incident.gridId).toMatch(/^SYL-/);
 
     // The desk moves it: status_notes is the last note, agency_responsible the department, closed is closed.
+    const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
     const move = (to: string, extra: Record<string, string> = {}) => fetch(`${server.url}/api/v1/incidents/${id}/transitions`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ to, ...extra }),
+      method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ to, ...extra }),
     });
     expect((await move('accepted')).status).toBe(200);
     expect((await move('dispatched', { assignee: '城管执法中队', note: '已派城管执法中队' })).status).toBe(200);

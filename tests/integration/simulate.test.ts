@@ -20,7 +20,7 @@ interface CliRun {
 function runCli(server: TestServer, args: string[], timeoutMs = 60_000): Promise<CliRun> {
   return new Promise((resolve) => {
     // --key=VALUE: the key of this suite begins with "-", which `--key VALUE` would read as an option.
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, `--url=${server.url}`, `--key=${server.credentials.ingestKey}`, ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, `--url=${server.url}`, `--key=${server.credentials.ingestKey}`, `--password=${server.credentials.adminPassword}`, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: server.dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],

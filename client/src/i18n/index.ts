@@ -2,13 +2,14 @@ import { createI18n } from 'vue-i18n';
 import zhCN from './zh-CN.ts';
 import en from './en.ts';
 import { deskEn, deskZh } from './desk.ts';
+import { accessEn, accessZh } from './access.ts';
 import { pageParams, type Lang } from '../composables/pageParams.ts';
 
 export const i18n = createI18n({
   legacy: false,
   locale: pageParams.lang,
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': { ...zhCN, desk: deskZh }, en: { ...en, desk: deskEn } },
+  messages: { 'zh-CN': { ...zhCN, desk: deskZh, access: accessZh }, en: { ...en, desk: deskEn, access: accessEn } },
 });
 
 export function setLang(lang: Lang): void {

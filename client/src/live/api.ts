@@ -108,6 +108,8 @@ export interface JsonAnswer<T> {
   ok: boolean;
   /** The ETag header (an incident's version, quoted), when the server sent one. */
   etag: string | null;
+  /** Retry-After in seconds (429, 423), when the server sent it. */
+  retryAfter: number | null;
   body: T;
 }
 
@@ -135,7 +137,8 @@ export async function requestJson<T>(method: string, path: string, body?: unknow
     parsed = { title: text.slice(0, 200) };
   }
   if (response.status === 401) reportUnauthorized(path);
-  return { status: response.status, ok: response.ok, etag: response.headers.get('etag'), body: parsed as T };
+  const retry = Number(response.headers.get('retry-after') ?? NaN);
+  return { status: response.status, ok: response.ok, etag: response.headers.get('etag'), retryAfter: Number.isFinite(retry) ? retry : null, body: parsed as T };
 }
 
 /** GET a binary resource (a PNG snapshot, an export); throws ApiError on any non-2xx answer. */

@@ -16,8 +16,11 @@ export const roleAtLeast = sharedRoleAtLeast;
 export interface Principal {
   role: Role;
   via: 'ingest-key' | 'api-key' | 'viewer-token' | 'session';
-  /** The signed-in user, for sessions. */
+  /** Sessions: the signed-in user, their display name, the session (SHA-256 of its id) and its absolute expiry. */
   username?: string;
+  displayName?: string;
+  sessionId?: string;
+  expiresAt?: string;
   /** API keys: the key's name and id, and the record kinds it may write (null: all). */
   keyName?: string;
   keyId?: string;
@@ -43,12 +46,18 @@ export function actorOf(req: Request, principal: Principal | undefined): Actor {
   }
 }
 
+/** Finds the API key behind a presented `X-Api-Key` (the keys made by the admin); null when none or revoked. */
+export type KeyResolver = (presented: string) => Principal | null | Promise<Principal | null>;
+
 /** Finds the session of a request (HTTP or the socket's handshake); null when none. */
 export type SessionResolver = (req: IncomingMessage) => Principal | null | Promise<Principal | null>;
 
 export interface Auth {
   readonly credentials: Credentials;
   addSessionResolver(resolver: SessionResolver): void;
+  addKeyResolver(resolver: KeyResolver): void;
+  /** The key principal of a presented X-Api-Key: INGEST_API_KEY first, then the admin's keys. */
+  keyOf(presented: unknown): Promise<Principal | null>;
   /** Reporting systems: `X-Api-Key`, or an operator session. */
   requireIngestKey: RequestHandler;
   /** Reads: `Authorization: Bearer <viewer token>`, `?token=`, or any session. */
@@ -80,6 +89,17 @@ const unauthorized = (detail: string) =>
 
 export function createAuth(credentials: Credentials): Auth {
   const resolvers: SessionResolver[] = [];
+  const keyResolvers: KeyResolver[] = [];
+
+  async function keyOf(presented: unknown): Promise<Principal | null> {
+    if (typeof presented !== 'string' || presented === '') return null;
+    if (secretMatches(presented, credentials.ingestKey)) return { role: 'operator', via: 'ingest-key', keyName: INGEST_KEY_NAME, kinds: null };
+    for (const resolve of keyResolvers) {
+      const principal = await resolve(presented);
+      if (principal) return principal;
+    }
+    return null;
+  }
 
   async function sessionOf(req: IncomingMessage): Promise<Principal | null> {
     for (const resolve of resolvers) {
@@ -97,9 +117,14 @@ export function createAuth(credentials: Credentials): Auth {
     addSessionResolver(resolver) {
       resolvers.push(resolver);
     },
+    addKeyResolver(resolver) {
+      keyResolvers.push(resolver);
+    },
+    keyOf,
     requireIngestKey: async (req, res, next) => {
-      if (secretMatches(req.headers['x-api-key'], credentials.ingestKey)) {
-        res.locals.principal = { role: 'operator', via: 'ingest-key' };
+      const key = await keyOf(req.headers['x-api-key']);
+      if (key) {
+        res.locals.principal = key;
         return next();
       }
       const session = await sessionOf(req);
@@ -126,7 +151,13 @@ export function createAuth(credentials: Credentials): Auth {
     requireRole(role) {
       return async (req, res, next) => {
         const session = await sessionOf(req);
-        if (!session) return next(unauthorized('sign in first'));
+        if (!session) {
+          // A reporting system's key is known but can never act as a person.
+          if (req.headers['x-api-key'] !== undefined && (await keyOf(req.headers['x-api-key']))) {
+            return next(new HttpProblem(403, 'Forbidden', `an API key cannot do this; it needs a signed-in user with the ${role} role`));
+          }
+          return next(unauthorized('sign in first'));
+        }
         if (!roleAtLeast(session.role, role)) return next(new HttpProblem(403, 'Forbidden', `this needs the ${role} role`));
         res.locals.principal = session;
         next();

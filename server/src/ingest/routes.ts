@@ -43,9 +43,9 @@ export const ingestRoutes: Plugin = (ctx) => {
   });
   ctx.provide('writes', writes);
   const router = Router();
-  // Lifecycle moves and the purge: the ingest key for now; a role check slots in here.
-  const requireOperator = auth.requireIngestKey;
-  const requireAdmin = auth.requireIngestKey;
+  // Lifecycle moves need a signed-in operator (an API key gets 403); the purge an admin.
+  const requireOperator = auth.requireRole('operator');
+  const requireAdmin = auth.requireRole('admin');
 
   const ingestRoute = (kind: RecordKind, describe: (record: Incident | FeedRecord) => Record<string, unknown>) =>
     route(async (req, res) => {

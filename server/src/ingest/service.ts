@@ -98,8 +98,6 @@ export interface WriteServiceDeps {
 /** Who may move an incident through its lifecycle: people from operator up, and the server's own parts. */
 export function mayMove(actor: Actor): boolean {
   if (actor.kind === 'system') return true;
-  // Until sessions exist, the ingest key still moves incidents (the demo feed does).
-  if (actor.kind === 'key') return true;
   return actor.kind === 'user' && actor.role !== null && roleAtLeast(actor.role, 'operator');
 }
 
@@ -232,8 +230,7 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
   }
 
   async function purgeSimulated(options: WriteOptions): Promise<PurgeCounts> {
-    // Until sessions exist, the ingest key may purge too (npm run simulate -- --purge).
-    if (options.actor.kind !== 'system' && options.actor.kind !== 'key' && options.actor.role !== 'admin') {
+    if (options.actor.kind !== 'system' && options.actor.role !== 'admin') {
       throw new HttpProblem(403, 'Forbidden', 'removing the simulated records needs the admin role');
     }
     const counts = await store.purgeSimulated((c) => auditOf(options, { kind: 'records.purged', detail: { ...c } }));

@@ -17,6 +17,8 @@ const USAGE = `usage: npm run simulate -- [options]
   --url URL           the server (default: the one holding DATA_DIR's lock, else http://127.0.0.1:8080)
   --key=KEY           ingest key (default: INGEST_API_KEY, else DATA_DIR/credentials.json);
                       every option also takes --name=VALUE, which a value beginning with "-" needs
+  --user=NAME         who moves incidents and purges (default admin)
+  --password=PASS     their password (default: ADMIN_PASSWORD, else DATA_DIR/credentials.json)
   --purge             remove every simulated record from the server, then exit
   --backfill          post today's events so far (and a year of slow feeds) before going live
   --backfill-days N   also post the incidents of the N previous days (implies --backfill)
@@ -55,6 +57,17 @@ function findKey(dataDir: string): string {
   fail(`no ingest key: pass --key, set INGEST_API_KEY, or run where ${path.join(dataDir, CREDENTIALS_FILE)} is readable`);
 }
 
+/** The admin password the server generated, when this runs beside it; null when unknown. */
+function findPassword(dataDir: string): string | null {
+  if (process.env.ADMIN_PASSWORD) return process.env.ADMIN_PASSWORD;
+  try {
+    const stored = JSON.parse(fs.readFileSync(path.join(dataDir, CREDENTIALS_FILE), 'utf8')) as { adminPassword?: unknown };
+    return typeof stored.adminPassword === 'string' ? stored.adminPassword : null;
+  } catch {
+    return null;
+  }
+}
+
 function number(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -70,6 +83,8 @@ async function main(): Promise<void> {
         speed: { type: 'string' },
         url: { type: 'string' },
         key: { type: 'string' },
+        user: { type: 'string' },
+        password: { type: 'string' },
         purge: { type: 'boolean', default: false },
         backfill: { type: 'boolean', default: false },
         'backfill-days': { type: 'string' },
@@ -90,6 +105,9 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.DATA_DIR || './var');
   const url = args.url ?? findUrl(dataDir);
   const key = args.key ?? findKey(dataDir);
+  const password = args.password ?? findPassword(dataDir);
+  // Moves and the purge need a signed-in person; without a password only records are posted (moves then fail loudly).
+  const account = password !== null ? { account: { username: args.user ?? 'admin', password } } : {};
   const logger = createLogger((process.env.LOG_LEVEL as 'info' | undefined) ?? 'info');
   const controller = new AbortController();
   const stopOn = (signal: NodeJS.Signals) => process.once(signal, () => controller.abort(new Error(signal)));
@@ -97,7 +115,7 @@ async function main(): Promise<void> {
   stopOn('SIGTERM');
 
   if (args.purge) {
-    const poster = new Poster({ url, key, logger, signal: controller.signal });
+    const poster = new Poster({ url, key, logger, signal: controller.signal, ...account });
     const result = await poster.purge();
     process.stdout.write(`purged simulated records: ${JSON.stringify(result)}\n`);
     return;
@@ -113,6 +131,7 @@ async function main(): Promise<void> {
   const simulator = new Simulator({
     url,
     key,
+    ...account,
     logger,
     street,
     seed: args.seed ?? 'demo',

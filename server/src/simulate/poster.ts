@@ -1,4 +1,4 @@
-// The demo feed's HTTP client: posts through the public API with X-Api-Key, in batches,
+// The demo feed's HTTP client: posts records through the public API with X-Api-Key, in batches,
 // retrying network errors and 5xx with backoff (same externalIds, so a replay is harmless);
 // a 4xx is a bug in the feed or the server: logged once with the problem's detail and skipped.
 import type { FeedKind } from '@grid141/shared';
@@ -12,9 +12,20 @@ export interface PostedRecord {
   status?: string;
 }
 
+/** Answers as HTTP would give them: the in-process feed moves incidents through the write service. */
+export interface DirectMoves {
+  transition(id: string, body: Record<string, unknown>): Promise<Answer>;
+  resolveAlarm(id: string, body: Record<string, unknown>): Promise<Answer>;
+  purge(): Promise<Answer>;
+}
+
 export interface PosterOptions {
   url: string;
   key: string;
+  /** Lifecycle moves and the purge need a person: the in-process feed acts as the server itself ... */
+  direct?: DirectMoves;
+  /** ... and the separate process signs in (an operator for moves, an admin for the purge). */
+  account?: { username: string; password: string };
   logger: Logger;
   signal: AbortSignal;
   /** Longest wait between retries. */
@@ -25,7 +36,7 @@ export class FatalPostError extends Error {
   override name = 'FatalPostError';
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   body: unknown;
 }
@@ -60,6 +71,7 @@ export class Poster {
   readonly stats = { posted: 0, replayed: 0, skipped: 0, transitions: 0, conflicts: 0, retries: 0 };
   private readonly seenProblems = new Set<string>();
   private readonly base: string;
+  private cookie: string | null = null;
 
   constructor(private readonly options: PosterOptions) {
     this.base = options.url.replace(/\/+$/, '');
@@ -76,10 +88,12 @@ export class Poster {
       try {
         const response = await fetch(`${this.base}${path}`, {
           method,
-          headers: { 'content-type': 'application/json', 'x-api-key': this.options.key },
+          headers: { 'content-type': 'application/json', 'x-api-key': this.options.key, ...(this.cookie ? { cookie: this.cookie } : {}) },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]),
         });
+        const setCookie = response.headers.get('set-cookie');
+        if (setCookie && path === '/api/v1/session') this.cookie = setCookie.split(';')[0] ?? null;
         const text = await response.text();
         let parsed: unknown = null;
         try {
@@ -102,7 +116,8 @@ export class Poster {
 
   private reportProblem(path: string, status: number, body: unknown, externalId?: string): void {
     if (status === 401 || status === 403) {
-      throw new FatalPostError(`the server refused the ingest key (${status} on ${path}): ${problemText(body)}`);
+      const who = /transitions|purge/.test(path) ? 'the account (--user/--password)' : 'the ingest key';
+      throw new FatalPostError(`the server refused ${who} (${status} on ${path}): ${problemText(body)}`);
     }
     this.stats.skipped += 1;
     const detail = problemText(body);
@@ -152,13 +167,30 @@ export class Poster {
     return this.postMany(`/api/v1/${kind}`, items);
   }
 
+  /** A request that needs a signed-in person: signs in first (again when the session ended). */
+  private async asPerson(method: string, path: string, body: unknown): Promise<Answer> {
+    const account = this.options.account;
+    if (!account) return this.request(method, path, body);
+    if (!this.cookie) await this.signIn(account);
+    const answer = await this.request(method, path, body);
+    if (answer.status !== 401) return answer;
+    this.cookie = null;
+    await this.signIn(account);
+    return this.request(method, path, body);
+  }
+
+  private async signIn(account: { username: string; password: string }): Promise<void> {
+    const answer = await this.request('POST', '/api/v1/session', account);
+    if (answer.status !== 200) throw new FatalPostError(`could not sign in as ${account.username} (${answer.status}): ${problemText(answer.body)}`);
+  }
+
   /** A lifecycle move; 'conflict' when the incident is already past it (a replay after a restart). */
   async transition(
     id: string,
     body: { to: string; at?: string; note?: string; assignee?: string },
   ): Promise<{ outcome: 'ok' | 'conflict' | 'refused'; incident: Record<string, unknown> | null }> {
     const path = `/api/v1/incidents/${encodeURIComponent(id)}/transitions`;
-    const answer = await this.request('POST', path, body);
+    const answer = this.options.direct ? await this.options.direct.transition(id, body) : await this.asPerson('POST', path, body);
     if (answer.status < 300) {
       this.stats.transitions += 1;
       return { outcome: 'ok', incident: (answer.body ?? null) as Record<string, unknown> | null };
@@ -173,14 +205,14 @@ export class Poster {
 
   async resolveAlarm(id: string, body: { outcome: string; resolvedAt?: string }): Promise<boolean> {
     const path = `/api/v1/alarms/${encodeURIComponent(id)}/resolve`;
-    const answer = await this.request('POST', path, body);
+    const answer = this.options.direct ? await this.options.direct.resolveAlarm(id, body) : await this.request('POST', path, body);
     if (answer.status < 300 || answer.status === 409) return true;
     this.reportProblem(path, answer.status, answer.body);
     return false;
   }
 
   async purge(): Promise<unknown> {
-    const answer = await this.request('POST', '/api/v1/admin/purge-simulated', {});
+    const answer = this.options.direct ? await this.options.direct.purge() : await this.asPerson('POST', '/api/v1/admin/purge-simulated', {});
     if (answer.status >= 300) throw new FatalPostError(`purge failed (${answer.status}): ${problemText(answer.body)}`);
     return answer.body;
   }

@@ -6,12 +6,15 @@ import type { Logger } from '../logger.ts';
 import { addDays, dateOf, dayStart, isoInZone, weekMonday } from './clock.ts';
 import type { LifecycleStep } from './lifecycle.ts';
 import { generateDay, type FeedEvent, type IncidentEvent, type ModelStream, type SimEvent } from './model.ts';
-import { FatalPostError, Poster } from './poster.ts';
+import { FatalPostError, Poster, type DirectMoves } from './poster.ts';
 import type { SimStreet } from './street.ts';
 
 export interface SimulatorOptions {
   url: string;
   key: string;
+  /** How moves and the purge are made (see PosterOptions). */
+  direct?: DirectMoves;
+  account?: { username: string; password: string };
   logger: Logger;
   street: SimStreet;
   seed?: string;
@@ -78,7 +81,10 @@ export class Simulator {
     this.speed = options.speed ?? 1;
     this.now = options.now ?? Date.now;
     this.tz = options.street.timeZone;
-    this.poster = new Poster({ url: options.url, key: options.key, logger: options.logger, signal: this.controller.signal });
+    this.poster = new Poster({
+      url: options.url, key: options.key, logger: options.logger, signal: this.controller.signal,
+      ...(options.direct ? { direct: options.direct } : {}), ...(options.account ? { account: options.account } : {}),
+    });
   }
 
   get stopped(): boolean {

@@ -1,0 +1,136 @@
+// Sign-in through the REAL server: the admin of the first start, the cookie's attributes, who
+// am I, sign-out that really revokes, forged and foreign cookies refused, the brakes on guessing
+// (429 + Retry-After), a session on the live socket without the viewer token, and API keys
+// kept off the lifecycle (403). Lockout timing and expiry are in server/src/auth/signin.test.ts.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { LIVE_NAMESPACE } from '@grid141/shared';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { signIn } from '../helpers/session.ts';
+
+let server: TestServer;
+let other: TestServer;
+
+beforeAll(async () => {
+  [server, other] = await Promise.all([startTestServer({ startTimeoutMs: 150_000 }), startTestServer({ startTimeoutMs: 150_000 })]);
+}, 200_000);
+afterAll(async () => {
+  await Promise.all([server?.stop(), other?.stop()]);
+});
+
+const json = (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}, base = () => server.url) =>
+  fetch(`${base()}${pathname}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+describe('sessions', () => {
+  it('the admin of the first start signs in; the cookie is HttpOnly, SameSite=Strict, for the whole site, and says who', async () => {
+    const res = await json('POST', '/api/v1/session', { username: 'admin', password: server.credentials.adminPassword });
+    expect(res.status).toBe(200);
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^grid141_session=[^;]+/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    expect(setCookie).toMatch(/Path=\//);
+    // Plain HTTP here: Secure only behind HTTPS.
+    expect(setCookie).not.toMatch(/Secure/i);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ username: 'admin', role: 'admin' });
+    expect(JSON.stringify(body)).not.toContain(server.credentials.adminPassword);
+    const cookie = setCookie.split(';')[0] as string;
+    const me = await json('GET', '/api/v1/session', undefined, { cookie });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ username: 'admin', role: 'admin' });
+    // A session reads like the viewer token.
+    expect((await json('GET', '/api/v1/summary', undefined, { cookie })).status).toBe(200);
+  });
+
+  it('sign-out revokes the session on the server: the same cookie is refused afterwards', async () => {
+    const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const out = await json('DELETE', '/api/v1/session', undefined, { cookie });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/grid141_session=;/);
+    expect((await json('GET', '/api/v1/session', undefined, { cookie })).status).toBe(401);
+    expect((await json('GET', '/api/v1/summary', undefined, { cookie })).status).toBe(401);
+  });
+
+  it('refuses a forged id, a tampered MAC, and a cookie another server (another secret) gave out', async () => {
+    const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const value = cookie.split('=')[1] as string;
+    const [id, mac] = value.split('.') as [string, string];
+    const forgedId = `grid141_session=${randomUUID().replace(/-/g, '')}.${mac}`;
+    const tampered = `grid141_session=${id}.${mac.slice(0, -2)}AA`;
+    const foreign = await signIn(other.url, 'admin', other.credentials.adminPassword);
+    for (const bad of [forgedId, tampered, foreign, 'grid141_session=', 'grid141_session=x.y']) {
+      expect((await json('GET', '/api/v1/session', undefined, { cookie: bad })).status, bad).toBe(401);
+    }
+    // The real one still works.
+    expect((await json('GET', '/api/v1/session', undefined, { cookie })).status).toBe(200);
+  });
+
+  it('wrong passwords are 401 with nothing said about the user; guessing on is slowed with 429 and Retry-After', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 8 && retryAfter === null; i++) {
+      const res = await json('POST', '/api/v1/session', { username: 'admin', password: `wrong-${i}-password` });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get('retry-after');
+      const body = await res.text();
+      expect(body).not.toContain('wrong-');
+    }
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses).toContain(429);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    // An unknown user answers the same 401 as a known one with a wrong password.
+    const unknown = await json('POST', '/api/v1/session', { username: `nobody-${randomUUID().slice(0, 8)}`, password: 'whatever-password' });
+    expect(unknown.status).toBe(401);
+    expect(((await unknown.json()) as { detail: string }).detail).toBe('wrong username or password');
+  });
+
+  it('bad sign-in bodies are 400 naming the field', async () => {
+    const res = await json('POST', '/api/v1/session', { username: '', password: 123 });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['username', 'password']));
+  });
+
+  it('a signed-in browser needs no viewer token on /live', async () => {
+    const cookie = await signIn(other.url, 'admin', other.credentials.adminPassword);
+    const socket = io(`${other.url}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('snapshot', () => resolve());
+        socket.once('connect_error', reject);
+      });
+    } finally {
+      socket.close();
+    }
+    const refused = io(`${other.url}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: 'grid141_session=forged.value' } });
+    try {
+      const error = await new Promise<Error>((resolve) => refused.once('connect_error', resolve));
+      expect(error.message).toMatch(/unauthorized/);
+    } finally {
+      refused.close();
+    }
+  });
+
+  it('the ingest key posts records but a lifecycle move with it is 403; the purge too', async () => {
+    const posted = await json('POST', '/api/v1/incidents', {
+      externalId: `k-${randomUUID()}`, source: 'hotline_12345', category: 'city_mgmt', description: '井盖缺失', location: { lng: 106.526, lat: 29.558 },
+    }, { 'x-api-key': server.credentials.ingestKey });
+    expect(posted.status).toBe(201);
+    const { id } = (await posted.json()) as { id: string };
+    const headers = { 'x-api-key': server.credentials.ingestKey };
+    expect((await json('POST', `/api/v1/incidents/${id}/transitions`, { to: 'accepted' }, headers)).status).toBe(403);
+    expect((await json('POST', '/api/v1/admin/purge-simulated', {}, headers)).status).toBe(403);
+    expect((await json('POST', `/api/v1/incidents/${id}/transitions`, { to: 'accepted' })).status).toBe(401);
+    const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const moved = await json('POST', `/api/v1/incidents/${id}/transitions`, { to: 'accepted' }, { cookie });
+    expect(moved.status).toBe(200);
+    const got = (await (await server.get(`/api/v1/incidents/${id}`)).json()) as { history: { by: string | null }[] };
+    expect(got.history[1]?.by).toBe('admin');
+  });
+});
