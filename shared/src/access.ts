@@ -99,6 +99,8 @@ export const AUDIT_KINDS = [
   // The duty desk (docs/desk.md).
   'incident.escalated', 'incident.evaluated', 'incident.reclassified', 'incident.noted',
   'targets.changed', 'emergency.started', 'emergency.ended', 'handover.made', 'handover.signed',
+  // Imports (docs/import.md): a file of records, a street's grid map replaced or restored.
+  'records.imported', 'map.replaced', 'map.restored',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server/src/store/index.ts';
 import { testDatabaseUrl, SERVER_VARIABLES } from '../helpers/env.ts';
@@ -77,7 +78,10 @@ describe('npm run import', () => {
 
   it('refuses to open an embedded store that a running server holds', async () => {
     const held = { DATA_DIR: makeTempDir('grid141-import-held-') };
-    writeFileSync(path.join(held.DATA_DIR, 'grid141.lock'), JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), url: null }));
+    // A lock naming this test process as it runs (pid, command line, boot): a live holder to the CLI.
+    const cmdline = readFileSync('/proc/self/cmdline', 'utf8').replace(/\0+$/, '').split('\0').join(' ');
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    writeFileSync(path.join(held.DATA_DIR, 'grid141.lock'), JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), url: null, cmdline, bootId }));
     const run = await cli(['--kind', 'fire-drills', path.join(dir, 'drills.csv')], held);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('stop the server');
@@ -128,6 +132,16 @@ describe('npm run import', () => {
       after = ((await (await server.get('/api/v1/summary')).json()) as typeof before).safety.drills.yearToDate;
     }
     expect(after).toBe(before.safety.drills.yearToDate + 2);
+    // The import's audit entry committed with its records.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT actor, actor_kind, detail FROM audit_log WHERE kind = 'records.imported' AND target = 'recent.csv' ORDER BY seq DESC LIMIT 1`);
+      expect(rows[0]).toMatchObject({ actor_kind: 'system', detail: { kind: 'fire-drills', created: 2, rejected: 0 } });
+      expect(String(rows[0]?.actor)).toMatch(/^cli:/);
+    } finally {
+      await client.end();
+    }
     const bad = await fetch(`${server.url}/api/v1/admin/imported`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey }, body: JSON.stringify({ kind: 'nope' }),
     });

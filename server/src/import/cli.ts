@@ -191,13 +191,13 @@ async function main(): Promise<number> {
       try {
         const serviceAreaM = config.serviceAreaKm * 1000;
         if (args.restore) {
-          const done = await restoreVersion({ streetsDir: config.streetsDir, streetId: config.streetId, version: args.restore, store, serviceAreaM });
+          const done = await restoreVersion({ streetsDir: config.streetsDir, streetId: config.streetId, version: args.restore, store, serviceAreaM, actor: args.actor ?? `cli:${os.userInfo().username}` });
           process.stdout.write(`已恢复版本 ${args.restore}（当前地图另存为 ${done.kept}）；重新归属 ${done.relocated?.incidents ?? 0} 条事件、${done.relocated?.feedRecords ?? 0} 条台账记录\n`);
         } else {
           const report = await importGrids({
             file: path.resolve(positionals[0] as string), streetsDir: config.streetsDir, streetId: config.streetId,
             ...(args.boundary ? { boundaryFile: path.resolve(args.boundary) } : {}), crs: (args.crs ?? 'wgs84') as Crs,
-            dryRun: args['dry-run'], store, serviceAreaM,
+            dryRun: args['dry-run'], store, serviceAreaM, actor: args.actor ?? `cli:${os.userInfo().username}`,
           });
           process.stdout.write(`${args['dry-run'] ? '试导入（未写入）dry run\n' : ''}${report.lines.join('\n')}\n`);
           if (!args['dry-run'] && config.databaseUrl) process.stdout.write(`  ${await announce(config.dataDir, 'incidents', report.relocated?.incidents ?? 0)}\n  服务器需重启才会读取新地图 / restart the server to load the new map\n`);

@@ -32,6 +32,8 @@ export interface GridImportOptions {
   store?: Store;
   serviceAreaM?: number;
   now?: () => number;
+  /** Written as the audit entry's actor (the map change is recorded when a store is given). */
+  actor?: string;
 }
 
 export interface GridImportReport {
@@ -425,6 +427,10 @@ export async function importGrids(options: GridImportOptions): Promise<GridImpor
     if (options.store) {
       report.relocated = await relocateAll(options.store, next, createLocator(next, { serviceAreaM: options.serviceAreaM }));
       lines.push(`已按新网格重新归属 ${report.relocated.incidents} 条事件、${report.relocated.feedRecords} 条台账记录`);
+      await options.store.writeMany((w) => w.audit([{
+        actor: options.actor ?? 'import', actorKind: 'system', kind: 'map.replaced', target: path.basename(options.file),
+        detail: { grids: report.grids, communities: report.communities, repaired: report.repaired, refused: report.refused, gaps: report.gaps.length, overlaps: report.overlaps.length, version: report.version, ...report.relocated },
+      }]));
     }
     return report;
   } finally {
@@ -433,7 +439,7 @@ export async function importGrids(options: GridImportOptions): Promise<GridImpor
 }
 
 /** Puts a kept version back (keeping the current map as a version first) and places every record again. */
-export async function restoreVersion(options: { streetsDir: string; streetId: string; version: string; store?: Store; serviceAreaM?: number; now?: () => number }) {
+export async function restoreVersion(options: { streetsDir: string; streetId: string; version: string; store?: Store; serviceAreaM?: number; now?: () => number; actor?: string }) {
   const dir = path.join(options.streetsDir, options.streetId);
   const source = path.join(dir, VERSIONS_DIR, options.version);
   const versions = await listVersions(options.streetsDir, options.streetId);
@@ -442,5 +448,8 @@ export async function restoreVersion(options: { streetsDir: string; streetId: st
   for (const name of MAP_FILES) await cp(path.join(source, name), path.join(dir, name));
   const street = await loadStreet(options.streetsDir, options.streetId);
   const relocated = options.store ? await relocateAll(options.store, street, createLocator(street, { serviceAreaM: options.serviceAreaM })) : null;
+  await options.store?.writeMany((w) => w.audit([{
+    actor: options.actor ?? 'import', actorKind: 'system', kind: 'map.restored', target: options.version, detail: { kept, ...relocated },
+  }]));
   return { kept, relocated };
 }

@@ -6,6 +6,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
+import type { ActorKind } from '@grid141/shared';
 import type { LoadedStreet } from '../street/load.ts';
 import type { Locator } from '../street/locate.ts';
 import type { Store } from '../store/types.ts';
@@ -32,8 +33,11 @@ export interface ImportOptions {
   locator: Locator;
   dryRun?: boolean;
   mapping?: Mapping;
-  /** Who runs it, written as the `by` of imported incidents' history (e.g. "cli:alice"). */
+  /** Who runs it: the `by` of imported incidents' history and the audit entry's actor (e.g. "cli:alice"). */
   actor?: string;
+  /** The audit entry's actor kind (default system: the CLI runs with the store's own access). */
+  actorKind?: ActorKind;
+  address?: string | null;
   /** Where refused rows go; default FILE.rejected.csv beside the input; null writes none. */
   rejectedFile?: string | null;
   onProgress?: (progress: ImportProgress) => void;
@@ -115,7 +119,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   checkMapping(spec, mapping);
   const table = await openTable(file);
   const chunkSize = options.chunkSize ?? 2_000;
-  const writerOf = kindWriter(kind, street, options.locator, options.actor ?? `import:${path.basename(file)}`, options.clock);
+  const actorName = options.actor ?? `import:${path.basename(file)}`;
+  const writerOf = kindWriter(kind, street, options.locator, actorName, options.clock);
   const rejectedPath = options.dryRun ? null : options.rejectedFile === undefined ? defaultRejectedFile(file) : options.rejectedFile;
   const partPath = rejectedPath ? `${rejectedPath}.part` : null;
   let rejectedStream: WriteStream | null = null;
@@ -220,6 +225,12 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       await flush();
       options.onProgress?.({ rows: summary.rows, bytes: table.size, size: table.size });
       if (options.dryRun) throw new DryRunRollback();
+      // The import's audit entry commits with its records (docs/import.md).
+      await writer.audit([{
+        actor: actorName, actorKind: options.actorKind ?? 'system', address: options.address ?? null, kind: 'records.imported',
+        target: path.basename(file),
+        detail: { kind, rows: summary.rows, created: summary.created, existing: summary.existing, rejected: summary.rejected, format: table.format },
+      }]);
     });
   } catch (error) {
     if (!(error instanceof DryRunRollback)) {

@@ -155,6 +155,10 @@ export class SqlStore implements Store {
     return this.driver;
   }
 
+  audit(entries: NewAuditEntry[]): Promise<void> {
+    return writeAudit(this.driver, entries);
+  }
+
   writeMany<T>(fn: (writer: StoreWriter) => Promise<T>): Promise<T> {
     return this.driver.transaction((tx) => fn(new SqlStore(inTransaction(tx, this.kind), { streetId: this.streetId, now: this.now })));
   }

@@ -123,6 +123,8 @@ export interface RecordPlace {
 export interface StoreWriter {
   insertIncidents(rows: NewIncident[], options?: InsertIncidentOptions): Promise<Written<Incident>[]>;
   insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]>;
+  /** Appends audit entries; inside writeMany they commit with the writes they record. */
+  audit(entries: NewAuditEntry[]): Promise<void>;
 }
 
 export interface Store extends StoreWriter {
