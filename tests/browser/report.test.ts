@@ -120,6 +120,10 @@ describe.skipIf(!browserAvailable())('the weekly report', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(pngSize(Buffer.from(await response.arrayBuffer()))).toEqual({ width: 1280, height: 720 });
+    // The second of the same size is taken from the wall page kept open by the first.
+    const again = await server.get('/api/v1/snapshot.png?layout=1280x720');
+    expect(again.status).toBe(200);
+    expect(pngSize(Buffer.from(await again.arrayBuffer()))).toEqual({ width: 1280, height: 720 });
     expect((await server.get('/api/v1/snapshot.png?layout=99999x2')).status).toBe(400);
   }, 120_000);
 });

@@ -169,7 +169,7 @@ export default {
     },
     heat: { legend: 'Incidents reported this week per grid', top: 'Grids with most incidents', grid: 'Grid', count: '' },
     ranking: {
-      formula: 'Score = 100 × (0.5 × closed on time + 0.3 × closure rate + 0.2 × (1 − incidents per 1,000 residents / the street\'s highest)); ≥90 five stars, ≥80 four, ≥70 three, ≥60 two',
+      formula: 'Score = 100 × (0.5 × closed on time + 0.3 × closure rate + 0.2 × (1 − incidents per 1,000 residents / the street\'s highest)); incidents not yet due cost nothing; ≥90 five stars, ≥80 four, ≥70 three, ≥60 two',
       best: 'Leading grids (top 10)', worst: 'Grids to improve (bottom 10)', rank: 'Rank', grid: 'Grid', community: 'Community', score: 'Score',
       stars: 'Stars', reported: 'Reported', onTime: 'On time', closure: 'Closed', perThousand: 'Per 1,000',
       tiers: 'Tiers: leading {lead} · standard {standard} · to improve {improve}',

@@ -169,7 +169,7 @@ export default {
     },
     heat: { legend: '本周上报事件（件/网格）', top: '事件最多的网格', grid: '网格', count: '件' },
     ranking: {
-      formula: '得分 = 100 ×（0.5 × 按时办结率 + 0.3 × 办结率 + 0.2 × (1 − 每千人事件数 / 全街最高)）；≥90 五星，≥80 四星，≥70 三星，≥60 二星',
+      formula: '得分 = 100 ×（0.5 × 按时办结率 + 0.3 × 办结率 + 0.2 × (1 − 每千人事件数 / 全街最高)）；未到期的事件不扣分；≥90 五星，≥80 四星，≥70 三星，≥60 二星',
       best: '先进网格（前 10）', worst: '待提升网格（后 10）', rank: '排名', grid: '网格', community: '社区', score: '得分',
       stars: '星级', reported: '上报', onTime: '按时办结', closure: '办结率', perThousand: '每千人',
       tiers: '三级：先进 {lead} 个 · 达标 {standard} 个 · 待提升 {improve} 个',

@@ -11,7 +11,7 @@ import { ChromiumMissingError } from '../render/chromium.ts';
 import type { IncidentFilter } from '../store/types.ts';
 import { incidentsCsv, incidentsXlsx, weeklyXlsx, type ExportLang } from './exports.ts';
 import { listRendered, servableName, weekDir } from './folder.ts';
-import { Renderer, renderDeck, renderSnapshot } from './render.ts';
+import { Renderer, SnapshotPages, renderDeck } from './render.ts';
 import { scheduleWeeklyReport } from './schedule.ts';
 import { lastWeek, parseWeekParam, weeklyReport } from './weekly.ts';
 
@@ -52,8 +52,12 @@ export const reportsPlugin: Plugin = (ctx) => {
   const store = ctx.use('store');
   const tz = config.timeZone;
   const renderer = new Renderer();
+  const snapshots = new SnapshotPages();
   ctx.provide('renderer', renderer);
-  ctx.onClose(() => renderer.close());
+  ctx.onClose(async () => {
+    await snapshots.close();
+    await renderer.close();
+  });
   let baseUrl: string | null = null;
   ctx.onListen((url) => { baseUrl = url; });
   const ownUrl = () => {
@@ -143,7 +147,7 @@ export const reportsPlugin: Plugin = (ctx) => {
     const lang = langOf(req.query.lang) === 'en' ? 'en' : 'zh-CN';
     const url = ownUrl();
     try {
-      const png = await renderer.run((browser) => renderSnapshot(browser, { baseUrl: url, viewerToken, ...size, lang }));
+      const png = await renderer.run((browser) => snapshots.take(browser, { baseUrl: url, viewerToken, ...size, lang }));
       res.type('image/png').setHeader('Cache-Control', 'no-store');
       res.send(png);
     } catch (error) {

@@ -3,7 +3,7 @@
 // than one core from the live path; the browser is started on demand and closed when idle.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../render/chromium.ts';
 
 export type ReportLang = 'zh-CN' | 'en';
@@ -148,8 +148,8 @@ export async function renderDeck(browser: Browser, options: DeckOptions): Promis
   }
 }
 
-/** The live wall as a PNG at its design size (kiosk: no controls, no cursor). */
-export async function renderSnapshot(browser: Browser, options: SnapshotOptions): Promise<Buffer> {
+/** Opens the live wall at its design size (kiosk: no controls, no cursor) and waits until it is drawn. */
+async function openWall(browser: Browser, options: SnapshotOptions): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: options.width, height: options.height },
     deviceScaleFactor: 1,
@@ -171,8 +171,46 @@ export async function renderSnapshot(browser: Browser, options: SnapshotOptions)
     }, undefined, { polling: 100, timeout: READY_TIMEOUT_MS });
     // Let the numbers finish easing (0.8 s) before the picture.
     await page.waitForTimeout(900);
+    return { context, page };
+  } catch (error) {
+    await context.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The live wall as a PNG at its design size, from a page opened for this picture alone. */
+export async function renderSnapshot(browser: Browser, options: SnapshotOptions): Promise<Buffer> {
+  const { context, page } = await openWall(browser, options);
+  try {
     return await page.screenshot({ type: 'png' });
   } finally {
     await context.close();
+  }
+}
+
+/**
+ * Snapshots that keep the last wall page open, live, for as long as its browser runs (the
+ * Renderer closes an idle browser after a minute): the next snapshot of the same size and
+ * language is a screenshot of a page already drawn, instead of a wall loaded from scratch.
+ */
+export class SnapshotPages {
+  private warm: { key: string; browser: Browser; context: BrowserContext; page: Page } | null = null;
+
+  async take(browser: Browser, options: SnapshotOptions): Promise<Buffer> {
+    const key = `${options.width}x${options.height}/${options.lang}`;
+    const warm = this.warm;
+    if (warm && warm.key === key && warm.browser === browser && browser.isConnected() && !warm.page.isClosed()) {
+      return warm.page.screenshot({ type: 'png' });
+    }
+    await this.close();
+    const opened = await openWall(browser, options);
+    this.warm = { key, browser, ...opened };
+    return opened.page.screenshot({ type: 'png' });
+  }
+
+  async close(): Promise<void> {
+    const warm = this.warm;
+    this.warm = null;
+    await warm?.context.close().catch(() => {});
   }
 }

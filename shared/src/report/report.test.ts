@@ -67,8 +67,8 @@ describe('grid ranking', () => {
   ];
   it('scores 0.5 on-time + 0.3 closure + 0.2 light load, ranks best first, quiet grids full marks', () => {
     const weeks = new Map<string, GridWeek>([
-      ['G1', { reported: 10, closedOfReported: 8, closed: 10, closedOnTime: 9 }],
-      ['G2', { reported: 10, closedOfReported: 5, closed: 4, closedOnTime: 2 }],
+      ['G1', { reported: 10, closedOfReported: 8, closed: 10, closedOnTime: 9, overdueOpen: 0, notDueOpen: 0 }],
+      ['G2', { reported: 10, closedOfReported: 5, closed: 4, closedOnTime: 2, overdueOpen: 0, notDueOpen: 0 }],
     ]);
     const ranked = rankGrids(grids, weeks);
     expect(ranked.map((r) => r.gridId)).toEqual(['G3', 'G1', 'G2']);
@@ -77,10 +77,13 @@ describe('grid ranking', () => {
     expect(ranked[1]).toMatchObject({ score: 79, perThousand: 10, stars: 3, tier: 'standard', rank: 2 });
     expect(ranked[2]).toMatchObject({ score: 40, stars: 1, tier: 'improve', rank: 3 });
   });
-  it('equal scores share a rank; reported but nothing closed scores no on-time points', () => {
-    const ranked = rankGrids(grids, new Map([['G1', { reported: 1, closedOfReported: 0, closed: 0, closedOnTime: 0 }]]));
+  it('equal scores share a rank; open past due scores no on-time or closure points, open and not yet due costs nothing', () => {
+    const ranked = rankGrids(grids, new Map([['G1', { reported: 1, closedOfReported: 0, closed: 0, closedOnTime: 0, overdueOpen: 1, notDueOpen: 0 }]]));
     expect(ranked.map((r) => r.rank)).toEqual([1, 1, 3]);
     expect(ranked[2]).toMatchObject({ gridId: 'G1', score: 0 });
+    // Reported late on Sunday, due next week: only the load term (busiest grid → 0) is lost.
+    const sunday = rankGrids(grids, new Map([['G1', { reported: 1, closedOfReported: 0, closed: 0, closedOnTime: 0, overdueOpen: 0, notDueOpen: 1 }]]));
+    expect(sunday[2]).toMatchObject({ gridId: 'G1', score: 80, onTimeRate: 1, closureRate: 1 });
     expect([starsOf(90), starsOf(89.9), starsOf(60), starsOf(59.9)]).toEqual([5, 4, 2, 1]);
   });
   it('counts closures by the week end: closed after it is open for the ranking', () => {
@@ -90,7 +93,7 @@ describe('grid ranking', () => {
       incident({ id: 'b', status: 'closed', closedAt: '2026-11-24T10:00:00+08:00' }),
       incident({ id: 'c', status: 'rejected' }),
     ], b.start, b.end);
-    expect(weeks.get('G1')).toEqual({ reported: 2, closedOfReported: 1, closed: 1, closedOnTime: 1 });
+    expect(weeks.get('G1')).toEqual({ reported: 2, closedOfReported: 1, closed: 1, closedOnTime: 1, overdueOpen: 1, notDueOpen: 0 });
   });
 });
 

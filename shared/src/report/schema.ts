@@ -123,6 +123,9 @@ export const gridScoreSchema = z.object({
   closedOfReported: z.number(),
   closed: z.number(),
   closedOnTime: z.number(),
+  /** Reported in the week and open at its end: past due then, and not yet due. */
+  overdueOpen: z.number(),
+  notDueOpen: z.number(),
   onTimeRate: z.number(),
   closureRate: z.number(),
   /** Reported per 1,000 residents. */
