@@ -56,6 +56,10 @@ export interface Alert {
   count?: number;
 }
 
+export interface AlertsEndedPayload {
+  items: { id: string; group: string }[];
+}
+
 export interface ServerInfoPayload {
   version: string;
   /**
@@ -103,6 +107,12 @@ export interface ServerToClientEvents {
   delta: (payload: Delta) => void;
   incidents: (payload: IncidentsPayload) => void;
   alert: (payload: Alert) => void;
+  /**
+   * Alerts that stood and no longer do (incident closed or no longer overdue, alarm resolved,
+   * simulated records purged), each with its fold group (`alertGroupKey`): a wall lowers that
+   * line's count and drops the line at zero.
+   */
+  alertsEnded: (payload: AlertsEndedPayload) => void;
   /** Sent on connect; a wall that sees a new version reloads itself. */
   server: (payload: ServerInfoPayload) => void;
   /** Sent on connect and to every wall when a shift ends. */

@@ -87,6 +87,7 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
   });
   socket.on('incidents', (payload) => store.upsertIncidents(payload.items));
   socket.on('alert', (alert) => store.pushAlert(alert));
+  socket.on('alertsEnded', (payload) => store.endAlerts(payload.items));
   socket.on('duty', (duty) => store.setDuty(duty));
   socket.on('emergency', (payload) => store.setEmergency(payload));
   socket.on('server', (info) => {

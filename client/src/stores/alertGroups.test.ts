@@ -57,6 +57,22 @@ describe('the wall folds an alarm storm (issue 8 §5)', () => {
     expect(board.total()).toBe(150);
   });
 
+  it('counts down as the server ends alerts, known ids or replayed ones, and drops a line at zero', () => {
+    const board = new AlertBoard();
+    board.add({ ...alarm('s199', 'smoke', 5, T), replay: true, count: 3 }, T);
+    const key = board.list()[0]!.key;
+    expect(board.end([{ id: 'alarm:s1', group: key }])).toBe(true);
+    expect(board.total()).toBe(2);
+    board.end([{ id: 'alarm:s199', group: key }]);
+    expect(board.total()).toBe(1);
+    board.end([{ id: 'alarm:s2', group: key }]);
+    expect(board.list()).toEqual([]);
+    expect(board.end([{ id: 'alarm:x', group: 'nothing' }])).toBe(false);
+    board.add(critical('c', T), T);
+    board.end([{ id: 'critical-incident:c', group: 'critical-incident:c' }]);
+    expect(board.total()).toBe(0);
+  });
+
   it('cuts a common address back to its building', () => {
     expect(commonPlace('石油路5栋2单元1201', '石油路5栋3单元802')).toBe('石油路5栋');
     expect(commonPlace('石油路5栋2单元1201', '石油路5栋2单元1202')).toBe('石油路5栋');

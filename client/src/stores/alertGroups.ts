@@ -28,9 +28,8 @@ export interface AlertGroup {
 }
 
 interface GroupState extends AlertGroup {
-  /** The count the server last replayed for this group, and how many ids the group had then. */
-  replayBase: number;
-  idsAtReplay: number;
+  /** Standing alerts counted but not held as ids (a replayed group's others, ids past the bound). */
+  extra: number;
   /** Whether every member so far had an address (else the place is the community's). */
   allAddressed: boolean;
 }
@@ -77,7 +76,7 @@ export class AlertBoard {
     if (!group) {
       group = {
         key, rank: alertRank(alert), lead: wall, ids: new Set(), count: 0, place: alert.address?.trim() || null,
-        lastReceivedAt: receivedAt, replayBase: 0, idsAtReplay: 0, allAddressed: Boolean(alert.address?.trim()),
+        lastReceivedAt: receivedAt, extra: 0, allAddressed: Boolean(alert.address?.trim()),
       };
       this.groups.set(key, group);
     } else {
@@ -93,12 +92,31 @@ export class AlertBoard {
       const oldest = group.ids.values().next().value as string;
       group.ids.delete(oldest);
       this.groupOf.delete(oldest);
-      group.idsAtReplay -= 1; // the dropped id still counts
+      group.extra += 1; // the dropped id still counts
     }
     if (alert.replay && alert.count !== undefined) this.rebase(group, alert.count);
-    group.count = Math.max(group.ids.size, group.replayBase + group.ids.size - group.idsAtReplay);
+    group.count = group.ids.size + group.extra;
     this.bound(group);
     return this.groups.has(key) ? group : null;
+  }
+
+  /**
+   * Alerts the server says no longer stand (resolved, closed): each lowers its line's count, known
+   * id or not (a replayed line counts ids it never saw); a line at zero goes. True when anything changed.
+   */
+  end(items: readonly { id: string; group: string }[]): boolean {
+    let changed = false;
+    for (const { id, group: key } of items) {
+      const group = this.groups.get(this.groupOf.get(id) ?? key);
+      if (!group) continue;
+      if (group.ids.delete(id)) this.groupOf.delete(id);
+      else if (group.extra > 0) group.extra -= 1;
+      else continue;
+      group.count = group.ids.size + group.extra;
+      if (group.count <= 0) this.acknowledge(group.key);
+      changed = true;
+    }
+    return changed;
   }
 
   /** Lets a group go (acknowledged): the ids it held, for the caller to remember. */
@@ -137,9 +155,9 @@ export class AlertBoard {
   private rebase(group: GroupState, count: number): void {
     // A replayed storm arrives as its newest alert only: name its building, not that one flat.
     if (count > 1 && group.ids.size === 1 && group.place) group.place = buildingOf(group.place);
-    group.replayBase = count;
-    group.idsAtReplay = group.ids.size;
-    group.count = Math.max(group.ids.size, count);
+    // The server's count holds every standing alert of the group, those held here included.
+    group.extra = Math.max(0, count - group.ids.size);
+    group.count = group.ids.size + group.extra;
   }
 
   private bound(grown: GroupState): void {

@@ -163,6 +163,11 @@ export const useWallStore = defineStore('wall', () => {
     if (chimeLimiter.admit(alertRank(alert), at)) chimes.value += 1;
   }
 
+  /** The server says these alerts no longer stand: their lines count down, and go at zero. */
+  function endAlerts(items: readonly { id: string; group: string }[]): void {
+    if (board.end(items)) alertsChanged.value += 1;
+  }
+
   /** Acknowledges a whole group (one line on the wall) on this screen. */
   function acknowledge(key: string): void {
     const ids = board.acknowledge(key);
@@ -192,7 +197,7 @@ export const useWallStore = defineStore('wall', () => {
     street, taxonomy, summary, seq, incidentMap, incidents, alertGroups, alertCount, latestAlert, chimes,
     connection, transport, access, lastMessageAt, serverVersion, now, timeZone, simulated, secondsSinceMessage, duty,
     loadStatic, loadIncidents, touch, tick, setConnection, setTransport, setAccess, applySnapshot, applyDeltaPayload,
-    upsertIncidents, pushAlert, acknowledge, noteServerVersion, pruneNow, setDuty, emergency, setEmergency,
+    upsertIncidents, pushAlert, endAlerts, acknowledge, noteServerVersion, pruneNow, setDuty, emergency, setEmergency,
   };
 });
 

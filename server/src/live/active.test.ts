@@ -57,6 +57,15 @@ describe('active alerts', () => {
     expect(active.list().map((a) => a.id)).toEqual(['alarm:p2', 'alarm:p3']);
   });
 
+  it('says which standing alerts a settle ended, with their fold group, so walls can count down', () => {
+    const active = new ActiveAlerts({ now: () => NOW });
+    for (let i = 0; i < 3; i += 1) active.add(alarmAt(`s${i}`, 'smoke', 5, NOW - 100 + i));
+    const ended = active.settleAlarm({ id: 's1', resolvedAt: iso(NOW) } as Alarm);
+    expect(ended).toEqual([{ id: 'alarm:s1', group: expect.stringMatching(/^alarm:smoke:/) }]);
+    expect(active.settleAlarm({ id: 's1', resolvedAt: iso(NOW) } as Alarm)).toEqual([]);
+    expect(active.list()[0]).toMatchObject({ id: 'alarm:s2', count: 2 });
+  });
+
   it('keeps a storm past the member bound as a count: memory bounded, count whole', () => {
     const active = new ActiveAlerts({ members: 10, now: () => NOW });
     for (let i = 0; i < 1_000; i += 1) active.add(alarmAt(`s${i}`, 'smoke', 5, NOW - 5_000 + i));

@@ -23,6 +23,12 @@ export const ACTIVE_ALERT_CAP = ACTIVE_GROUP_CAPS['critical-incident'];
 /** An alert older than this (by its `at`) is no longer replayed, even if its incident is still open. */
 export const ACTIVE_ALERT_MAX_AGE_MS = 6 * 3_600_000;
 
+/** An alert that stood and no longer does, with its fold group (`alertGroupKey`). */
+export interface EndedAlert {
+  id: string;
+  group: string;
+}
+
 export interface ActiveAlertsOptions {
   /** One group cap for every kind (tests, the hub's `activeAlertCap`); `caps` wins per kind. */
   cap?: number;
@@ -90,30 +96,46 @@ export class ActiveAlerts {
     this.bound(group);
   }
 
-  remove(id: string): void {
+  /** Lets one alert go; its fold group when it was standing here, else null. */
+  remove(id: string): string | null {
     const key = this.groupOf.get(id);
-    if (key === undefined) return;
+    if (key === undefined) return null;
     this.groupOf.delete(id);
     const group = this.groups.get(key);
-    if (!group) return;
+    if (!group) return null;
     group.members.delete(id);
     // Only counted ones left: nothing of the group can be settled or described any more.
     if (group.members.size === 0) this.groups.delete(key);
+    return key;
   }
 
-  /** What the records of one change end: an incident closed (or no longer overdue), an alarm resolved. */
-  settleIncident(incident: Incident, now: number): void {
-    if (!isOpenStatus(incident.status)) this.remove(`critical-incident:${incident.id}`);
-    if (!withOverdue(incident, now).overdue) this.remove(`overdue:${incident.id}`);
+  /**
+   * What the records of one change end: an incident closed (or no longer overdue), an alarm
+   * resolved. Returns the alerts that stood here and no longer do, with their fold group.
+   */
+  settleIncident(incident: Incident, now: number): EndedAlert[] {
+    const ended: EndedAlert[] = [];
+    if (!isOpenStatus(incident.status)) this.end(`critical-incident:${incident.id}`, ended);
+    if (!withOverdue(incident, now).overdue) this.end(`overdue:${incident.id}`, ended);
+    return ended;
   }
 
-  settleAlarm(alarm: Alarm): void {
-    if (alarm.resolvedAt !== undefined) this.remove(`alarm:${alarm.id}`);
+  settleAlarm(alarm: Alarm): EndedAlert[] {
+    const ended: EndedAlert[] = [];
+    if (alarm.resolvedAt !== undefined) this.end(`alarm:${alarm.id}`, ended);
+    return ended;
   }
 
   /** After a purge of simulated records their alerts are gone too. */
-  dropSimulated(): void {
-    for (const group of this.groups.values()) for (const alert of group.members.values()) if (alert.simulated) this.remove(alert.id);
+  dropSimulated(): EndedAlert[] {
+    const ended: EndedAlert[] = [];
+    for (const group of [...this.groups.values()]) for (const alert of [...group.members.values()]) if (alert.simulated) this.end(alert.id, ended);
+    return ended;
+  }
+
+  private end(id: string, into: EndedAlert[]): void {
+    const group = this.remove(id);
+    if (group !== null) into.push({ id, group });
   }
 
   /**

@@ -4,7 +4,7 @@
 // like any other; it publishes through the live channel.
 import { isOpenStatus, type Alarm, type Alert, type FeedKind, type FeedRecord, type Incident } from '@grid141/shared';
 import type { IncidentChange, RecordBus } from '../engine/bus.ts';
-import { ActiveAlerts } from './active.ts';
+import { ActiveAlerts, type EndedAlert } from './active.ts';
 import { alarmAlert, criticalIncidentAlert, overdueAlert } from './alerts.ts';
 import type { LiveChannel } from './channel.ts';
 import { AlertGate } from './gate.ts';
@@ -57,6 +57,11 @@ export function createAlertPolicy(deps: AlertPolicyDeps): AlertPolicy {
     channel.publish('alert', candidate);
   }
 
+  /** Tells every wall which alerts stopped standing, so a folded line's count follows the street. */
+  function ended(items: EndedAlert[]): void {
+    if (items.length > 0) channel.publish('alertsEnded', { items });
+  }
+
   function remember(incident: Incident): void {
     recent.delete(incident.id);
     if (!isOpenStatus(incident.status)) return;
@@ -66,20 +71,22 @@ export function createAlertPolicy(deps: AlertPolicyDeps): AlertPolicy {
 
   const onIncidents = (changes: IncidentChange[]) => {
     const at = now();
+    const gone: EndedAlert[] = [];
     for (const change of changes) {
       remember(change.after);
-      if (change.before) active.settleIncident(change.after, at);
+      if (change.before) gone.push(...active.settleIncident(change.after, at));
       alert(criticalIncidentAlert(change, at));
     }
+    ended(gone);
   };
   const onFeed = (_kind: FeedKind, records: FeedRecord[]) => {
     const at = now();
     for (const record of records) alert(alarmAlert(record as Parameters<typeof alarmAlert>[0], at));
   };
   const onFeedUpdated = (kind: FeedKind, _before: FeedRecord, after: FeedRecord) => {
-    if (kind === 'alarms') active.settleAlarm(after as Alarm);
+    if (kind === 'alarms') ended(active.settleAlarm(after as Alarm));
   };
-  const onPurged = () => active.dropSimulated();
+  const onPurged = () => ended(active.dropSimulated());
   bus.on('incidents', onIncidents);
   bus.on('feed', onFeed);
   bus.on('feedUpdated', onFeedUpdated);
