@@ -2,7 +2,7 @@
 // (docs/security.md). The server owns the rules; the pages read these shapes.
 import { z } from 'zod';
 import { FEED_KINDS, type FeedKind } from './codes.ts';
-import { textSchema } from './common.ts';
+import { storableString, textSchema } from './common.ts';
 
 /** Each role has every right of the ones before it. */
 export const ROLES = ['viewer', 'operator', 'leader', 'admin'] as const;
@@ -25,7 +25,8 @@ export const usernameSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-
 export const passwordSchema = z.string().min(10, 'at least 10 characters').max(256);
 
 export const signInSchema = z.object({
-  username: z.string().trim().min(1).max(64),
+  // The text rule (docs/api.md, "Text"): a NUL reaches the users query otherwise.
+  username: storableString().trim().min(1).max(64),
   password: z.string().min(1).max(256),
 });
 export type SignIn = z.infer<typeof signInSchema>;

@@ -18,10 +18,13 @@ export const isoDateTimeSchema = z.iso.datetime({ offset: true, abort: true });
  * Where a string breaks the text rule, or null when it keeps it. The rule (docs/api.md, "Text"):
  * no C0 control character other than tab, line feed and carriage return (PostgreSQL cannot store
  * U+0000 at all, and the others are never typed by a person), and no unpaired UTF-16 surrogate
- * (half an emoji: a `text` column silently turns it into U+FFFD, a `jsonb` one refuses it).
+ * (half an emoji: a `text` column silently turns it into U+FFFD, a `jsonb` one refuses it), nor a
+ * byte-order mark U+FEFF as the first character (the embedded store would drop it).
  * Returns the offending character as `U+XXXX` and its index (UTF-16 code units).
  */
 export function textFault(value: string): { char: string; index: number } | null {
+  // A leading byte-order mark: the embedded store's driver drops it (TextDecoder), so it would not come back as sent.
+  if (value.charCodeAt(0) === 0xfeff) return { char: 'U+FEFF', index: 0 };
   for (let i = 0; i < value.length; i += 1) {
     const c = value.charCodeAt(i);
     if (c < 0x20) {
@@ -37,7 +40,7 @@ export function textFault(value: string): { char: string; index: number } | null
 
 /** The refusal message of the text rule, naming the character and where it stands. */
 export function textFaultMessage(fault: { char: string; index: number }): string {
-  const what = fault.char >= 'U+D800' && fault.char <= 'U+DFFF' ? 'an unpaired surrogate (half an emoji)' : 'a control character';
+  const what = fault.char === 'U+FEFF' ? 'a byte-order mark' : fault.char >= 'U+D800' && fault.char <= 'U+DFFF' ? 'an unpaired surrogate (half an emoji)' : 'a control character';
   return `contains ${what} ${fault.char} at position ${fault.index}; only tab, line feed and carriage return are allowed among control characters`;
 }
 

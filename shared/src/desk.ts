@@ -2,7 +2,7 @@
 // and its search, handover sheets and emergency mode (docs/desk.md says where each rule comes from).
 import { z } from 'zod';
 import { codeEnum, COLOURS, SOURCES, URGENCIES, type Urgency } from './codes.ts';
-import { isoDateTimeSchema, textSchema } from './common.ts';
+import { isoDateTimeSchema, storableString, textSchema } from './common.ts';
 import type { Incident } from './incident.ts';
 import { incidentStatusSchema, TRANSITIONS, type IncidentStatus } from './lifecycle.ts';
 import { categorySchema, SLA_PROFILES, type TimeTargets } from './taxonomy.ts';
@@ -200,8 +200,8 @@ export function movesFor(status: IncidentStatus, role: DeskRole): IncidentStatus
 /** POST /api/v1/duty/incidents/:id/transitions */
 export const deskMoveSchema = z.object({
   to: incidentStatusSchema,
-  note: z.string().max(NOTE_MAX_FOR_MOVES).optional(),
-  assignee: z.string().trim().min(1).max(64).optional(),
+  note: storableString().max(NOTE_MAX_FOR_MOVES).optional(),
+  assignee: storableString().trim().min(1).max(64).optional(),
   dispatchKind: z.enum(['post', 'grid_worker', 'department']).optional(),
 }).strict().superRefine((v, ctx) => {
   if (v.to === 'rejected' && !v.note?.trim()) ctx.addIssue({ code: 'custom', path: ['note'], message: 'a rejection needs a reason' });
@@ -231,8 +231,9 @@ export const SATISFACTION = [
   { code: 'unsatisfied', zh: '不满意', en: 'Unsatisfied', score: 1 },
 ] as const;
 
-const note = z.string().max(NOTE_MAX);
-const name = z.string().trim().min(1).max(64);
+// The text rule of docs/api.md ("Text"): no NUL, other C0 controls or half emoji in what is stored.
+const note = storableString().max(NOTE_MAX);
+const name = storableString().trim().min(1).max(64);
 
 /** POST /api/v1/duty/incidents/:id/escalations (吹哨). */
 export const escalateInputSchema = z.object({

@@ -152,3 +152,10 @@ describe('the time rules (docs/api.md, "Times")', () => {
     expect(paths(feeds['market-entities'].safeParse({ ...entity, deregisteredAt: '2026-11-25T10:06:00+08:00' }))).toEqual(['deregisteredAt']);
   });
 });
+
+describe('the text rule and the byte-order mark', () => {
+  it('refuses U+FEFF as the first character (the embedded store drops it) and keeps it elsewhere', () => {
+    expect(paths(incident.safeParse({ ...good, description: '\ufeff井盖' }))).toEqual(['description']);
+    expect(incident.parse({ ...good, description: '井\ufeff盖' }).description).toBe('井\ufeff盖');
+  });
+});

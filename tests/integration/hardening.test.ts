@@ -199,6 +199,26 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
       expect((await post('/api/v1/alarms/x%00/resolve', { outcome: 'device_false' })).status).toBe(400);
     });
 
+    it('the other doors refuse it too: Open311 ids and queries, the duty desk\'s notes and moves, sign-in', async () => {
+      const key = encodeURIComponent(server.credentials.ingestKey);
+      expect((await fetch(`${server.url}/open311/v2/requests/%00.json?api_key=${key}`)).status).toBe(400);
+      expect((await fetch(`${server.url}/open311/v2/requests.json?service_request_id=a%00&api_key=${key}`)).status).toBe(400);
+      const form = new URLSearchParams({ api_key: server.credentials.ingestKey, service_code: 'city_mgmt', lat: String(inLat), long: String(inLng), description: '井盖\u0000缺失' });
+      const o311 = await fetch(`${server.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      expect(o311.status).toBe(400);
+      const signInRes = await fetch(`${server.url}/api/v1/session`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin\u0000', password: 'x\ud800' }),
+      });
+      expect(signInRes.status).toBeLessThan(500);
+      const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+      const { id } = await incident();
+      const desk = (pathname: string, body: unknown) =>
+        fetch(`${server.url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+      await problem(await desk(`/api/v1/duty/incidents/${id}/notes`, { note: '到场\u0000' }), 400, 'note');
+      await problem(await desk(`/api/v1/duty/incidents/${id}/transitions`, { to: 'rejected', note: '重复\udc00' }), 400, 'note');
+      await problem(await desk(`/api/v1/duty/incidents/${id}/escalations`, { department: '城管\u0000' }), 400, 'department');
+    });
+
     it('property: arbitrary Unicode in every text field of every record kind never answers a 5xx', { timeout: 180_000 }, async () => {
       for (const kind of KINDS) {
         const fields = TEXT_FIELDS[kind];

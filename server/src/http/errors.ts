@@ -1,5 +1,5 @@
 // The API's edge guards and its last-resort error handler, all answering problem+json.
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { textFault, textFaultMessage } from '@grid141/shared';
 import type { Logger } from '../logger.ts';
@@ -30,11 +30,11 @@ function decoded(segment: string): string {
 }
 
 /**
- * The text rule (docs/api.md, "Text") for what the body schemas do not see: path segments (an
- * id) and query parameters reach SQL too, and PostgreSQL refuses U+0000 with an error, not a row.
- * A 400 naming the parameter (or `(path)`), before any route runs.
+ * Where a request's path segments and query parameters break the text rule (docs/api.md, "Text"):
+ * they reach SQL too, and PostgreSQL refuses U+0000 with an error, not a row. Each entry names the
+ * parameter, or `(path)`.
  */
-export const refuseUnstorableText: RequestHandler = (req, res, next) => {
+export function unstorableParams(req: Request): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
   for (const segment of req.path.split('/')) {
     const fault = textFault(decoded(segment));
@@ -47,6 +47,12 @@ export const refuseUnstorableText: RequestHandler = (req, res, next) => {
       if (fault) errors.push({ path: name, message: textFaultMessage(fault) });
     }
   }
+  return errors;
+}
+
+/** The text rule for paths and query parameters under /api: a 400 naming each, before any route runs. */
+export const refuseUnstorableText: RequestHandler = (req, res, next) => {
+  const errors = unstorableParams(req);
   if (errors.length === 0) return next();
   sendProblem(res, 400, 'Invalid request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 };

@@ -4,6 +4,7 @@ import express, { Router, type Request, type Response, type NextFunction } from 
 import { isoWithOffset } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import { secretMatches } from '../auth/secret.ts';
+import { unstorableParams } from '../http/errors.ts';
 import { Open311Failure, sendErrors, sendOpen311, type Json, type Open311Format } from './format.ts';
 import { readRequestsQuery } from './query.ts';
 import { namedPlaces, readCreateRequest, toOpen311Request } from './requests.ts';
@@ -86,6 +87,9 @@ export const open311Routes: Plugin = (ctx) => {
 
   async function answer(req: Request, res: Response): Promise<void> {
     const format = formatOf(req);
+    // The text rule (docs/api.md, "Text") for ids and query parameters; the form goes through the incident schema.
+    const unstorable = unstorableParams(req);
+    if (unstorable.length > 0) throw new Open311Failure(400, unstorable.map((e) => ({ code: 400, description: `${e.path}: ${e.message}` })));
     const match = ROUTE.exec(req.path);
     if (!match) throw Open311Failure.of(404, `no Open311 resource ${req.method} ${OPEN311_BASE}${req.path}`);
     const [, resource, id] = match;
