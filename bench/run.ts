@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeContext, type Bench } from './context.ts';
 import { desk } from './desk.ts';
+import { duplicates } from './duplicates.ts';
 import { endToEnd } from './end-to-end.ts';
 import { fanOut } from './fan-out.ts';
 import { importBench } from './import.ts';
@@ -24,6 +25,7 @@ import { dropBenchDatabase } from './lib/server.ts';
 import { clock } from './lib/stats.ts';
 
 const BENCHES: Record<string, Bench> = { placing, ingest, import: importBench, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start, report, 'wall-idle': wallIdle, desk };
+const BENCHES: Record<string, Bench> = { placing, duplicates, ingest, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start, report, 'wall-idle': wallIdle };
 // Opt-in: the soak takes 12+ minutes, so it runs only with --soak or --only soak (bench/soak.ts).
 const OPT_IN: Record<string, Bench> = { soak };
 const ALL: Record<string, Bench> = { ...BENCHES, ...OPT_IN };

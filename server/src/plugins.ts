@@ -6,6 +6,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { storePlugin } from './store/plugin.ts';
 import { accountsPlugin } from './auth/plugin.ts';
 import { deskPlugin, deskTargetsPlugin } from './desk/plugin.ts';
+import { duplicatesPlugin, mergeRoutes } from './duplicates/plugin.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { open311Routes } from './open311/plugin.ts';
 import { importPlugin } from './import/plugin.ts';
@@ -23,7 +24,10 @@ export const plugins: Plugin[] = [
   accountsPlugin,
   // Before ingest, which stamps each new incident with the time targets as they stand.
   deskTargetsPlugin,
+  // Before every edge that writes incidents: they ask it whether a new one is a possible duplicate.
+  duplicatesPlugin,
   ingestRoutes,
+  mergeRoutes,
   open311Routes,
   importPlugin,
   figuresService,

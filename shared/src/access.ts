@@ -96,7 +96,7 @@ export const AUDIT_KINDS = [
   'user.created', 'user.changed', 'user.unlocked',
   'key.created', 'key.revoked',
   'viewer-token.rotated',
-  'incident.transition', 'alarm.resolved', 'records.purged',
+  'incident.transition', 'incident.merged', 'incident.unmerged', 'alarm.resolved', 'records.purged',
   // The duty desk (docs/desk.md).
   'incident.escalated', 'incident.evaluated', 'incident.reclassified', 'incident.noted',
   'targets.changed', 'emergency.started', 'emergency.ended', 'handover.made', 'handover.signed',

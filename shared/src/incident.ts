@@ -100,12 +100,23 @@ export const transitionInputSchema = z.object({
 });
 export type TransitionInput = z.infer<typeof transitionInputSchema>;
 
+/**
+ * What a history entry records besides a status move (docs/api.md, duplicates): on a duplicate,
+ * `merged` (into relatedId) and `unmerged`; on the original, `merged_in` (relatedId merged into
+ * it) and `merge_undone` (relatedId taken out again). These entries of the original keep its status.
+ */
+export const HISTORY_EVENTS = ['merged', 'merged_in', 'unmerged', 'merge_undone'] as const;
+export type HistoryEvent = (typeof HISTORY_EVENTS)[number];
+
 export const historyEntrySchema = z.object({
   at: isoDateTimeSchema,
   from: incidentStatusSchema.nullable(),
   to: incidentStatusSchema,
   by: textSchema(64).nullable(),
   note: textSchema(4000).nullable(),
+  event: z.enum(HISTORY_EVENTS).nullable().optional(),
+  /** The other incident of a merge event. */
+  relatedId: z.string().nullable().optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -154,6 +165,10 @@ export const incidentSchema = z.object({
    * built before it is stored (fixtures, imports) need not invent one.
    */
   version: z.number().int().positive().optional(),
+  /** An open incident of the same category close by in place and time when this one came in (docs/api.md, duplicates). */
+  possibleDuplicateOf: z.string().nullable().optional(),
+  /** Set while merged: the original it was merged into. */
+  mergedInto: z.string().nullable().optional(),
   /** Derived when served: open and past its due time. */
   overdue: z.boolean(),
 });

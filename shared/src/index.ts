@@ -5,6 +5,7 @@ export * from './common.ts';
 export * from './lifecycle.ts';
 export * from './taxonomy.ts';
 export * from './incident.ts';
+export * from './duplicates.ts';
 export * from './feeds.ts';
 export * from './summary.ts';
 export * from './delta.ts';

@@ -117,7 +117,7 @@ describe.each(targets)('store contract: $name', (target) => {
     expect(written?.record.reporter).toEqual(row.reporter);
     const got = await store.getIncident(row.id);
     expect(got).toMatchObject({ id: row.id, status: 'reported', gridId: 'g1', overdue: false });
-    expect(got?.history).toEqual([{ at: row.receivedAt, from: null, to: 'reported', by: null, note: null }]);
+    expect(got?.history).toEqual([{ at: row.receivedAt, from: null, to: 'reported', by: null, note: null, event: null, relatedId: null }]);
     expect(store.kind).toBe(target.name.startsWith('PostgreSQL') ? 'postgres' : 'embedded');
   });
 
@@ -324,5 +324,46 @@ describe.each(targets)('store contract: $name', (target) => {
     const again = await store.insertIncidents([closed], { history: 'lifecycle' });
     expect(again[0]?.created).toBe(false);
     expect(await store.history(closed.id)).toHaveLength(4);
+  });
+
+  it('merges a duplicate into its original with history on both, and undoes it within a day only', async () => {
+    const [original, duplicate, late, onSite] = (await store.insertIncidents([
+      newIncident(), newIncident({ reporter: { kind: 'resident', name: '王五' }, photos: ['https://example.org/a.jpg'] }), newIncident(), newIncident(),
+    ])).map((w) => w.record);
+    await store.transitionIncident(original!.id, { to: 'accepted', by: 'desk' });
+    const merged = await store.mergeIncident(duplicate!.id, original!.id, { by: 'desk' });
+    if (!merged.ok) throw new Error(JSON.stringify(merged));
+    expect(merged.duplicate.after).toMatchObject({ status: 'merged', mergedInto: original!.id, reporter: { name: '王五' }, photos: ['https://example.org/a.jpg'] });
+    expect(merged.duplicate.after.closedAt).not.toBeNull();
+    expect((await store.history(duplicate!.id)).map((h) => [h.from, h.to, h.event, h.relatedId])).toEqual([
+      [null, 'reported', null, null], ['reported', 'merged', 'merged', original!.id],
+    ]);
+    const originalHistory = await store.history(original!.id);
+    expect(originalHistory.at(-1)).toMatchObject({ from: 'accepted', to: 'accepted', event: 'merged_in', relatedId: duplicate!.id });
+    expect((await store.getIncident(original!.id))?.status).toBe('accepted');
+    expect(await store.openPoints()).not.toContainEqual(expect.objectContaining({ id: duplicate!.id }));
+
+    // Refused: again, into itself, into a merged one, from a status the lifecycle does not allow, unknown ids.
+    expect(await store.mergeIncident(duplicate!.id, original!.id, {})).toMatchObject({ ok: false, reason: 'refused' });
+    expect(await store.mergeIncident(late!.id, late!.id, {})).toMatchObject({ ok: false, reason: 'refused' });
+    expect(await store.mergeIncident(late!.id, duplicate!.id, {})).toMatchObject({ ok: false, reason: 'refused' });
+    await store.transitionIncident(onSite!.id, { to: 'accepted' });
+    await store.transitionIncident(onSite!.id, { to: 'dispatched' });
+    await store.transitionIncident(onSite!.id, { to: 'on_site' });
+    expect(await store.mergeIncident(onSite!.id, original!.id, {})).toMatchObject({ ok: false, reason: 'refused' });
+    expect(await store.mergeIncident('nope', original!.id, {})).toMatchObject({ ok: false, reason: 'not-found', id: 'nope' });
+    expect(await store.mergeIncident(late!.id, 'nope', {})).toMatchObject({ ok: false, reason: 'not-found', id: 'nope' });
+
+    const undone = await store.unmergeIncident(duplicate!.id, { by: 'leader' });
+    if (!undone.ok) throw new Error(JSON.stringify(undone));
+    expect(undone.duplicate.after).toMatchObject({ status: 'reported', mergedInto: null, closedAt: null });
+    expect((await store.history(duplicate!.id)).at(-1)).toMatchObject({ from: 'merged', to: 'reported', event: 'unmerged', relatedId: original!.id, by: 'leader' });
+    expect((await store.history(original!.id)).at(-1)).toMatchObject({ event: 'merge_undone', relatedId: duplicate!.id });
+    expect(await store.unmergeIncident(duplicate!.id, {})).toMatchObject({ ok: false, reason: 'refused' });
+
+    // A merge more than a day old stays.
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
+    expect((await store.mergeIncident(late!.id, original!.id, { at: dayAgo })).ok).toBe(true);
+    expect(await store.unmergeIncident(late!.id, {})).toMatchObject({ ok: false, reason: 'refused', detail: expect.stringMatching(/more than a day/) });
   });
 });

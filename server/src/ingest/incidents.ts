@@ -14,8 +14,14 @@ const toIso = (value: string) => new Date(value).toISOString();
 /** The minutes of a time-target profile as they stand now (the desk's table; the taxonomy's defaults without it). */
 export type TargetsOf = (profile: string) => TimeTargets;
 
-export function incidentChecker(streetId: string, locator: Locator, clock: () => number = Date.now, targetsOf?: TargetsOf) {
+export interface IncidentCheckOptions {
+  /** Marks a new incident as a possible duplicate of an open one (server/src/duplicates); none when absent. */
+  possibleDuplicateOf?: (incident: NewIncident) => string | null;
+}
+
+export function incidentChecker(streetId: string, locator: Locator, clock: () => number = Date.now, targetsOf?: TargetsOf, options: IncidentCheckOptions = {}) {
   const schema = makeIncidentInputSchema(clock);
+  const markDuplicate = options.possibleDuplicateOf;
   return (item: unknown, prefix: readonly PropertyKey[]): Checked<NewIncident> =>
     checkItem(schema, item, prefix, (input): NewIncident | ProblemFieldError[] => {
       const far = serviceAreaError(locator, input.location);
@@ -27,7 +33,7 @@ export function incidentChecker(streetId: string, locator: Locator, clock: () =>
       const slaProfile = slaProfileFor(input.category, input.urgency);
       // The targets as they stand at this report: a later edit does not move this incident's.
       const due = stageDue(targetsOf ? targetsOf(slaProfile) : targetsFor(input.category, input.urgency), reportedAt, input.dueAt ? toIso(input.dueAt) : undefined);
-      return {
+      const row: NewIncident = {
         id: randomUUID(),
         streetId,
         externalId: input.externalId,
@@ -65,7 +71,11 @@ export function incidentChecker(streetId: string, locator: Locator, clock: () =>
         evaluation: null,
         simulated: input.simulated,
         version: 1,
+        possibleDuplicateOf: null,
+        mergedInto: null,
       };
+      if (markDuplicate) row.possibleDuplicateOf = markDuplicate(row);
+      return row;
     });
 }
 
@@ -79,5 +89,6 @@ export function describeIncident(incident: Incident): Record<string, unknown> {
     colour: incident.colour,
     status: incident.status,
     outsideArea: incident.outsideArea,
+    possibleDuplicateOf: incident.possibleDuplicateOf,
   };
 }

@@ -36,10 +36,12 @@ export const ingestRoutes: Plugin = (ctx) => {
   const { auth } = ctx;
   const store = ctx.use('store');
   const targets = ctx.use('targets');
+  const duplicates = ctx.use('duplicates');
   const writes = createWriteService({
     store, bus: ctx.use('bus'), street: ctx.street, locator: ctx.locator, logger: ctx.logger,
     // Each new incident is stamped with the time targets as they stand.
     targetsOf: (profile) => targets.targets(profile),
+    possibleDuplicateOf: (row) => duplicates.possibleDuplicateOf(row),
   });
   ctx.provide('writes', writes);
   const router = Router();

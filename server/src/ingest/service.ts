@@ -5,7 +5,7 @@
 // alerts, desk feeds); nothing is announced before COMMIT has returned, and a failing listener
 // never turns a committed write into an error.
 import {
-  ALARM_OUTCOMES, codeEnum, FEED_KINDS, pastTimeSchema, roleAtLeast, transitionInputSchema,
+  ALARM_OUTCOMES, codeEnum, FEED_KINDS, pastTimeSchema, roleAtLeast, textSchema, transitionInputSchema,
   type FeedKind, type FeedRecord, type Incident, type ProblemFieldError, type RecordKind,
 } from '@grid141/shared';
 import { z } from 'zod';
@@ -20,7 +20,8 @@ import type { NewFeedRecord, NewIncident, PurgeCounts, Store, Written } from '..
 import type { Checked } from './batch.ts';
 import { feedChecker } from './feeds.ts';
 import { groupCommit } from './group-commit.ts';
-import { incidentChecker, type TargetsOf } from './incidents.ts';
+import { incidentChecker, type IncidentCheckOptions, type TargetsOf } from './incidents.ts';
+import type { IncidentMove } from '../store/merge.ts';
 
 /** Which entry point a write came through (logs, the bus, the audit log). */
 export type WriteSource = 'api' | 'open311' | 'import' | 'desk' | 'simulator' | 'system';
@@ -56,6 +57,15 @@ export type MoveOutcome =
   | { ok: false; reason: 'too-early'; field: 'at'; message: string }
   | { ok: false; reason: 'stale'; current: Incident };
 
+/** A merge or its undo: the duplicate's move, and the original (its timeline grew). */
+export type MergeResult =
+  | { ok: true; duplicate: IncidentMove; original: IncidentMove | null }
+  | { ok: false; reason: 'invalid'; errors: ProblemFieldError[] }
+  | { ok: false; reason: 'forbidden'; detail: string }
+  | { ok: false; reason: 'not-found'; id: string }
+  | { ok: false; reason: 'refused'; detail: string }
+  | { ok: false; reason: 'stale'; current: Incident };
+
 export type ResolveOutcome =
   | { ok: true; changed: boolean; record: FeedRecord<'alarms'> }
   | { ok: false; reason: 'invalid'; errors: ProblemFieldError[] }
@@ -78,6 +88,13 @@ export interface WriteService {
    * Only users with the operator role or above, and the server's own parts, may move incidents.
    */
   transition(id: string, move: unknown, options: MoveOptions): Promise<MoveOutcome>;
+  /**
+   * Merges duplicate `id` into `{into, note?}` (operators and up): status merged, mergedInto,
+   * history on both, version +1 on both, audit; announced as two changes (server/src/store/merge.ts).
+   */
+  merge(id: string, input: unknown, options: MoveOptions): Promise<MergeResult>;
+  /** Undoes a merge `{note?}` within a day (leaders and up, or the server itself). */
+  unmerge(id: string, input: unknown, options: MoveOptions): Promise<MergeResult>;
   /** An alarm's resolution (`{outcome, resolvedAt?}`); resolving twice changes nothing. */
   resolveAlarm(id: string, input: unknown, options: WriteOptions): Promise<ResolveOutcome>;
   /** Removes every simulated record (admin or the server itself); the figures rebuild from the bus's `purged`. */
@@ -92,6 +109,8 @@ export interface WriteServiceDeps {
   logger: Pick<Logger, 'error'>;
   /** The time targets of an SLA profile as they stand (the desk's, editable by a leader). */
   targetsOf?: TargetsOf;
+  /** Marks a new incident as a possible duplicate of an open one (server/src/duplicates). */
+  possibleDuplicateOf?: IncidentCheckOptions['possibleDuplicateOf'];
   clock?: () => number;
 }
 
@@ -145,7 +164,7 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
   {
     const insert = groupCommit((rows: NewIncident[]) => store.insertIncidents(rows));
     writers.set('incidents', {
-      check: incidentChecker(street.meta.id, locator, clock, deps.targetsOf),
+      check: incidentChecker(street.meta.id, locator, clock, deps.targetsOf, deps.possibleDuplicateOf ? { possibleDuplicateOf: deps.possibleDuplicateOf } : {}),
       write: (rows) => insert(rows as NewIncident[]),
       announce: (created, m) => bus.emit('incidents', (created as Incident[]).map((after) => ({ before: null, after })), m),
     });
@@ -204,6 +223,42 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
     return outcome;
   }
 
+  const mergeInput = z.object({ into: z.string().min(1).max(64), note: textSchema(500).optional() });
+  const unmergeInput = z.object({ note: textSchema(500).optional() });
+  const mayUnmerge = (actor: Actor) => actor.kind === 'system' || (actor.kind === 'user' && actor.role !== null && roleAtLeast(actor.role, 'leader'));
+
+  async function merge(id: string, input: unknown, options: MoveOptions): Promise<MergeResult> {
+    if (!mayMove(options.actor)) return { ok: false, reason: 'forbidden', detail: 'merging needs a signed-in operator, leader or admin' };
+    const parsed = mergeInput.safeParse(input ?? {});
+    if (!parsed.success) return { ok: false, reason: 'invalid', errors: zodFieldErrors(parsed.error) };
+    const { into, note } = parsed.data;
+    const outcome = await store.mergeIncident(id, into, {
+      by: options.actor.name,
+      note: note ?? null,
+      ...(options.ifMatch !== undefined && options.ifMatch !== null ? { ifVersion: options.ifMatch } : {}),
+      audit: auditOf(options, { kind: 'incident.merged', target: id, detail: { into, ...(note ? { note } : {}), source: options.source ?? 'api' } }),
+    });
+    if (!outcome.ok) return outcome;
+    announce(() => bus.emit('incidents', [outcome.duplicate, outcome.original], meta(options)));
+    return outcome;
+  }
+
+  async function unmerge(id: string, input: unknown, options: MoveOptions): Promise<MergeResult> {
+    if (!mayUnmerge(options.actor)) return { ok: false, reason: 'forbidden', detail: 'undoing a merge needs a signed-in leader' };
+    const parsed = unmergeInput.safeParse(input ?? {});
+    if (!parsed.success) return { ok: false, reason: 'invalid', errors: zodFieldErrors(parsed.error) };
+    const { note } = parsed.data;
+    const outcome = await store.unmergeIncident(id, {
+      by: options.actor.name,
+      note: note ?? null,
+      ...(options.ifMatch !== undefined && options.ifMatch !== null ? { ifVersion: options.ifMatch } : {}),
+      audit: auditOf(options, { kind: 'incident.unmerged', target: id, detail: { ...(note ? { note } : {}), source: options.source ?? 'api' } }),
+    });
+    if (!outcome.ok) return outcome;
+    announce(() => bus.emit('incidents', [outcome.duplicate, ...(outcome.original ? [outcome.original] : [])], meta(options)));
+    return outcome;
+  }
+
   const resolveInput = resolveSchema(clock);
   async function resolveAlarm(id: string, input: unknown, options: WriteOptions): Promise<ResolveOutcome> {
     if (options.actor.kind !== 'system' && !mayIngest(options.actor, 'alarms')) {
@@ -238,5 +293,5 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
     return counts;
   }
 
-  return { ingest: ingest as WriteService['ingest'], transition, resolveAlarm, purgeSimulated };
+  return { ingest: ingest as WriteService['ingest'], transition, merge, unmerge, resolveAlarm, purgeSimulated };
 }

@@ -3,6 +3,7 @@
 import express, { Router, type Request, type Response, type NextFunction } from 'express';
 import { isoWithOffset } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
+import { actorOf } from '../auth/auth.ts';
 import { secretMatches } from '../auth/secret.ts';
 import { unstorableParams } from '../http/errors.ts';
 import { Open311Failure, sendErrors, sendOpen311, type Json, type Open311Format } from './format.ts';
@@ -50,7 +51,7 @@ export const open311Routes: Plugin = (ctx) => {
   const store = ctx.use('store');
   const tz = config.timeZone;
   const places = namedPlaces(street);
-  const create = open311Writer({ streetId: street.meta.id, locator: ctx.locator, store, bus: ctx.use('bus'), logger: ctx.logger });
+  const create = open311Writer({ store, writes: ctx.use('writes') });
   const changeset = isoWithOffset(ctx.startedAt.getTime(), tz);
 
   // Reads and writes of requests need an ingest key (requests carry addresses); the spec lets a
@@ -58,6 +59,7 @@ export const open311Routes: Plugin = (ctx) => {
   const requireKey = (req: Request, params: Record<string, unknown>) => {
     const key = typeof params.api_key === 'string' && params.api_key !== '' ? params.api_key : req.headers['x-api-key'];
     if (!secretMatches(key, credentials.ingestKey)) throw Open311Failure.of(403, 'api_key was not provided or is invalid');
+    return actorOf(req, { role: 'operator', via: 'ingest-key' });
   };
   // An empty jurisdiction_id is an absent one; any other than this street's is unknown.
   const checkJurisdiction = (params: Record<string, unknown>) => {
@@ -129,10 +131,10 @@ export const open311Routes: Plugin = (ctx) => {
 
     if (resource === 'requests' && req.method === 'POST' && id === undefined) {
       const params = { ...query, ...(req.body as Record<string, unknown> | undefined ?? {}) };
-      requireKey(req, params);
+      const actor = requireKey(req, params);
       checkJurisdiction(params);
       const request = readCreateRequest(params, places);
-      const { incident } = await create(request);
+      const { incident } = await create(request, actor);
       const notice = incident.outsideArea && incident.gridId === null
         ? (lang === 'zh' ? '已登记；位置不在本街道范围内，待核实' : 'Registered; the location is outside the street and will be checked')
         : (lang === 'zh' ? `已登记，网格 ${incident.gridId ?? ''}` : `Registered in grid ${incident.gridId ?? ''}`);

@@ -243,6 +243,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS incidents_accepted ON incidents (street_id, accepted_at) WHERE accepted_at IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'duplicates and merges',
+    sql: `
+      ALTER TABLE incidents ADD COLUMN possible_duplicate_of text;
+      ALTER TABLE incidents ADD COLUMN merged_into text;
+      CREATE INDEX incidents_merged_into ON incidents (merged_into) WHERE merged_into IS NOT NULL;
+      ALTER TABLE incident_history ADD COLUMN event text;
+      ALTER TABLE incident_history ADD COLUMN related_id text;
+    `,
+  },
 ];
 
 // One lock number for all Grid141 schema changes, so two servers on one database migrate once.

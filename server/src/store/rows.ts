@@ -48,6 +48,8 @@ export const INCIDENT_COLUMNS: readonly Column<NewIncident>[] = [
   ['handle_by', 'timestamptz', (r) => r.handleBy ?? null],
   // The desk's search index (two characters at a time); written, never read back.
   ['search_grams', 'text', (r) => textArrayLiteral(searchGrams(incidentSearchText(r.description, r.address))), 'text[]'],
+  ['possible_duplicate_of', 'text', (r) => r.possibleDuplicateOf ?? null],
+  ['merged_into', 'text', (r) => r.mergedInto ?? null],
 ];
 
 /** A PostgreSQL array literal ('{"a","b"}'): unnest cannot take an array of arrays, so it travels as text. */
@@ -149,6 +151,8 @@ export function toIncident(row: Record<string, unknown>, now: number): Incident 
     arriveBy: iso(row.arrive_by),
     handleBy: iso(row.handle_by),
     version: row.version === undefined ? 1 : Number(row.version),
+    possibleDuplicateOf: (row.possible_duplicate_of as string | null) ?? null,
+    mergedInto: (row.merged_into as string | null) ?? null,
     overdue: isOpenStatus(status) && now > Date.parse(dueAt),
   };
 }
@@ -188,5 +192,7 @@ export function toHistoryEntry(row: Record<string, unknown>): HistoryEntry {
     to: row.to_status as IncidentStatus,
     by: (row.by_whom as string | null) ?? null,
     note: (row.note as string | null) ?? null,
+    event: (row.event as HistoryEntry['event']) ?? null,
+    relatedId: (row.related_id as string | null) ?? null,
   };
 }

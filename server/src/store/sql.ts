@@ -15,6 +15,7 @@ import type {
 } from './types.ts';
 import type { WeekRecords } from '@grid141/shared';
 import { readWeekRecords } from './week.ts';
+import { mergeIncident, openPoints, unmergeIncident, type MergeOutcome, type MergeRequest, type OpenPoint, type UnmergeOutcome, type UnmergeRequest } from './merge.ts';
 
 type Row = Record<string, unknown>;
 
@@ -267,7 +268,7 @@ export class SqlStore implements Store {
 
   async history(id: string): Promise<HistoryEntry[]> {
     const rows = await this.driver.query<Row>(
-      'SELECT at, from_status, to_status, by_whom, note FROM incident_history WHERE incident_id = $1 ORDER BY seq',
+      'SELECT at, from_status, to_status, by_whom, note, event, related_id FROM incident_history WHERE incident_id = $1 ORDER BY seq',
       [id],
     );
     return rows.map(toHistoryEntry);
@@ -346,6 +347,18 @@ export class SqlStore implements Store {
       if (request.audit) await writeAudit(tx, request.audit);
       return { ok: true, before, after: toIncident(updated[0] as Row, now) } as const;
     });
+  }
+
+  mergeIncident(id: string, into: string, request: MergeRequest): Promise<MergeOutcome> {
+    return mergeIncident(this.driver, this.streetId, this.now(), id, into, request);
+  }
+
+  unmergeIncident(id: string, request: UnmergeRequest): Promise<UnmergeOutcome> {
+    return unmergeIncident(this.driver, this.streetId, this.now(), id, request);
+  }
+
+  openPoints(): Promise<OpenPoint[]> {
+    return openPoints(this.driver, this.streetId);
   }
 
   async insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]> {

@@ -1,6 +1,7 @@
 // The store: one interface over the embedded PostgreSQL (PGlite) and PostgreSQL (pg),
 // both running the same SQL (sql.ts) and the same migrations (migrations.ts).
 import type { NewAuditEntry } from '../audit/log.ts';
+import type { MergeOutcome, MergeRequest, OpenPoint, UnmergeOutcome, UnmergeRequest } from './merge.ts';
 import type { FeedKind, FeedRecord, HistoryEntry, Incident, IncidentFacts, IncidentStatus, IncidentWithHistory, WeekRecords } from '@grid141/shared';
 
 export type StoreKind = 'embedded' | 'postgres';
@@ -153,6 +154,12 @@ export interface Store extends StoreWriter {
   /** Checks the lifecycle, stamps the status time, appends history; one transaction. */
   transitionIncident(id: string, request: TransitionRequest): Promise<TransitionOutcome>;
   history(id: string): Promise<HistoryEntry[]>;
+  /** Merges a duplicate into its original (status merged, mergedInto); one transaction, history on both. */
+  mergeIncident(id: string, into: string, request: MergeRequest): Promise<MergeOutcome>;
+  /** Undoes a merge within a day: the status before it comes back; history on both. */
+  unmergeIncident(id: string, request: UnmergeRequest): Promise<UnmergeOutcome>;
+  /** Point, category and time of every open incident (the duplicate index is built from it). */
+  openPoints(): Promise<OpenPoint[]>;
   /** The latest non-null history note of each incident (ids without one are left out). */
   lastNotes(ids: readonly string[]): Promise<Map<string, string>>;
 

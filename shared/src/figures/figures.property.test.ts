@@ -21,6 +21,7 @@ const pick = <T>(list: readonly T[], n: number): T => list[n % list.length] as T
 type Step =
   | { type: 'incident'; ago: number; cat: number; urg: number; col: number; src: number; place: number; sim: boolean; due: number }
   | { type: 'move'; which: number; choice: number; late: number }
+  | { type: 'unmerge'; which: number }
   | { type: 'feed'; kind: number; ago: number; a: number; b: number; sim: boolean }
   | { type: 'update'; which: number }
   | { type: 'tick'; ms: number }
@@ -35,6 +36,7 @@ const agoArb = fc.oneof(
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ type: fc.constant('incident' as const), ago: agoArb, cat: fc.nat(), urg: fc.nat(), col: fc.nat(), src: fc.nat(), place: fc.nat(), sim: fc.boolean(), due: fc.oneof(fc.constant(-1), fc.integer({ min: -2 * DAY, max: 3 * DAY })) }) },
   { weight: 6, arbitrary: fc.record({ type: fc.constant('move' as const), which: fc.nat(), choice: fc.nat(), late: fc.integer({ min: 0, max: 3 * HOUR }) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('unmerge' as const), which: fc.nat() }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('feed' as const), kind: fc.nat(), ago: agoArb, a: fc.nat({ max: 40 }), b: fc.nat({ max: 40 }), sim: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('update' as const), which: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('tick' as const), ms: fc.oneof(fc.integer({ min: 1, max: 20 * MIN }), fc.integer({ min: 1, max: 2 * DAY }), fc.integer({ min: 1, max: 40 * DAY })) }) },
@@ -76,6 +78,8 @@ function run(tz: string, start: number, steps: Step[]): void {
   const state = createFiguresState('s', tz, now);
   const incidents = new Map<string, Incident>();
   const feeds: AnyFeedRecord[] = [];
+  /** The status each merged incident had before its merge (what an undo restores). */
+  const beforeMerge = new Map<string, Incident['status']>();
   let nextId = 0;
 
   for (const step of steps) {
@@ -113,6 +117,23 @@ function run(tz: string, start: number, steps: Step[]): void {
         const after: Incident = { ...before, status: to, updatedAt: iso(when) };
         const field = STATUS_TIMESTAMP[to];
         if (field) after[field] = iso(when);
+        if (to === 'merged') {
+          // Merged into another incident when there is one: the original keeps counting, the duplicate stops.
+          const original = list.find((i) => i.id !== before.id && i.status !== 'merged');
+          after.mergedInto = original ? original.id : null;
+          beforeMerge.set(after.id, before.status);
+        }
+        incidents.set(after.id, after);
+        foldIncident(state, before, after);
+        break;
+      }
+      case 'unmerge': {
+        // A leader undoes a merge: the status before it comes back, closedAt with it (as the store does).
+        const merged = [...incidents.values()].filter((i) => i.status === 'merged' && beforeMerge.has(i.id));
+        if (merged.length === 0) break;
+        const before = pick(merged, step.which);
+        const after: Incident = { ...before, status: beforeMerge.get(before.id) as Incident['status'], mergedInto: null, closedAt: null, updatedAt: iso(now) };
+        beforeMerge.delete(before.id);
         incidents.set(after.id, after);
         foldIncident(state, before, after);
         break;
@@ -195,5 +216,30 @@ describe('figures reducers equal a recount from scratch', () => {
     expect(toSummary(state, now + 60_000).incidents.today.overdue).toBe(1);
     foldIncident(state, incident, { ...incident, status: 'rejected', closedAt: iso(now + 60_000) });
     expect(toSummary(state, now + 60_000).incidents.today).toMatchObject({ open: 0, overdue: 0 });
+  });
+
+  it('counts a merged duplicate as a report but not as open, overdue or closed; an undone merge counts it again', () => {
+    const tz = 'Asia/Shanghai';
+    const now = Date.parse('2026-11-25T06:00:00Z');
+    const state = createFiguresState('s', tz, now);
+    const base = {
+      category: 'city_mgmt', urgency: 'normal', colour: 'red', source: 'open311', status: 'reported', gridId: 'g1', communityId: 'c1',
+      outsideArea: false, reportedAt: iso(now - 2 * HOUR), dueAt: iso(now - HOUR), acceptedAt: null, closedAt: null,
+      slaProfile: 'normal_simple', simulated: false, updatedAt: iso(now - 2 * HOUR),
+    };
+    const original = { ...base, id: 'a' } as unknown as Incident;
+    const duplicate = { ...base, id: 'b', possibleDuplicateOf: 'a' } as unknown as Incident;
+    foldIncident(state, null, original);
+    foldIncident(state, null, duplicate);
+    expect(toSummary(state, now).incidents.today).toMatchObject({ total: 2, open: 2, overdue: 2, closed: 0 });
+    const merged = { ...duplicate, status: 'merged', mergedInto: 'a', closedAt: iso(now), updatedAt: iso(now) } as Incident;
+    foldIncident(state, duplicate, merged);
+    const after = toSummary(state, now);
+    expect(after.incidents.today).toMatchObject({ total: 2, open: 1, overdue: 1, closed: 0 });
+    expect(after.incidents.today.byGrid).toEqual({ g1: 2 });
+    expect(after).toStrictEqual(recount([original, merged], [], now, tz, 's'));
+    const undone = { ...merged, status: 'reported', mergedInto: null, closedAt: null } as Incident;
+    foldIncident(state, merged, undone);
+    expect(toSummary(state, now).incidents.today).toMatchObject({ total: 2, open: 2, overdue: 2 });
   });
 });

@@ -1,0 +1,92 @@
+// Duplicate reports through the REAL server: a second report of the same matter close by is
+// marked possibleDuplicateOf (JSON API and Open311 alike), an operator merges it with one call,
+// the timelines and the wall's figures follow, and the undo is a leader's (sessions only).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncidentWithHistory, Summary } from '@grid141/shared';
+import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
+import { form } from '../helpers/open311.ts';
+
+const streetDir = path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu');
+const pois = (JSON.parse(readFileSync(path.join(streetDir, 'pois.geojson'), 'utf8')) as { features: { properties: { kind: string }; geometry: { coordinates: [number, number] } }[] }).features;
+const [lng, lat] = (pois.find((f) => f.properties.kind === 'canteen') as (typeof pois)[number]).geometry.coordinates;
+const M_LNG = 1 / (111_320 * Math.cos((lat * Math.PI) / 180));
+
+describe('duplicate reports and merges', () => {
+  let server: TestServer;
+  const write = (p: string, body: unknown) => fetch(`${server.url}${p}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey }, body: JSON.stringify(body),
+  });
+  const report = async (over: Record<string, unknown>) => {
+    const res = await write('/api/v1/incidents', { externalId: randomUUID(), source: 'grid_patrol', category: 'city_mgmt', description: '井盖缺失', location: { lng, lat }, ...over });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; possibleDuplicateOf: string | null };
+  };
+  const incident = async (id: string) => (await (await server.get(`/api/v1/incidents/${id}`)).json()) as IncidentWithHistory;
+  const summary = async () => (await (await server.get('/api/v1/summary')).json()) as Summary;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('marks a report of the same matter within 50 m and 30 minutes, merges it in one call, and the figures count the matter once', async () => {
+    const dueAt = new Date(Date.now() - 60_000).toISOString();
+    const original = await report({ dueAt });
+    expect(original.possibleDuplicateOf).toBeNull();
+    // 30 m east, same category, 10 minutes later: a possible duplicate (an overdue one, to watch the overdue count).
+    const second = await report({ location: { lng: lng + 30 * M_LNG, lat }, dueAt, photos: ['https://example.org/b.jpg'], reporter: { name: '张三' } });
+    expect(second.possibleDuplicateOf).toBe(original.id);
+    // Another category, or 130 m away (100 m from the second): not one.
+    expect((await report({ category: 'environment' })).possibleDuplicateOf).toBeNull();
+    expect((await report({ location: { lng: lng + 130 * M_LNG, lat } })).possibleDuplicateOf).toBeNull();
+    // Through Open311 the same check runs.
+    const f = form({ api_key: server.credentials.ingestKey, service_code: 'city_mgmt', lat: String(lat), long: String(lng + 10 * M_LNG), description: '井盖没了', device_id: randomUUID() });
+    const o311 = (await (await fetch(`${server.url}/open311/v2/requests.json`, { method: 'POST', body: f.body, headers: f.headers })).json()) as { service_request_id: string }[];
+    const third = await incident(o311[0]?.service_request_id as string);
+    expect(third.possibleDuplicateOf).toBe(original.id);
+
+    const before = await summary();
+    const merge = await write(`/api/v1/incidents/${second.id}/merge`, { into: original.id });
+    expect(merge.status).toBe(200);
+    expect(await merge.json()).toMatchObject({ id: second.id, status: 'merged', mergedInto: original.id });
+
+    const merged = await incident(second.id);
+    expect(merged).toMatchObject({ photos: ['https://example.org/b.jpg'], reporter: { name: '张三' } });
+    expect(merged.history.map((h) => h.to)).toEqual(['reported', 'merged']);
+    expect((await incident(original.id)).history.at(-1)).toMatchObject({ event: 'merged_in', relatedId: second.id, by: 'ingest-key' });
+    const after = await waitFor(async () => {
+      const s = await summary();
+      return s.incidents.today.open === before.incidents.today.open - 1 ? s : null;
+    });
+    expect(after.incidents.today.total).toBe(before.incidents.today.total);
+    expect(after.incidents.today.overdue).toBe(before.incidents.today.overdue - 1);
+    expect(after.incidents.today.closed).toBe(before.incidents.today.closed);
+
+    // Open311 sees it closed, with the merge as its note.
+    const o311Merged = (await (await fetch(`${server.url}/open311/v2/requests/${second.id}.json?api_key=${encodeURIComponent(server.credentials.ingestKey)}`)).json()) as { status: string; status_notes: string }[];
+    expect(o311Merged[0]).toMatchObject({ status: 'closed', status_notes: `合并至 ${original.id}` });
+
+    // Refusals: again (409), into a merged one (409), unknown (404), a bad body (400).
+    expect((await write(`/api/v1/incidents/${second.id}/merge`, { into: original.id })).status).toBe(409);
+    expect((await write(`/api/v1/incidents/${third.id}/merge`, { into: second.id })).status).toBe(409);
+    expect((await write(`/api/v1/incidents/${third.id}/merge`, { into: 'nope' })).status).toBe(404);
+    expect((await write(`/api/v1/incidents/${third.id}/merge`, {})).status).toBe(400);
+    // Undoing is a leader's, signed in: the ingest key is not enough.
+    expect((await write(`/api/v1/incidents/${second.id}/unmerge`, {})).status).toBe(401);
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error('the figures did not follow in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
