@@ -16,6 +16,7 @@ import { ingestRoutes } from '../ingest/routes.ts';
 import { createLogger } from '../logger.ts';
 import { storePlugin } from '../store/plugin.ts';
 import { figuresService } from '../live/figures-service.ts';
+import { duplicatesPlugin } from '../duplicates/plugin.ts';
 import type { Role } from '../auth/auth.ts';
 import { deskPlugin, deskTargetsPlugin } from './plugin.ts';
 
@@ -36,7 +37,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grid141-desk-api-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dir, INGEST_API_KEY: KEY, VIEWER_TOKEN: 'viewer-token-desk', ADMIN_PASSWORD: 'admin-password', LOG_LEVEL: 'silent' });
   server = await startServer(config, createLogger('silent'), {
-    plugins: [sessions, dutyPlugin, storePlugin, deskTargetsPlugin, ingestRoutes, figuresService, deskPlugin],
+    plugins: [sessions, dutyPlugin, storePlugin, deskTargetsPlugin, duplicatesPlugin, ingestRoutes, figuresService, deskPlugin],
     clientDir: path.join(REPO_ROOT, 'client', 'dist'),
   });
 }, 180_000);

@@ -10,6 +10,7 @@ import { loadConfig, REPO_ROOT } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { startServer, type Plugin, type RunningServer } from '../app.ts';
 import { storePlugin } from '../store/plugin.ts';
+import { duplicatesPlugin } from '../duplicates/plugin.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { deskTargetsPlugin } from '../desk/plugin.ts';
 import { createFiguresEngine, type FiguresEngine } from '../figures/engine.ts';
@@ -38,7 +39,7 @@ beforeAll(async () => {
     return { source: engine, bus: ctx.use('bus'), lookup: lookupThrough((id) => store.getIncident(id)) };
   });
   server = await startServer(config, createLogger('silent'), {
-    plugins: [storePlugin, deskTargetsPlugin, ingestRoutes, figures, live],
+    plugins: [storePlugin, deskTargetsPlugin, duplicatesPlugin, ingestRoutes, figures, live],
     clientDir: path.join(REPO_ROOT, 'client', 'dist'),
   });
 }, 180_000);
