@@ -21,7 +21,7 @@ describe('duplicate reports and merges', () => {
   });
   const report = async (over: Record<string, unknown>) => {
     const res = await write('/api/v1/incidents', { externalId: randomUUID(), source: 'grid_patrol', category: 'city_mgmt', description: '井盖缺失', location: { lng, lat }, ...over });
-    expect(res.status).toBe(201);
+    expect(res.status, await res.clone().text()).toBe(201);
     return (await res.json()) as { id: string; possibleDuplicateOf: string | null };
   };
   const incident = async (id: string) => (await (await server.get(`/api/v1/incidents/${id}`)).json()) as IncidentWithHistory;
@@ -35,20 +35,24 @@ describe('duplicate reports and merges', () => {
   });
 
   it('marks a report of the same matter within 50 m and 30 minutes, merges it in one call, and the figures count the matter once', async () => {
-    const dueAt = new Date(Date.now() - 60_000).toISOString();
-    const original = await report({ dueAt });
+    // Reported 25 hours ago, past its same-day close target: overdue, to watch the overdue count.
+    const reportedAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    const original = await report({ reportedAt });
     expect(original.possibleDuplicateOf).toBeNull();
-    // 30 m east, same category, 10 minutes later: a possible duplicate (an overdue one, to watch the overdue count).
-    const second = await report({ location: { lng: lng + 30 * M_LNG, lat }, dueAt, photos: ['https://example.org/b.jpg'], reporter: { name: '张三' } });
+    // 30 m east, same category, at the same time: a possible duplicate (overdue too).
+    const second = await report({ location: { lng: lng + 30 * M_LNG, lat }, reportedAt, photos: ['https://example.org/b.jpg'], reporter: { name: '张三' } });
     expect(second.possibleDuplicateOf).toBe(original.id);
     // Another category, or 130 m away (100 m from the second): not one.
-    expect((await report({ category: 'environment' })).possibleDuplicateOf).toBeNull();
-    expect((await report({ location: { lng: lng + 130 * M_LNG, lat } })).possibleDuplicateOf).toBeNull();
-    // Through Open311 the same check runs.
+    expect((await report({ category: 'environment', reportedAt })).possibleDuplicateOf).toBeNull();
+    expect((await report({ location: { lng: lng + 130 * M_LNG, lat }, reportedAt })).possibleDuplicateOf).toBeNull();
+    // More than 30 minutes later: not one either.
+    const recent = await report({});
+    expect(recent.possibleDuplicateOf).toBeNull();
+    // Through Open311 the same check runs (now, 10 m from the last report).
     const f = form({ api_key: server.credentials.ingestKey, service_code: 'city_mgmt', lat: String(lat), long: String(lng + 10 * M_LNG), description: '井盖没了', device_id: randomUUID() });
     const o311 = (await (await fetch(`${server.url}/open311/v2/requests.json`, { method: 'POST', body: f.body, headers: f.headers })).json()) as { service_request_id: string }[];
     const third = await incident(o311[0]?.service_request_id as string);
-    expect(third.possibleDuplicateOf).toBe(original.id);
+    expect(third.possibleDuplicateOf).toBe(recent.id);
 
     const before = await summary();
     const merge = await write(`/api/v1/incidents/${second.id}/merge`, { into: original.id });
@@ -58,7 +62,7 @@ describe('duplicate reports and merges', () => {
     const merged = await incident(second.id);
     expect(merged).toMatchObject({ photos: ['https://example.org/b.jpg'], reporter: { name: '张三' } });
     expect(merged.history.map((h) => h.to)).toEqual(['reported', 'merged']);
-    expect((await incident(original.id)).history.at(-1)).toMatchObject({ event: 'merged_in', relatedId: second.id, by: 'ingest-key' });
+    expect((await incident(original.id)).history.at(-1)).toMatchObject({ event: 'merged_in', relatedId: second.id, by: 'INGEST_API_KEY' });
     const after = await waitFor(async () => {
       const s = await summary();
       return s.incidents.today.open === before.incidents.today.open - 1 ? s : null;
