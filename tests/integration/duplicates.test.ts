@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentWithHistory, Summary } from '@grid141/shared';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
 import { form } from '../helpers/open311.ts';
+import { signIn } from '../helpers/session.ts';
 
 const streetDir = path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu');
 const pois = (JSON.parse(readFileSync(path.join(streetDir, 'pois.geojson'), 'utf8')) as { features: { properties: { kind: string }; geometry: { coordinates: [number, number] } }[] }).features;
@@ -16,8 +17,13 @@ const M_LNG = 1 / (111_320 * Math.cos((lat * Math.PI) / 180));
 
 describe('duplicate reports and merges', () => {
   let server: TestServer;
+  let admin: string;
   const write = (p: string, body: unknown) => fetch(`${server.url}${p}`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey }, body: JSON.stringify(body),
+  });
+  // Merges and undos are people's: a signed-in admin (every right of operator and leader).
+  const act = (p: string, body: unknown, cookie: string | null = admin) => fetch(`${server.url}${p}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : { 'x-api-key': server.credentials.ingestKey }) }, body: JSON.stringify(body),
   });
   const report = async (over: Record<string, unknown>) => {
     const res = await write('/api/v1/incidents', { externalId: randomUUID(), source: 'grid_patrol', category: 'city_mgmt', description: '井盖缺失', location: { lng, lat }, ...over });
@@ -29,6 +35,7 @@ describe('duplicate reports and merges', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
+    admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
   });
   afterAll(async () => {
     await server?.stop();
@@ -55,14 +62,16 @@ describe('duplicate reports and merges', () => {
     expect(third.possibleDuplicateOf).toBe(recent.id);
 
     const before = await summary();
-    const merge = await write(`/api/v1/incidents/${second.id}/merge`, { into: original.id });
+    // A reporting system's key may report, not merge.
+    expect((await act(`/api/v1/incidents/${second.id}/merge`, { into: original.id }, null)).status).toBe(403);
+    const merge = await act(`/api/v1/incidents/${second.id}/merge`, { into: original.id });
     expect(merge.status).toBe(200);
     expect(await merge.json()).toMatchObject({ id: second.id, status: 'merged', mergedInto: original.id });
 
     const merged = await incident(second.id);
     expect(merged).toMatchObject({ photos: ['https://example.org/b.jpg'], reporter: { name: '张三' } });
     expect(merged.history.map((h) => h.to)).toEqual(['reported', 'merged']);
-    expect((await incident(original.id)).history.at(-1)).toMatchObject({ event: 'merged_in', relatedId: second.id, by: 'INGEST_API_KEY' });
+    expect((await incident(original.id)).history.at(-1)).toMatchObject({ event: 'merged_in', relatedId: second.id, by: 'admin' });
     const after = await waitFor(async () => {
       const s = await summary();
       return s.incidents.today.open === before.incidents.today.open - 1 ? s : null;
@@ -76,12 +85,23 @@ describe('duplicate reports and merges', () => {
     expect(o311Merged[0]).toMatchObject({ status: 'closed', status_notes: `合并至 ${original.id}` });
 
     // Refusals: again (409), into a merged one (409), unknown (404), a bad body (400).
-    expect((await write(`/api/v1/incidents/${second.id}/merge`, { into: original.id })).status).toBe(409);
-    expect((await write(`/api/v1/incidents/${third.id}/merge`, { into: second.id })).status).toBe(409);
-    expect((await write(`/api/v1/incidents/${third.id}/merge`, { into: 'nope' })).status).toBe(404);
-    expect((await write(`/api/v1/incidents/${third.id}/merge`, {})).status).toBe(400);
-    // Undoing is a leader's, signed in: the ingest key is not enough.
-    expect((await write(`/api/v1/incidents/${second.id}/unmerge`, {})).status).toBe(401);
+    expect((await act(`/api/v1/incidents/${second.id}/merge`, { into: original.id })).status).toBe(409);
+    expect((await act(`/api/v1/incidents/${third.id}/merge`, { into: second.id })).status).toBe(409);
+    expect((await act(`/api/v1/incidents/${third.id}/merge`, { into: 'nope' })).status).toBe(404);
+    expect((await act(`/api/v1/incidents/${third.id}/merge`, {})).status).toBe(400);
+    // If-Match on the duplicate: a stale version is a 412 with the current incident.
+    expect((await fetch(`${server.url}/api/v1/incidents/${third.id}/merge`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie: admin, 'if-match': '"99"' }, body: JSON.stringify({ into: recent.id }),
+    })).status).toBe(412);
+
+    // Undoing is a leader's (signed in; the ingest key is not enough): the duplicate is open and counted again.
+    expect((await act(`/api/v1/incidents/${second.id}/unmerge`, {}, null)).status).toBe(403);
+    const undo = await act(`/api/v1/incidents/${second.id}/unmerge`, { note: '不是同一处' });
+    expect(undo.status).toBe(200);
+    expect(await undo.json()).toMatchObject({ status: 'reported', mergedInto: null, closedAt: null });
+    expect((await incident(original.id)).history.at(-1)).toMatchObject({ event: 'merge_undone', relatedId: second.id, note: '不是同一处' });
+    await waitFor(async () => ((await summary()).incidents.today.open === before.incidents.today.open ? true : null));
+    expect((await act(`/api/v1/incidents/${second.id}/unmerge`, {})).status).toBe(409);
   });
 });
 
