@@ -27,9 +27,9 @@ export function feedChecker(kind: FeedKind, street: LoadedStreet, locator: Locat
         communityId = canteen.communityId;
       } else if (fields.location) {
         const { lng, lat } = fields.location as { lng: number; lat: number };
-        const far = serviceAreaError(locator, { lng, lat });
-        if (far) return [far];
         const place = locator.locate(lng, lat);
+        const far = place.outsideArea ? serviceAreaError(locator, { lng, lat }) : null;
+        if (far) return [far];
         gridId = place.gridId;
         communityId = place.communityId;
       }

@@ -24,12 +24,13 @@ export function incidentChecker(streetId: string, locator: Locator, clock: () =>
   const markDuplicate = options.possibleDuplicateOf;
   return (item: unknown, prefix: readonly PropertyKey[]): Checked<NewIncident> =>
     checkItem(schema, item, prefix, (input): NewIncident | ProblemFieldError[] => {
-      const far = serviceAreaError(locator, input.location);
-      if (far) return [far];
       const now = new Date(clock()).toISOString();
       // Milliseconds only, so the list cursor compares exactly what it serves.
       const reportedAt = input.reportedAt ? toIso(input.reportedAt) : now;
       const place = locator.locate(input.location.lng, input.location.lat);
+      // Only a point outside every grid can be beyond the service area: the placed ones skip the check.
+      const far = place.outsideArea ? serviceAreaError(locator, input.location) : null;
+      if (far) return [far];
       const slaProfile = slaProfileFor(input.category, input.urgency);
       // The targets as they stand at this report: a later edit does not move this incident's.
       const due = stageDue(targetsOf ? targetsOf(slaProfile) : targetsFor(input.category, input.urgency), reportedAt, input.dueAt ? toIso(input.dueAt) : undefined);
