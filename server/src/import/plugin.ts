@@ -1,19 +1,35 @@
-// The server's side of imports: `POST /api/v1/admin/imported` {kind, created}, by which an import
-// run elsewhere (the CLI against the same PostgreSQL) announces itself once; the figures are then
-// rebuilt from the store and the walls get them in their next delta.
-import { Router } from 'express';
+// The server's side of imports.
+// - `POST /uploads/imports?kind=KIND[&dryRun=1]` (multipart: `file`, optional `mapping` JSON), for a
+//   signed-in admin: the same import as the CLI, run in the server, then announced once. It sits
+//   outside /api, whose body check takes JSON only. The answer is the summary and a preview of
+//   the first rows as the columns were read.
+// - `POST /api/v1/admin/imported` {kind, created}: an import run elsewhere (the CLI against the same
+//   PostgreSQL) announces itself once; the figures are rebuilt from the store.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import multer from 'multer';
 import { z } from 'zod';
 import type { Plugin } from '../app.ts';
-import { zodProblem } from '../http/problem.ts';
-import { IMPORT_KINDS } from './kinds.ts';
+import type { Principal } from '../auth/auth.ts';
+import { HttpProblem, zodProblem } from '../http/problem.ts';
+import { mappingSchema, type Mapping } from './convert.ts';
+import { IMPORT_KINDS, isImportKind } from './kinds.ts';
+import { previewTable, runImport } from './run.ts';
 
 const announcement = z.object({
   kind: z.enum(IMPORT_KINDS),
   created: z.number().int().min(0),
 });
 
+/** Largest file the upload takes (bytes): a 100,000-row XLSX is about 5 MB. */
+export const UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
+const PROBLEMS_SHOWN = 1_000;
+
 export const importPlugin: Plugin = (ctx) => {
   const bus = ctx.use('bus');
+  const store = ctx.use('store');
   const router = Router();
   // The ingest key for now; an admin role check slots in here with sessions.
   router.post('/api/v1/admin/imported', ctx.auth.requireIngestKey, (req, res) => {
@@ -21,6 +37,67 @@ export const importPlugin: Plugin = (ctx) => {
     if (!parsed.success) throw zodProblem(parsed.error);
     bus.emit('imported', parsed.data.kind, parsed.data.created);
     res.status(202).json({ rebuilding: true });
+  });
+
+  const uploads = mkdtempSync(path.join(os.tmpdir(), 'grid141-uploads-'));
+  ctx.onClose(() => rmSync(uploads, { recursive: true, force: true }));
+  const upload = multer({
+    storage: multer.diskStorage({
+      destination: uploads,
+      // Keep the extension: the reader tells XLSX from CSV by content, the summary names the file.
+      filename: (_req, file, done) => done(null, `${Date.now()}-${Math.random().toString(36).slice(2)}${path.extname(file.originalname).toLowerCase()}`),
+    }),
+    limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 4 },
+  }).single('file');
+  const receive = (req: Request, res: Response, next: NextFunction) => {
+    upload(req, res, (error: unknown) => {
+      if (!error) return next();
+      const code = (error as { code?: string }).code;
+      if (code === 'LIMIT_FILE_SIZE') return next(new HttpProblem(413, 'File too large', `at most ${UPLOAD_MAX_BYTES / 2 ** 20} MB`, [{ path: 'file', message: 'too large' }]));
+      next(new HttpProblem(400, 'Invalid upload', (error as Error).message, [{ path: code === 'LIMIT_UNEXPECTED_FILE' ? 'file' : '(body)', message: (error as Error).message }]));
+    });
+  };
+
+  router.post('/uploads/imports', ctx.auth.requireRole('admin'), receive, (req, res, next) => {
+    const file = req.file;
+    void (async () => {
+      try {
+        const kind = String(req.query.kind ?? '');
+        if (!isImportKind(kind)) throw new HttpProblem(400, 'Invalid request', `kind must be one of ${IMPORT_KINDS.join(', ')}`, [{ path: 'kind', message: 'unknown kind' }]);
+        if (!file) throw new HttpProblem(400, 'Invalid request', 'send the file as multipart/form-data field "file"', [{ path: 'file', message: 'missing' }]);
+        let mapping: Mapping | undefined;
+        const rawMapping = (req.body as Record<string, unknown> | undefined)?.mapping;
+        if (typeof rawMapping === 'string' && rawMapping.trim() !== '') {
+          let json: unknown;
+          try {
+            json = JSON.parse(rawMapping);
+          } catch {
+            throw new HttpProblem(400, 'Invalid request', 'mapping is not JSON', [{ path: 'mapping', message: 'not JSON' }]);
+          }
+          const parsed = mappingSchema.safeParse(json);
+          if (!parsed.success) throw zodProblem(parsed.error, ['mapping']);
+          mapping = parsed.data;
+        }
+        const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
+        // Browsers send the file name in UTF-8; multipart's default reading is Latin-1.
+        const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
+        const principal = res.locals.principal as Principal;
+        const preview = await previewTable(kind, file.path, ctx.street, mapping, 10);
+        const summary = await runImport({
+          kind, file: file.path, store, street: ctx.street, locator: ctx.locator, dryRun, rejectedFile: null,
+          actor: principal.username ?? 'admin', actorKind: 'user', address: req.ip ?? null, displayName: name, ...(mapping ? { mapping } : {}),
+        });
+        if (!dryRun && summary.created > 0) bus.emit('imported', kind, summary.created);
+        // A file of many bad rows: the first thousand problems are enough to act on.
+        const problems = summary.problems.slice(0, PROBLEMS_SHOWN);
+        res.status(200).json({ ...summary, problems, problemsLeftOut: summary.problems.length - problems.length, file: name, preview });
+      } catch (error) {
+        const known = error instanceof Error && ['UnreadableFileError', 'HeaderError', 'ImportFailedError'].includes(error.name);
+        next(known ? new HttpProblem(422, 'File not imported', (error as Error).message, [{ path: 'file', message: (error as Error).message }]) : error);
+      } finally {
+        if (file) rmSync(file.path, { force: true });
+      }
+    })();
   });
   ctx.app.use(router);
 };

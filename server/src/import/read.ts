@@ -156,6 +156,8 @@ async function* csvRows(text: Readable): AsyncGenerator<SheetRow> {
     error: fail,
   });
   let number = 0;
+  // A reader that stops early (a preview) closes the file.
+  try {
   for (;;) {
     if (rows.length > 0) {
       const batch = rows;
@@ -172,6 +174,9 @@ async function* csvRows(text: Readable): AsyncGenerator<SheetRow> {
     await new Promise<void>((resolve) => {
       wake = resolve;
     });
+  }
+  } finally {
+    text.destroy();
   }
 }
 
@@ -228,14 +233,18 @@ async function* xlsxRows(input: Readable): AsyncGenerator<SheetRow> {
   const workbook = utf8WorkbookReader(input, {
     sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit',
   });
-  for await (const sheet of workbook) {
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = row.values as ExcelValue[];
-      const cells: Cell[] = [];
-      for (let i = 1; i < values.length; i += 1) cells.push(excelCell(values[i]));
-      yield { number: row.number, cells };
+  try {
+    for await (const sheet of workbook) {
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const values = row.values as ExcelValue[];
+        const cells: Cell[] = [];
+        for (let i = 1; i < values.length; i += 1) cells.push(excelCell(values[i]));
+        yield { number: row.number, cells };
+      }
+      // The first worksheet only: a workbook's other sheets are notes, lookups, pivots.
+      break;
     }
-    // The first worksheet only: a workbook's other sheets are notes, lookups, pivots.
-    break;
+  } finally {
+    input.destroy();
   }
 }

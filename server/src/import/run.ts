@@ -38,6 +38,8 @@ export interface ImportOptions {
   /** The audit entry's actor kind (default system: the CLI runs with the store's own access). */
   actorKind?: ActorKind;
   address?: string | null;
+  /** The file's own name when `file` is a temporary copy (an upload): for the audit entry. */
+  displayName?: string;
   /** Where refused rows go; default FILE.rejected.csv beside the input; null writes none. */
   rejectedFile?: string | null;
   onProgress?: (progress: ImportProgress) => void;
@@ -228,7 +230,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       // The import's audit entry commits with its records (docs/import.md).
       await writer.audit([{
         actor: actorName, actorKind: options.actorKind ?? 'system', address: options.address ?? null, kind: 'records.imported',
-        target: path.basename(file),
+        target: options.displayName ?? path.basename(file),
         detail: { kind, rows: summary.rows, created: summary.created, existing: summary.existing, rejected: summary.rejected, format: table.format },
       }]);
     });
@@ -258,4 +260,33 @@ async function closeAndRemove(stream: WriteStream | null, file: string | null): 
     await once(stream, 'close').catch(() => {});
   }
   if (file) await rm(file, { force: true });
+}
+
+export interface TablePreview {
+  headerRow: number;
+  columns: { header: string; field: string }[];
+  ignoredColumns: string[];
+  /** The first data rows as text, in the file's column order. */
+  rows: { row: number; cells: (string | null)[] }[];
+}
+
+/** The header and the first `count` data rows, as the import will read them (the upload's preview). */
+export async function previewTable(kind: ImportKind, file: string, street: LoadedStreet, mapping: Mapping | undefined, count: number): Promise<TablePreview | null> {
+  void street;
+  const spec = KINDS[kind];
+  const table = await openTable(file);
+  let plan: HeaderPlan | null = null;
+  const rows: TablePreview['rows'] = [];
+  for await (const row of table.rows()) {
+    if (!plan) {
+      if (row.number > HEADER_SEARCH_ROWS) break;
+      plan = planHeader(row, spec, mapping ?? { columns: {}, values: {}, defaults: {} });
+      continue;
+    }
+    if (isBlank(row.cells) || isTotalsRow(row.cells)) continue;
+    rows.push({ row: row.number, cells: row.cells.map(cellText) });
+    if (rows.length >= count) break;
+  }
+  if (!plan) return null;
+  return { headerRow: plan.headerRow, columns: plan.columns.map((c) => ({ header: c.header, field: c.field.key })), ignoredColumns: plan.ignored, rows };
 }
