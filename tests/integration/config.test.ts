@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, makeTempDir, runServerUntilExit, spawnServer, startTestServer, stopAllServers } from '../helpers/server.ts';
+import { REPO_ROOT, makeTempDir, runServerUntilExit, seededDataDir, spawnServer, startTestServer, stopAllServers } from '../helpers/server.ts';
 
 const LOCK = 'grid141.lock';
 
@@ -116,7 +116,7 @@ describe('DATA_DIR belongs to one server', () => {
 
 describe('the DATA_DIR lock after a power cut (issue 14)', () => {
   it('a lock naming a live process that is not Grid141 is taken over with one log line', async () => {
-    const dataDir = makeTempDir();
+    const dataDir = await seededDataDir();
     const other = spawn('sleep', ['120'], { stdio: 'ignore' });
     try {
       // What a power cut leaves: the old server's lock, its pid now given to another program.
@@ -135,7 +135,7 @@ describe('the DATA_DIR lock after a power cut (issue 14)', () => {
   });
 
   it('of two servers started at the same moment on one DATA_DIR exactly one serves', { timeout: 180_000 }, async () => {
-    const dataDir = makeTempDir();
+    const dataDir = await seededDataDir();
     const [a, b] = [spawnServer({ dataDir }), spawnServer({ dataDir })];
     const first = await Promise.race([a.exited.then(() => a), b.exited.then(() => b)]);
     const loser = first;
