@@ -1,5 +1,5 @@
 // Display helpers of the desk: countdowns, street-time clock text, code names in the page language.
-import { CATEGORIES, COLOURS, SOURCES, STATUSES, URGENCIES } from '@grid141/shared';
+import { ALARM_TYPES, CATEGORIES, COLOURS, SOURCES, STATUSES, URGENCIES } from '@grid141/shared';
 import { codeLang } from '../i18n/index.ts';
 import { duration as durationIn } from './countdown.ts';
 
@@ -18,7 +18,7 @@ export function clock(iso: string, withDate = true, tz = 'Asia/Shanghai'): strin
   return f.format(new Date(iso)).replace(/\//g, '-');
 }
 
-type Lists = typeof CATEGORIES | typeof COLOURS | typeof SOURCES | typeof STATUSES | typeof URGENCIES;
+type Lists = typeof ALARM_TYPES | typeof CATEGORIES | typeof COLOURS | typeof SOURCES | typeof STATUSES | typeof URGENCIES;
 function nameIn(list: Lists, code: string): string {
   const found = (list as readonly { code: string; zh: string; en: string }[]).find((c) => c.code === code);
   return found ? found[codeLang()] : code;
@@ -28,3 +28,4 @@ export const colourName = (code: string) => nameIn(COLOURS, code);
 export const sourceName = (code: string) => nameIn(SOURCES, code);
 export const statusName = (code: string) => nameIn(STATUSES, code);
 export const urgencyName = (code: string) => nameIn(URGENCIES, code);
+export const alarmName = (code: string) => nameIn(ALARM_TYPES, code);

@@ -34,7 +34,14 @@ export const deskTargetsPlugin: Plugin = async (ctx) => {
   const store = ctx.use('store');
   const file = path.join(ctx.config.streetsDir, ctx.config.streetId, 'targets.json');
   const seed = await readTargetsFile(file);
-  ctx.provide('targets', await openTargets(store.sql, store.streetId, seed));
+  const targets = await openTargets(store.sql, store.streetId, seed);
+  // Another instance on the same PostgreSQL may have edited them: read them again every minute.
+  const reload = setInterval(() => {
+    targets.reload().catch((error: unknown) => ctx.logger.warn({ err: error }, 'time targets reload failed'));
+  }, 60_000);
+  reload.unref();
+  ctx.onClose(() => clearInterval(reload));
+  ctx.provide('targets', targets);
 };
 
 export const deskPlugin: Plugin = async (ctx) => {
