@@ -14,6 +14,7 @@ export const router = createRouter({
     { path: '/duty/handovers', name: 'duty-handovers', component: () => import('./views/HandoverListView.vue') },
     { path: '/duty/handovers/:id', name: 'duty-handover', component: () => import('./views/HandoverSheetView.vue') },
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
+    { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue') },
     { path: '/wall', redirect: (to) => ({ path: '/', query: to.query }) },
     { path: '/:rest(.*)*', redirect: (to) => ({ path: '/', query: to.query }) },
   ],

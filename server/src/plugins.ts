@@ -5,6 +5,7 @@ import { dutyPlugin } from './duty/plugin.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { storePlugin } from './store/plugin.ts';
 import { accountsPlugin } from './auth/plugin.ts';
+import { adminPlugin } from './auth/admin.ts';
 import { deskPlugin, deskTargetsPlugin } from './desk/plugin.ts';
 import { duplicatesPlugin, mergeRoutes } from './duplicates/plugin.ts';
 import { ingestRoutes } from './ingest/routes.ts';
@@ -22,6 +23,8 @@ export const plugins: Plugin[] = [
   storePlugin,
   // Users and sessions: before every route that asks for a role.
   accountsPlugin,
+  // Users, API keys, the viewer token and the audit log (admin only).
+  adminPlugin,
   // Before ingest, which stamps each new incident with the time targets as they stand.
   deskTargetsPlugin,
   // Before every edge that writes incidents: they ask it whether a new one is a possible duplicate.

@@ -134,3 +134,97 @@ describe('sessions', () => {
     expect(got.history[1]?.by).toBe('admin');
   });
 });
+
+describe('administration', () => {
+  it('done-when: the admin creates an operator and a key for the 12345 hotline, the key posts, the operator moves, the audit log shows all of it', async () => {
+    const admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const name = `op-${randomUUID().slice(0, 8)}`;
+    const created = await json('POST', '/api/v1/users', { username: name, password: 'operator password 1', role: 'operator', displayName: '<b>蒋丽</b>' }, { cookie: admin });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toEqual(expect.objectContaining({ username: name, role: 'operator', displayName: '<b>蒋丽</b>', disabled: false }));
+    expect((await json('POST', '/api/v1/users', { username: name, password: 'operator password 1', role: 'operator' }, { cookie: admin })).status).toBe(409);
+
+    const keyRes = await json('POST', '/api/v1/keys', { name: '12345热线', kinds: ['incidents'] }, { cookie: admin });
+    expect(keyRes.status).toBe(201);
+    const key = (await keyRes.json()) as { id: string; key: string; name: string; kinds: string[] };
+    expect(key.key).toMatch(/^g141_/);
+    // Shown once: the list never has it.
+    const listed = await (await json('GET', '/api/v1/keys', undefined, { cookie: admin })).text();
+    expect(listed).toContain('12345热线');
+    expect(listed).not.toContain(key.key);
+
+    const posted = await json('POST', '/api/v1/incidents', {
+      externalId: `h-${randomUUID()}`, source: 'hotline_12345', category: 'city_mgmt', description: '路灯不亮', location: { lng: 106.526, lat: 29.558 },
+    }, { 'x-api-key': key.key });
+    expect(posted.status).toBe(201);
+    const { id } = (await posted.json()) as { id: string };
+    // Only the kinds it was given, and never a move.
+    expect((await json('POST', '/api/v1/alarms', { externalId: `a-${randomUUID()}`, occurredAt: new Date().toISOString(), device: 'smoke', type: 'smoke', location: { lng: 106.526, lat: 29.558 } }, { 'x-api-key': key.key })).status).toBe(403);
+    expect((await json('POST', `/api/v1/incidents/${id}/transitions`, { to: 'accepted' }, { 'x-api-key': key.key })).status).toBe(403);
+    expect((await json('GET', '/api/v1/audit', undefined, { 'x-api-key': key.key })).status).toBe(403);
+
+    const operator = await signIn(server.url, name, 'operator password 1');
+    const moved = await json('POST', `/api/v1/incidents/${id}/transitions`, { to: 'accepted', note: '受理' }, { cookie: operator, 'if-match': '"1"' });
+    expect(moved.status).toBe(200);
+    // An operator is not an admin.
+    expect((await json('GET', '/api/v1/audit', undefined, { cookie: operator })).status).toBe(403);
+    expect((await json('POST', '/api/v1/keys', { name: 'x' }, { cookie: operator })).status).toBe(403);
+
+    const page = (await (await json('GET', '/api/v1/audit?limit=200', undefined, { cookie: admin })).json()) as { items: { kind: string; actor: string; target: string | null; detail: Record<string, unknown> }[] };
+    const kinds = (k: string) => page.items.filter((e) => e.kind === k);
+    expect(kinds('user.created').some((e) => e.target === name && e.actor === 'admin')).toBe(true);
+    expect(kinds('key.created').some((e) => e.target === key.id && e.detail.name === '12345热线')).toBe(true);
+    expect(kinds('session.signin').some((e) => e.actor === name)).toBe(true);
+    expect(kinds('incident.transition').some((e) => e.target === id && e.actor === name && e.detail.to === 'accepted')).toBe(true);
+    const text = JSON.stringify(page);
+    expect(text).not.toContain('operator password 1');
+    expect(text).not.toContain(key.key);
+    expect(text).not.toContain(server.credentials.adminPassword);
+    // Filters: by actor and kind.
+    const mine = (await (await json('GET', `/api/v1/audit?actor=${name}&kind=incident.transition`, undefined, { cookie: admin })).json()) as { items: { actor: string; kind: string }[] };
+    expect(mine.items.length).toBeGreaterThan(0);
+    expect(mine.items.every((e) => e.actor === name && e.kind === 'incident.transition')).toBe(true);
+    expect((await json('GET', '/api/v1/audit?kind=nonsense', undefined, { cookie: admin })).status).toBe(400);
+    // The audit log cannot be changed through the API.
+    for (const method of ['DELETE', 'PATCH', 'PUT', 'POST']) {
+      expect((await json(method, '/api/v1/audit', method === 'DELETE' ? undefined : {}, { cookie: admin })).status).toBe(404);
+    }
+
+    // A revoked key stops at once.
+    expect((await json('DELETE', `/api/v1/keys/${key.id}`, undefined, { cookie: admin })).status).toBe(200);
+    expect((await json('POST', '/api/v1/incidents', { externalId: `h-${randomUUID()}`, source: 'hotline_12345', category: 'city_mgmt', description: '再报', location: { lng: 106.526, lat: 29.558 } }, { 'x-api-key': key.key })).status).toBe(401);
+  });
+
+  it('the admin unlocks, disables (sessions end at once) and cannot remove the last admin', async () => {
+    const admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const name = `u-${randomUUID().slice(0, 8)}`;
+    await json('POST', '/api/v1/users', { username: name, password: 'some password 12', role: 'leader' }, { cookie: admin });
+    const session = await signIn(server.url, name, 'some password 12');
+    expect((await json('PATCH', `/api/v1/users/${name}`, { disabled: true }, { cookie: admin })).status).toBe(200);
+    expect((await json('GET', '/api/v1/session', undefined, { cookie: session })).status).toBe(401);
+    expect((await json('PATCH', `/api/v1/users/${name}`, { disabled: false, unlock: true }, { cookie: admin })).status).toBe(200);
+    expect((await json('PATCH', '/api/v1/users/admin', { role: 'operator' }, { cookie: admin })).status).toBe(409);
+    expect((await json('PATCH', '/api/v1/users/nobody-here', { unlock: true }, { cookie: admin })).status).toBe(404);
+    expect((await json('PATCH', `/api/v1/users/${name}`, { role: 'boss' }, { cookie: admin })).status).toBe(400);
+  });
+
+  it('rotating the viewer token refuses the old one at the next connect (HTTP and socket)', async () => {
+    const admin = await signIn(other.url, 'admin', other.credentials.adminPassword);
+    const old = other.credentials.viewerToken;
+    const rotated = await json('POST', '/api/v1/viewer-token', undefined, { cookie: admin }, () => other.url);
+    expect(rotated.status).toBe(200);
+    const { token } = (await rotated.json()) as { token: string };
+    expect(token).not.toBe(old);
+    expect((await json('GET', '/api/v1/summary', undefined, { authorization: `Bearer ${old}` }, () => other.url)).status).toBe(401);
+    expect((await json('GET', '/api/v1/summary', undefined, { authorization: `Bearer ${token}` }, () => other.url)).status).toBe(200);
+    const refused = io(`${other.url}${LIVE_NAMESPACE}`, { auth: { token: old }, transports: ['websocket'], forceNew: true, reconnection: false });
+    try {
+      expect((await new Promise<Error>((resolve) => refused.once('connect_error', resolve))).message).toMatch(/unauthorized/);
+    } finally {
+      refused.close();
+    }
+    const audit = await (await json('GET', '/api/v1/audit?kind=viewer-token.rotated', undefined, { cookie: admin }, () => other.url)).text();
+    expect(audit).toContain('viewer-token.rotated');
+    expect(audit).not.toContain(token);
+  });
+});
