@@ -132,6 +132,7 @@ export function createAuth(credentials: Credentials): Auth {
         res.locals.principal = session;
         return next();
       }
+      if (session) return next(new HttpProblem(403, 'Forbidden', 'writing records needs the operator role'));
       const given = req.headers['x-api-key'] === undefined ? 'missing' : 'wrong';
       next(unauthorized(`the X-Api-Key header is ${given}`));
     },
