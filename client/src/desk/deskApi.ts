@@ -50,3 +50,10 @@ export const signHandover = (id: string, role: 'outgoing' | 'incoming') =>
 export const getEmergency = () => requestJson<EmergencyPayload & Problem>('GET', '/api/v1/duty/emergency');
 export const startEmergency = (incidentId: string) => requestJson<Problem>('POST', '/api/v1/duty/emergency', { incidentId });
 export const endEmergency = () => requestJson<Problem>('DELETE', '/api/v1/duty/emergency');
+
+/** Merges the duplicate `id` (at `version`) into `into`; the answer is the merged incident or a problem. */
+export const mergeInto = (id: string, into: string, version: string) =>
+  requestJson<Incident & Problem>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/merge`, { into }, { ifMatch: version });
+/** Undoes the merge of `id` (a leader, within a day). */
+export const undoMerge = (id: string, version: string) =>
+  requestJson<Incident & Problem>('POST', `/api/v1/incidents/${encodeURIComponent(id)}/unmerge`, {}, { ifMatch: version });

@@ -71,6 +71,11 @@ export const deskZh = {
     outgoing: '交班领导', incoming: '接班领导', sign: '签字确认', signed: '已签：{by} {at}', unsigned: '未签', print: '打印',
     listed: '列出前 {n} 件（共 {total} 件）', none: '暂无交接单', by: '生成人', system: '系统（换班自动生成）',
   },
+  dup: {
+    badge: '疑似重复', badgeHint: '附近 {m} 米内有同类在办事件', title: '疑似重复上报', original: '原事件', this: '本事件',
+    merge: '合并到原事件', merging: '合并中…', merged: '已合并至原事件', undo: '撤销合并', undoHint: '合并后一天内，领导可撤销',
+    distance: '相距约 {m} 米，上报相差 {min} 分钟', openOriginal: '查看原事件', failed: '操作未成功：{why}',
+  },
 };
 
 export const deskEn: typeof deskZh = {
@@ -144,5 +149,10 @@ export const deskEn: typeof deskZh = {
     period: 'Period', cameIn: 'Came in', closed: 'Closed', open: 'Still open', overdue: 'of them overdue', alarms: 'Unresolved alarms',
     outgoing: 'Outgoing leader', incoming: 'Incoming leader', sign: 'Sign', signed: 'Signed: {by} {at}', unsigned: 'Not signed', print: 'Print',
     listed: 'First {n} listed (of {total})', none: 'No handover yet', by: 'Made by', system: 'System (at the shift change)',
+  },
+  dup: {
+    badge: 'Possible duplicate', badgeHint: 'An open incident of the same kind within {m} m', title: 'Possible duplicate report', original: 'Original', this: 'This report',
+    merge: 'Merge into the original', merging: 'Merging…', merged: 'Merged into the original', undo: 'Undo the merge', undoHint: 'A leader can undo a merge within a day',
+    distance: 'About {m} m apart, reported {min} min apart', openOriginal: 'Open the original', failed: 'Not done: {why}',
   },
 };

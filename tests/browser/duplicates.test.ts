@@ -1,0 +1,96 @@
+// Duplicates on the duty desk in Chromium against the real server: a second report of the same
+// matter carries the 疑似重复 badge in the queue, its page shows it beside the original, one click
+// merges it, and the wall's figures (the summary every wall folds) count the matter once.
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { Summary } from '@grid141/shared';
+import { browserAvailable, launchBrowser, openWatchedPage, screenshotDir } from '../helpers/browser.ts';
+import { REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
+import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { signIn } from '../helpers/session.ts';
+
+const pois = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu', 'pois.geojson'), 'utf8')) as {
+  features: { properties: { kind: string }; geometry: { coordinates: [number, number] } }[];
+}).features;
+const [lng, lat] = (pois.find((f) => f.properties.kind === 'canteen') as (typeof pois)[number]).geometry.coordinates;
+const M_LNG = 1 / (111_320 * Math.cos((lat * Math.PI) / 180));
+
+describe.skipIf(!browserAvailable())('duplicates on the duty desk', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stopAllServers();
+  });
+
+  it('badges the possible duplicate, shows it beside the original, merges it with one click, and the wall counts the matter once', async () => {
+    const report = async (over: Record<string, unknown>) => {
+      const res = await fetch(`${server.url}/api/v1/incidents`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey },
+        body: JSON.stringify({ externalId: randomUUID(), source: 'resident_app', category: 'city_mgmt', location: { lng, lat }, ...over }),
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()) as { id: string; possibleDuplicateOf: string | null };
+    };
+    const original = await report({ description: '菜市场门口井盖缺失，有人差点踩空', reporter: { name: '王阿姨' } });
+    const duplicate = await report({ description: '井盖没了，很危险', location: { lng: lng + 25 * M_LNG, lat }, reporter: { name: '李师傅' } });
+    expect(duplicate.possibleDuplicateOf).toBe(original.id);
+    const summary = async () => (await (await server.get('/api/v1/summary')).json()) as Summary;
+    const before = await summary();
+
+    const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const [name, value] = cookie.split('=') as [string, string];
+    const watched = await openWatchedPage(browser, server.url, { width: 1440, height: 900 });
+    const { page } = watched;
+    try {
+      await page.context().addCookies([{ name, value, url: server.url }]);
+      await page.goto(`${server.url}/duty`);
+      const dupRow = page.locator(`[data-id="${duplicate.id}"]`);
+      await dupRow.waitFor({ timeout: 30_000 });
+      expect(await dupRow.locator('[data-duplicate]').innerText()).toBe('疑似重复');
+      expect(await page.locator(`[data-id="${original.id}"] [data-duplicate]`).count()).toBe(0);
+      await page.screenshot({ path: path.join(screenshotDir(), 'desk-duplicate-queue.png') });
+
+      await dupRow.locator('a').click();
+      const panel = page.locator('[data-duplicate-panel]');
+      await panel.waitFor({ timeout: 30_000 });
+      await panel.locator('[data-side="original"] .desc').waitFor();
+      expect(await panel.locator('[data-side="this"] .desc').innerText()).toBe('井盖没了，很危险');
+      expect(await panel.locator('[data-side="original"] .desc').innerText()).toBe('菜市场门口井盖缺失，有人差点踩空');
+      expect(await panel.locator('[data-apart]').innerText()).toMatch(/相距约 25 米/);
+      await page.screenshot({ path: path.join(screenshotDir(), 'desk-duplicate-side-by-side.png') });
+
+      await panel.locator('[data-action="merge"]').click();
+      await page.locator('[data-status]').filter({ hasText: '已合并' }).waitFor({ timeout: 15_000 });
+      await panel.locator('[data-action="unmerge"]').waitFor();
+      await page.screenshot({ path: path.join(screenshotDir(), 'desk-duplicate-merged.png') });
+
+      // The wall's figures: one matter open, both reports still counted as reported today.
+      let after = await summary();
+      for (let i = 0; i < 50 && after.incidents.today.open !== before.incidents.today.open - 1; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        after = await summary();
+      }
+      expect(after.incidents.today.open).toBe(before.incidents.today.open - 1);
+      expect(after.incidents.today.total).toBe(before.incidents.today.total);
+
+      // The original's timeline shows the merge; the queue no longer lists the duplicate.
+      await page.goto(`${server.url}/duty/incidents/${original.id}`);
+      await page.getByText(`并入重复上报 ${duplicate.id}`).waitFor({ timeout: 15_000 });
+      await page.goto(`${server.url}/duty`);
+      await page.locator(`[data-id="${original.id}"]`).waitFor({ timeout: 15_000 });
+      expect(await page.locator(`[data-id="${duplicate.id}"]`).count()).toBe(0);
+      expect(watched.consoleErrors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
