@@ -35,7 +35,7 @@ describe.skipIf(!browserAvailable())('the weekly report', () => {
   beforeAll(async () => {
     ensureClientBuilt();
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    await seedReportWeeks(server.url, server.credentials.ingestKey);
+    await seedReportWeeks(server.url, server.credentials);
   }, 180_000);
 
   afterAll(async () => {

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from './server.ts';
+import { REPO_ROOT, type TestCredentials } from './server.ts';
+import { signIn } from './session.ts';
 
 export const PREVIOUS_WEEK = '2026-W47';
 export const WEEK = '2026-W48';
@@ -34,11 +35,16 @@ export interface Seeded {
   currentIds: string[];
 }
 
-/** Posts the two weeks through the API with the ingest key; closes one current-week incident now. */
-export async function seedReportWeeks(url: string, ingestKey: string): Promise<Seeded> {
-  const post = async (route: string, body: unknown) => {
+/**
+ * Posts the two weeks through the API with the ingest key; closes one current-week incident now,
+ * signed in as the admin (an API key may report, never move an incident).
+ */
+export async function seedReportWeeks(url: string, credentials: Pick<TestCredentials, 'ingestKey' | 'adminPassword'>): Promise<Seeded> {
+  let cookie: string | null = null;
+  const post = async (route: string, body: unknown, as: 'key' | 'admin' = 'key') => {
+    const auth: Record<string, string> = as === 'key' ? { 'X-Api-Key': credentials.ingestKey } : { Cookie: (cookie ??= await signIn(url, 'admin', credentials.adminPassword)) };
     const response = await fetch(`${url}${route}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Api-Key': ingestKey }, body: JSON.stringify(body),
+      method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: JSON.stringify(body),
     });
     if (!response.ok || response.status === 207) throw new Error(`POST ${route}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { results?: { id: string }[]; id?: string };
@@ -76,6 +82,6 @@ export async function seedReportWeeks(url: string, ingestKey: string): Promise<S
   ] });
   // Closed now: after both weeks ended, so it was open at each week's end.
   const first = currentIds[0] as string;
-  for (const to of ['accepted', 'closed']) await post(`/api/v1/incidents/${first}/transitions`, { to });
+  for (const to of ['accepted', 'closed']) await post(`/api/v1/incidents/${first}/transitions`, { to }, 'admin');
   return { currentIds };
 }

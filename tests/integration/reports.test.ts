@@ -17,7 +17,7 @@ async function json<T>(path: string): Promise<T> {
 
 beforeAll(async () => {
   server = await startTestServer();
-  await seedReportWeeks(server.url, server.credentials.ingestKey);
+  await seedReportWeeks(server.url, server.credentials);
   report = weeklyReportSchema.parse(await json(`/api/v1/reports/weekly?week=${WEEK}`));
 }, 120_000);
 

@@ -68,7 +68,8 @@ const STATS = `
     (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS pages,
     COALESCE(s.n_mod_since_analyze, 0)::float8 AS modified
   FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-  WHERE c.oid = ANY(SELECT to_regclass(t) FROM unnest($1::text[]) t)`;
+  WHERE c.oid = ANY(SELECT to_regclass(t) FROM unnest($1::text[]) t)
+  ORDER BY array_position($1::text[], c.relname::text)`;
 
 /**
  * db must run each query alone (PGlite's query waits for any transaction in flight), so an
