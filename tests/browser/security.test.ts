@@ -129,14 +129,14 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
 
       await expect.poll(() => screen(pages.missing.page).getAttribute('data-reason')).toBe('missing');
       const missingText = await screen(pages.missing.page).innerText();
-      expect(missingText).toContain(zhCN.access.missingTitle);
-      expect(missingText).toContain(zhCN.access.whatToDo);
+      expect(missingText).toContain(zhCN.wallAccess.missingTitle);
+      expect(missingText).toContain(zhCN.wallAccess.whatToDo);
       await noEmptyWall(pages.missing.page, 'no token');
 
       await expect.poll(() => screen(pages.wrong.page).getAttribute('data-reason')).toBe('refused');
       const wrongText = await screen(pages.wrong.page).innerText();
-      expect(wrongText).toContain(en.access.refusedTitle);
-      expect(wrongText).toContain(en.access.whatToDo);
+      expect(wrongText).toContain(en.wallAccess.refusedTitle);
+      expect(wrongText).toContain(en.wallAccess.whatToDo);
       await noEmptyWall(pages.wrong.page, 'wrong token');
 
       await waitForWallReady(pages.rotated.page);
@@ -151,7 +151,7 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
       await expect
         .poll(() => screen(pages.rotated.page).getAttribute('data-reason'), { timeout: 60_000, message: 'the wall whose token was rotated away' })
         .toBe('refused');
-      expect(await screen(pages.rotated.page).innerText()).toContain(zhCN.access.refusedTitle);
+      expect(await screen(pages.rotated.page).innerText()).toContain(zhCN.wallAccess.refusedTitle);
       await noEmptyWall(pages.rotated.page, 'rotated token');
       await shoot(pages.rotated.page, 'refused-zh');
 

@@ -26,7 +26,7 @@ export default {
     snapshot: 'Download a picture of the wall',
     reportReady: 'Weekly report ready: {week}',
   },
-  access: {
+  wallAccess: {
     missingTitle: "This wall's address has no access token",
     missingWhy: 'The address this screen opened carries no access token, so the server sends it no data. The server is running.',
     refusedTitle: "The server refused this wall's access token",

@@ -26,7 +26,7 @@ export default {
     snapshot: '下载大屏截图',
     reportReady: '周报已生成 {week}',
   },
-  access: {
+  wallAccess: {
     missingTitle: '大屏地址缺少访问令牌',
     missingWhy: '这台大屏打开的地址里没有访问令牌（token），服务器不向它提供数据。服务器运行正常。',
     refusedTitle: '服务器拒绝了此大屏的访问令牌',
