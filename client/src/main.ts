@@ -10,8 +10,12 @@ import App from './App.vue';
 import { router } from './router.ts';
 import { i18n } from './i18n/index.ts';
 import { prefetchStreetGeo } from './map/geoData.ts';
+import { installSessionGuard } from './live/sessionGuard.ts';
 
 // Every route shows the wall (the others redirect to it): fetch the map's data at once.
 prefetchStreetGeo();
+
+// A refused session on a signed-in page goes to /login with why and the way back (not on the wall).
+installSessionGuard(router);
 
 createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');

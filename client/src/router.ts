@@ -5,9 +5,9 @@ import { pageParams } from './composables/pageParams.ts';
 export const router = createRouter({
   history: createWebHistory(`${pageParams.basePath}/`),
   routes: [
-    { path: '/', name: 'wall', component: () => import('./views/WallView.vue') },
+    { path: '/', name: 'wall', component: () => import('./views/WallView.vue'), meta: { viewerTokenPage: true } },
     // The weekly report's slides (light print theme), photographed by npm run report and the schedule.
-    { path: '/report', name: 'report', component: () => import('./views/ReportView.vue') },
+    { path: '/report', name: 'report', component: () => import('./views/ReportView.vue'), meta: { viewerTokenPage: true } },
     { path: '/duty', name: 'duty', component: () => import('./views/DutyQueueView.vue') },
     { path: '/duty/incidents/:id', name: 'duty-incident', component: () => import('./views/DutyIncidentView.vue') },
     { path: '/duty/settings', name: 'duty-settings', component: () => import('./views/DutySettingsView.vue') },

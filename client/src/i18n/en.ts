@@ -34,6 +34,15 @@ export default {
     whatToDo: 'Open the wall address that the server printed when it started (npm start), or ask the administrator for the current wall address.',
     retrying: 'Retrying every {n} s in the background; the wall comes back by itself once its token is accepted.',
   },
+  session: {
+    reason: {
+      expired: 'Your session has expired. Please sign in again.',
+      revoked: 'Your session was ended (by an administrator, or by signing out elsewhere). Please sign in again.',
+      'signed-out': 'You have signed out.',
+      required: 'Please sign in first.',
+    },
+    back: 'After signing in you return to {path}',
+  },
   map: {
     legendTitle: "Today's incidents per grid",
     legendNone: 'none',

@@ -34,6 +34,15 @@ export default {
     whatToDo: '请打开服务器启动（npm start）时打印的大屏地址，或向管理员索取当前的大屏地址。',
     retrying: '正在后台每 {n} 秒重试一次；令牌恢复有效后，大屏会自动恢复，无需操作。',
   },
+  session: {
+    reason: {
+      expired: '登录已过期，请重新登录。',
+      revoked: '您的登录已被注销（管理员操作，或已在别处退出），请重新登录。',
+      'signed-out': '您已退出登录。',
+      required: '请先登录。',
+    },
+    back: '登录后回到 {path}',
+  },
   map: {
     legendTitle: '今日事件（按网格）',
     legendNone: '无',

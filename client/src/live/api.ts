@@ -21,6 +21,8 @@ export interface Unauthorized {
   reason: 'missing' | 'refused';
   /** The API path or 'socket'. */
   where: string;
+  /** The problem's `reason` when the server gave one (sessions: 'expired', 'revoked'); else null. */
+  serverReason: string | null;
 }
 
 type UnauthorizedListener = (event: Unauthorized) => void;
@@ -33,8 +35,8 @@ export function onUnauthorized(listener: UnauthorizedListener): () => void {
 }
 
 /** For the socket, which learns of a refusal outside fetch. */
-export function reportUnauthorized(where: string): void {
-  const event: Unauthorized = { reason: pageParams.token ? 'refused' : 'missing', where };
+export function reportUnauthorized(where: string, serverReason: string | null = null): void {
+  const event: Unauthorized = { reason: pageParams.token ? 'refused' : 'missing', where, serverReason };
   for (const listener of [...listeners]) listener(event);
 }
 
@@ -53,12 +55,14 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 async function failure(response: Response, path: string): Promise<ApiError> {
-  if (response.status === 401) reportUnauthorized(path);
   let detail: string | null = null;
+  let reason: string | null = null;
   if ((response.headers.get('content-type') ?? '').includes('json')) {
-    const body = (await response.json().catch(() => null)) as { detail?: unknown } | null;
+    const body = (await response.json().catch(() => null)) as { detail?: unknown; reason?: unknown } | null;
     detail = typeof body?.detail === 'string' ? body.detail : null;
+    reason = typeof body?.reason === 'string' ? body.reason : null;
   }
+  if (response.status === 401) reportUnauthorized(path, reason);
   return new ApiError(response.status, path, detail);
 }
 

@@ -1,0 +1,26 @@
+// Pages people sign in to (the desk, the admin pages): when the server refuses the session
+// (expired, revoked, never signed in), go to /login with the reason and the way back. The wall
+// and other viewer-token pages (route meta `viewerTokenPage`) show their own access screen instead.
+import type { Router } from 'vue-router';
+import { pageParams } from '../composables/pageParams.ts';
+import { onUnauthorized } from './api.ts';
+import { isLoginReason, loginAddress } from './loginAddress.ts';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** The page runs on the viewer token and says itself when it is refused (the wall). */
+    viewerTokenPage?: boolean;
+  }
+}
+
+/** Installs the redirect for the whole app (main.ts); returns the uninstaller. */
+export function installSessionGuard(router: Router): () => void {
+  return onUnauthorized((event) => {
+    const route = router.currentRoute.value;
+    if (route.meta.viewerTokenPage || route.name === 'login') return;
+    // The server says why when it knows (a session it had: expired or revoked); else sign-in is required.
+    const reason = isLoginReason(event.serverReason) ? event.serverReason : 'required';
+    const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+    void router.replace(loginAddress(reason, here, pageParams.basePath).slice(pageParams.basePath.length));
+  });
+}
