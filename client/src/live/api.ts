@@ -140,7 +140,10 @@ export async function requestJson<T>(method: string, path: string, body?: unknow
   } catch {
     parsed = { title: text.slice(0, 200) };
   }
-  if (response.status === 401) reportUnauthorized(path);
+  if (response.status === 401) {
+    const reason = (parsed as { reason?: unknown } | null)?.reason;
+    reportUnauthorized(path, typeof reason === 'string' ? reason : null);
+  }
   const retry = Number(response.headers.get('retry-after') ?? NaN);
   return { status: response.status, ok: response.ok, etag: response.headers.get('etag'), retryAfter: Number.isFinite(retry) ? retry : null, body: parsed as T };
 }
