@@ -38,6 +38,7 @@ export default {
     reason: {
       expired: 'Your session has expired. Please sign in again.',
       revoked: 'Your session was ended (by an administrator, or by signing out elsewhere). Please sign in again.',
+      ended: 'Your session is no longer valid (it expired or was ended). Please sign in again.',
       'signed-out': 'You have signed out.',
       required: 'Please sign in first.',
     },

@@ -38,6 +38,7 @@ export default {
     reason: {
       expired: '登录已过期，请重新登录。',
       revoked: '您的登录已被注销（管理员操作，或已在别处退出），请重新登录。',
+      ended: '您的登录已失效（已过期或已被注销），请重新登录。',
       'signed-out': '您已退出登录。',
       required: '请先登录。',
     },

@@ -26,6 +26,12 @@ export interface Unauthorized {
 }
 
 type UnauthorizedListener = (event: Unauthorized) => void;
+let acceptedBefore = false;
+
+/** Whether the server answered this page with a 2xx before (so a 401 now means access ended, not never given). */
+export function wasAccepted(): boolean {
+  return acceptedBefore;
+}
 const listeners = new Set<UnauthorizedListener>();
 
 /** Called on every 401 (and refused socket handshake) until the returned function is called. */
@@ -50,6 +56,13 @@ export function socketPath(): string {
   return appUrl('/socket.io');
 }
 
+/** fetch against Grid141, noting any 2xx answer (see wasAccepted). */
+async function call(path: string, init: RequestInit): Promise<Response> {
+  const response = await fetch(appUrl(path), init);
+  if (response.ok) acceptedBefore = true;
+  return response;
+}
+
 function headers(extra: Record<string, string> = {}): Record<string, string> {
   return pageParams.token ? { Authorization: `Bearer ${pageParams.token}`, ...extra } : extra;
 }
@@ -68,14 +81,14 @@ async function failure(response: Response, path: string): Promise<ApiError> {
 
 /** GET a JSON resource; throws ApiError on any non-2xx answer. */
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(appUrl(path), { headers: headers(), signal: signal ?? null });
+  const response = await call(path, { headers: headers(), signal: signal ?? null });
   if (!response.ok) throw await failure(response, path);
   return (await response.json()) as T;
 }
 
 /** Like getJson, but a 404 (an optional resource the server does not serve) is null. */
 export async function getOptionalJson<T>(path: string, signal?: AbortSignal): Promise<T | null> {
-  const response = await fetch(appUrl(path), { headers: headers(), signal: signal ?? null });
+  const response = await call(path, { headers: headers(), signal: signal ?? null });
   if (response.status === 404) return null;
   if (!response.ok) throw await failure(response, path);
   const type = response.headers.get('content-type') ?? '';
@@ -101,7 +114,7 @@ export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', p
     signal: options.signal ?? null,
   };
   if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(appUrl(path), init);
+  const response = await call(path, init);
   if (!response.ok) throw await failure(response, path);
   if (response.status === 204 || !(response.headers.get('content-type') ?? '').includes('json')) return null;
   return (await response.json()) as T;
@@ -126,7 +139,7 @@ export async function requestJson<T>(method: string, path: string, body?: unknow
   const head = headers();
   if (body !== undefined) head['content-type'] = 'application/json';
   if (options.ifMatch) head['if-match'] = `"${options.ifMatch}"`;
-  const response = await fetch(appUrl(path), {
+  const response = await call(path, {
     method,
     headers: head,
     credentials: 'same-origin',
@@ -150,7 +163,7 @@ export async function requestJson<T>(method: string, path: string, body?: unknow
 
 /** GET a binary resource (a PNG snapshot, an export); throws ApiError on any non-2xx answer. */
 export async function getBlob(path: string, signal?: AbortSignal): Promise<Blob> {
-  const response = await fetch(appUrl(path), { headers: headers(), signal: signal ?? null });
+  const response = await call(path, { headers: headers(), signal: signal ?? null });
   if (!response.ok) throw await failure(response, path);
   return response.blob();
 }

@@ -1,8 +1,12 @@
 // Where a page sends a person whose session the server refused, and where sign-in sends them
 // back: pure, so the desk, the admin pages and /login agree on one shape (docs/security.md).
 
-/** Why the sign-in page is shown; the page says it in one line (i18n `session.reason.*`). */
-export const LOGIN_REASONS = ['expired', 'revoked', 'signed-out', 'required'] as const;
+/**
+ * Why the sign-in page is shown; the page says it in one line (i18n `session.reason.*`).
+ * expired / revoked: the server said so; ended: this page was signed in and the server stopped
+ * accepting it without saying why; signed-out: the person signed out; required: never signed in.
+ */
+export const LOGIN_REASONS = ['expired', 'revoked', 'ended', 'signed-out', 'required'] as const;
 export type LoginReason = (typeof LOGIN_REASONS)[number];
 
 export function isLoginReason(value: unknown): value is LoginReason {

@@ -3,7 +3,7 @@
 // and other viewer-token pages (route meta `viewerTokenPage`) show their own access screen instead.
 import type { Router } from 'vue-router';
 import { pageParams } from '../composables/pageParams.ts';
-import { onUnauthorized } from './api.ts';
+import { onUnauthorized, wasAccepted } from './api.ts';
 import { isLoginReason, loginAddress } from './loginAddress.ts';
 
 declare module 'vue-router' {
@@ -18,8 +18,8 @@ export function installSessionGuard(router: Router): () => void {
   return onUnauthorized((event) => {
     const route = router.currentRoute.value;
     if (route.meta.viewerTokenPage || route.name === 'login') return;
-    // The server says why when it knows (a session it had: expired or revoked); else sign-in is required.
-    const reason = isLoginReason(event.serverReason) ? event.serverReason : 'required';
+    // The server says why when it knows (expired, revoked); else: the page was in and is not any more, or never was.
+    const reason = isLoginReason(event.serverReason) ? event.serverReason : wasAccepted() ? 'ended' : 'required';
     const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
     void router.replace(loginAddress(reason, here, pageParams.basePath).slice(pageParams.basePath.length));
   });
