@@ -28,9 +28,13 @@ export interface Unauthorized {
 type UnauthorizedListener = (event: Unauthorized) => void;
 let acceptedBefore = false;
 
-/** Whether the server answered this page with a 2xx before (so a 401 now means access ended, not never given). */
+/**
+ * Whether the server answered this page's session with a 2xx before (so a 401 now means the
+ * sign-in ended, not that there never was one). With a viewer token, reads succeed on the token,
+ * which says nothing about a session: false.
+ */
 export function wasAccepted(): boolean {
-  return acceptedBefore;
+  return acceptedBefore && !pageParams.token;
 }
 const listeners = new Set<UnauthorizedListener>();
 
