@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginAddress, safeNext } from './loginAddress.ts';
+import { loginAddress, safeReturnPath } from './loginAddress.ts';
 
 describe('loginAddress', () => {
   it('keeps where the person was, relative to BASE_PATH', () => {
@@ -13,14 +13,14 @@ describe('loginAddress', () => {
   });
 });
 
-describe('safeNext', () => {
+describe('safeReturnPath', () => {
   it('follows paths inside Grid141', () => {
-    expect(safeNext('/duty/42?tab=history#note')).toBe('/duty/42?tab=history#note');
-    expect(safeNext('/')).toBe('/');
+    expect(safeReturnPath('/duty/42?tab=history#note')).toBe('/duty/42?tab=history#note');
+    expect(safeReturnPath('/')).toBe('/');
   });
 
-  it.each(['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '/\tevil', '', null, undefined, '/login?next=/x', 'duty'])(
-    'goes home instead of %s',
-    (raw) => expect(safeNext(raw)).toBe('/'),
+  it.each(['//evil.example/x', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', 'https://evil.example/', 'javascript:alert(1)', '', null, undefined, 42, '/login?next=/x', 'duty'])(
+    'refuses %s',
+    (raw) => expect(safeReturnPath(raw)).toBeNull(),
   );
 });

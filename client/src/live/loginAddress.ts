@@ -25,7 +25,8 @@ export function loginAddress(reason: LoginReason, here: string, basePath: string
   const current = new URL(inside, 'http://x');
   if (current.pathname === '/login') {
     const kept = current.searchParams.get('next');
-    if (kept) query.set('next', safeNext(kept));
+    const safe = safeReturnPath(kept);
+    if (safe) query.set('next', safe);
   } else if (inside !== '/') {
     query.set('next', inside);
   }
@@ -33,16 +34,16 @@ export function loginAddress(reason: LoginReason, here: string, basePath: string
 }
 
 /**
- * The `next` of /login made safe to follow: a path inside Grid141 ('/duty/42?x=1#h'), never
- * another site (`//evil.example`, `/\evil.example`, `https://…`, `javascript:`), never /login
- * itself; '/' when it is anything else.
+ * The `next` of /login if it is safe to follow: a path inside Grid141 ('/duty/42?x=1#h'), never
+ * another site (`//evil.example`, `/\\evil.example`, `/<tab>/evil.example` which URL parsing turns
+ * into `//evil.example`, `https://…`, `javascript:`), never /login itself; null otherwise.
  */
-export function safeNext(raw: string | null | undefined): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/';
+export function safeReturnPath(raw: unknown): string | null {
+  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return null;
   // Control characters and backslashes are how browsers are talked into another origin.
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\\]/.test(raw)) return '/';
+  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return null;
   const url = new URL(raw, 'http://grid141.invalid');
-  if (url.origin !== 'http://grid141.invalid' || url.pathname === '/login') return '/';
+  if (url.origin !== 'http://grid141.invalid' || url.pathname === '/login') return null;
   return `${url.pathname}${url.search}${url.hash}`;
 }

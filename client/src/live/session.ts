@@ -3,6 +3,7 @@
 import { ref } from 'vue';
 import type { SessionInfo } from '@grid141/shared';
 import { requestJson } from './api.ts';
+import { safeReturnPath } from './loginAddress.ts';
 
 /** The signed-in person, null when nobody is (or not asked yet). */
 export const currentSession = ref<SessionInfo | null>(null);
@@ -34,7 +35,7 @@ export async function signOut(): Promise<void> {
   currentSession.value = null;
 }
 
-/** Where to go after signing in: only a path on this site (never `//host` or a URL), else `fallback`. */
+/** Where to go after signing in: only a path on this site (safeReturnPath: never `//host`, a URL, or a control character that parsing turns into one), else `fallback`. */
 export function safeNext(next: unknown, fallback: string): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : fallback;
+  return safeReturnPath(next) ?? fallback;
 }

@@ -3,7 +3,7 @@
 // and other viewer-token pages (route meta `viewerTokenPage`) show their own access screen instead.
 import type { Router } from 'vue-router';
 import { pageParams } from '../composables/pageParams.ts';
-import { onUnauthorized, wasAccepted } from './api.ts';
+import { onUnauthorized, wasAccepted, type Unauthorized } from './api.ts';
 import { isLoginReason, loginAddress } from './loginAddress.ts';
 
 declare module 'vue-router' {
@@ -15,12 +15,20 @@ declare module 'vue-router' {
 
 /** Installs the redirect for the whole app (main.ts); returns the uninstaller. */
 export function installSessionGuard(router: Router): () => void {
-  return onUnauthorized((event) => {
-    const route = router.currentRoute.value;
-    if (route.meta.viewerTokenPage || route.name === 'login') return;
-    // The server says why when it knows (expired, revoked); else: the page was in and is not any more, or never was.
-    const reason = isLoginReason(event.serverReason) ? event.serverReason : wasAccepted() ? 'ended' : 'required';
-    const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
-    void router.replace(loginAddress(reason, here, pageParams.basePath).slice(pageParams.basePath.length));
-  });
+  return onUnauthorized((event) => void router.isReady().then(() => redirect(router, event)));
+}
+
+// After the first navigation: a 401 from a request made at boot (the wall's map prefetch) must
+// see the route the page is on, not the router's empty start location. Several 401s at once
+// (a page's parallel requests) make one redirect.
+let redirecting = false;
+
+function redirect(router: Router, event: Unauthorized): void {
+  const route = router.currentRoute.value;
+  if (redirecting || route.meta.viewerTokenPage || route.name === 'login') return;
+  // The server says why when it knows (expired, revoked); else: the page was in and is not any more, or never was.
+  const reason = isLoginReason(event.serverReason) ? event.serverReason : wasAccepted() ? 'ended' : 'required';
+  const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+  redirecting = true;
+  void router.replace(loginAddress(reason, here, pageParams.basePath).slice(pageParams.basePath.length)).finally(() => (redirecting = false));
 }
