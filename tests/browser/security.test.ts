@@ -2,7 +2,8 @@
 // server's Content-Security-Policy (every watched page fails on a violation): the viewer token
 // leaves the address bar and a reload still works (issue 15); the live link goes over
 // long-polling through a proxy that refuses WebSocket and says so (issue 8 §4); a wall whose
-// token is missing or refused says so full-screen and comes back by itself (issue 16).
+// token is missing or refused says so full-screen and comes back by itself, and a desk whose
+// session ends goes to /login with the reason and back after signing in (issue 16).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -169,6 +170,49 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
       }
     } finally {
       for (const watched of Object.values(pages)) await watched.context.close();
+    }
+  });
+
+  it('the desk: no session goes to /login with the reason; signed out on the server while open, the next answer sends it to /login saying so, and signing in brings it back', async () => {
+    const watched = await openWatchedPage(browser, passing.origin, { width: 1920, height: 1080 });
+    const { page } = watched;
+    const reasonLine = page.locator('[data-testid=login-reason]');
+    const signIn = async () => {
+      await page.locator('#login-username').fill('admin');
+      await page.locator('#login-password').fill(server.credentials.adminPassword);
+      await page.locator('form button[type=submit]').click();
+      await page.waitForURL((url) => url.pathname === `${BASE}/duty`, { timeout: 30_000 });
+      await page.locator('.qsummary, .qlist, .desk-note').first().waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
+        await page.screenshot({ path: path.join(screenshotDir(), 'desk-after-sign-in.png') });
+        throw new Error(`the queue after signing in (${page.url()}): ${String(error)}`);
+      });
+    };
+    try {
+      await page.goto(`${passing.origin}${BASE}/duty`);
+      await page.waitForURL((url) => url.pathname === `${BASE}/login`, { timeout: 30_000 });
+      expect(new URL(page.url()).searchParams.get('reason')).toBe('required');
+      expect(new URL(page.url()).searchParams.get('next')).toBe('/duty');
+      expect((await reasonLine.textContent())?.trim()).toContain(zhCN.session.reason.required);
+
+      await signIn();
+      // Signed out on the server (the session revoked) while the queue is open.
+      const cookies = (await watched.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      const signOut = await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: cookies } });
+      expect(signOut.status, 'DELETE /api/v1/session').toBeLessThan(300);
+      // The next answer the page gets (a new incident makes the queue reload) is a 401.
+      await post({ items: ordinaryIncidents().slice(0, 1) });
+      await page.waitForURL((url) => url.pathname === `${BASE}/login`, { timeout: 45_000 });
+      expect(new URL(page.url()).searchParams.get('reason')).toBe('ended');
+      expect(new URL(page.url()).searchParams.get('next')).toBe('/duty');
+      expect((await reasonLine.getAttribute('data-reason'))).toBe('ended');
+      expect((await reasonLine.textContent())?.trim()).toContain(zhCN.session.reason.ended);
+      await page.screenshot({ path: path.join(screenshotDir(), 'login-ended-zh-1920x1080.png') });
+
+      await signIn();
+      expect(watched.consoleErrors.filter((m) => !EXPECTED_ERRORS.test(m))).toEqual([]);
+      expect(watched.cspViolations).toEqual([]);
+    } finally {
+      await watched.context.close();
     }
   });
 });
