@@ -72,10 +72,14 @@ describe('sessions', () => {
   });
 
   it('wrong passwords are 401 with nothing said about the user; guessing on is slowed with 429 and Retry-After', async () => {
+    // A user of its own: the brake it trips must not hold back the admin the other tests sign in as.
+    const admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const target = `g-${randomUUID().slice(0, 8)}`;
+    expect((await json('POST', '/api/v1/users', { username: target, password: 'guessed password 1', role: 'viewer' }, { cookie: admin })).status).toBe(201);
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 8 && retryAfter === null; i++) {
-      const res = await json('POST', '/api/v1/session', { username: 'admin', password: `wrong-${i}-password` });
+      const res = await json('POST', '/api/v1/session', { username: target, password: `wrong-${i}-password` });
       statuses.push(res.status);
       if (res.status === 429) retryAfter = res.headers.get('retry-after');
       const body = await res.text();
