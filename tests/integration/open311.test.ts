@@ -197,6 +197,27 @@ describe('Open311 GeoReport v2', () => {
     expect(await both(withKey(`/requests.{f}?end_date=${past}`), 'service_requests', schemas.requests)).toEqual([]);
   });
 
+  it('takes the admin\'s named API keys: one with the incidents right reports, one without is 403, a revoked one is 403 at once', async () => {
+    const admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const makeKey = async (name: string, kinds: string[]) => {
+      const res = await fetch(`${server.url}/api/v1/keys`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: admin }, body: JSON.stringify({ name, kinds }) });
+      expect(res.status).toBe(201);
+      return (await res.json()) as { id: string; key: string };
+    };
+    const hotline = await makeKey('12345热线', ['incidents']);
+    const smoke = await makeKey('烟感平台', ['alarms']);
+    const fields = { service_code: 'city_mgmt', lat: String(inLat), long: String(inLng), description: `命名密钥上报 ${randomUUID()}` };
+    const ok = await post('/requests.json', { ...fields, api_key: hotline.key });
+    expect(ok.status).toBe(200);
+    const [created] = (await ok.json()) as { service_request_id: string }[];
+    expect((await get(withKey(`/requests/${created?.service_request_id}.json`))).status).toBe(200);
+    const denied = await post('/requests.json', { ...fields, api_key: smoke.key });
+    expect(denied.status).toBe(403);
+    expect(JSON.stringify(await denied.json())).toMatch(/may not report incidents/);
+    expect((await fetch(`${server.url}/api/v1/keys/${hotline.id}`, { method: 'DELETE', headers: { cookie: admin } })).status).toBeLessThan(300);
+    expect((await post('/requests.json', { ...fields, api_key: hotline.key })).status).toBe(403);
+  });
+
   it('answers the spec\'s error lists with the spec\'s statuses', async () => {
     const base = { api_key: key, service_code: 'city_mgmt', lat: String(inLat), long: String(inLng), description: '井盖缺失' };
     const expectErrors = async (res: Response, status: number, match: RegExp) => {

@@ -4,7 +4,6 @@ import express, { Router, type Request, type Response, type NextFunction } from 
 import { isoWithOffset } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import { actorOf } from '../auth/auth.ts';
-import { secretMatches } from '../auth/secret.ts';
 import { unstorableParams } from '../http/errors.ts';
 import { Open311Failure, sendErrors, sendOpen311, type Json, type Open311Format } from './format.ts';
 import { readRequestsQuery } from './query.ts';
@@ -47,7 +46,7 @@ function langOf(req: Request): Lang {
 }
 
 export const open311Routes: Plugin = (ctx) => {
-  const { street, credentials, config } = ctx;
+  const { street, config } = ctx;
   const store = ctx.use('store');
   const tz = config.timeZone;
   const places = namedPlaces(street);
@@ -56,10 +55,13 @@ export const open311Routes: Plugin = (ctx) => {
 
   // Reads and writes of requests need an ingest key (requests carry addresses); the spec lets a
   // jurisdiction ask for api_key. Accepted as api_key (form or query) or the X-Api-Key header.
-  const requireKey = (req: Request, params: Record<string, unknown>) => {
+  // Any API key the admin made (or INGEST_API_KEY) that may write incidents; a revoked key is refused at once.
+  const requireKey = async (req: Request, params: Record<string, unknown>) => {
     const key = typeof params.api_key === 'string' && params.api_key !== '' ? params.api_key : req.headers['x-api-key'];
-    if (!secretMatches(key, credentials.ingestKey)) throw Open311Failure.of(403, 'api_key was not provided or is invalid');
-    return actorOf(req, { role: 'operator', via: 'ingest-key' });
+    const principal = await ctx.auth.keyOf(key);
+    if (!principal) throw Open311Failure.of(403, 'api_key was not provided or is invalid');
+    if (principal.kinds && !principal.kinds.includes('incidents')) throw Open311Failure.of(403, 'this api_key may not report incidents');
+    return actorOf(req, principal);
   };
   // An empty jurisdiction_id is an absent one; any other than this street's is unknown.
   const checkJurisdiction = (params: Record<string, unknown>) => {
@@ -131,7 +133,7 @@ export const open311Routes: Plugin = (ctx) => {
 
     if (resource === 'requests' && req.method === 'POST' && id === undefined) {
       const params = { ...query, ...(req.body as Record<string, unknown> | undefined ?? {}) };
-      const actor = requireKey(req, params);
+      const actor = await requireKey(req, params);
       checkJurisdiction(params);
       const request = readCreateRequest(params, places);
       const { incident } = await create(request, actor);
@@ -146,7 +148,7 @@ export const open311Routes: Plugin = (ctx) => {
 
     if (resource === 'requests') {
       allow('GET');
-      requireKey(req, query);
+      await requireKey(req, query);
       checkJurisdiction(query);
       if (id !== undefined) {
         const incident = await store.getIncident(decoded(id));
