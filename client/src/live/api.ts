@@ -165,6 +165,29 @@ export async function requestJson<T>(method: string, path: string, body?: unknow
   return { status: response.status, ok: response.ok, etag: response.headers.get('etag'), retryAfter: Number.isFinite(retry) ? retry : null, body: parsed as T };
 }
 
+/**
+ * POST a multipart/form-data body (a file upload) under BASE_PATH, with the session cookie (and the
+ * viewer token when the page has one). The browser sets the multipart boundary itself, so no
+ * content-type is given here. Never throws on an HTTP status: the answer is read as
+ * requestJson's (a problem+json body on 4xx).
+ */
+export async function postForm<T>(path: string, form: FormData, options: { signal?: AbortSignal } = {}): Promise<JsonAnswer<T>> {
+  const response = await call(path, { method: 'POST', headers: headers(), body: form, credentials: 'same-origin', signal: options.signal ?? null });
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = { title: text.slice(0, 200) };
+  }
+  if (response.status === 401) {
+    const reason = (parsed as { reason?: unknown } | null)?.reason;
+    reportUnauthorized(path, typeof reason === 'string' ? reason : null);
+  }
+  const retry = Number(response.headers.get('retry-after') ?? NaN);
+  return { status: response.status, ok: response.ok, etag: response.headers.get('etag'), retryAfter: Number.isFinite(retry) ? retry : null, body: parsed as T };
+}
+
 /** GET a binary resource (a PNG snapshot, an export); throws ApiError on any non-2xx answer. */
 export async function getBlob(path: string, signal?: AbortSignal): Promise<Blob> {
   const response = await call(path, { headers: headers(), signal: signal ?? null });
