@@ -10,7 +10,7 @@ import type { Logger } from './logger.ts';
 import { acquireLock, type HeldLock } from './datadir/lock.ts';
 import { loadCredentials, type Credentials } from './auth/credentials.ts';
 import { createAuth, type Auth } from './auth/auth.ts';
-import { apiNotFound, errorHandler, refuseUnstorableText, requireJsonBody } from './http/errors.ts';
+import { apiNotFound, errorHandler, refuseUnstorableText, requireJsonBody, requireUtf8 } from './http/errors.ts';
 import { serveClient } from './http/client.ts';
 import { securityHeaders } from './http/security.ts';
 import { createLiveChannel, type LiveChannel } from './live/channel.ts';
@@ -107,7 +107,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     root.use(config.basePath, app);
     root.use((_req, res) => void res.status(404).type('text/plain').send(`Grid141 is served under ${config.basePath}/\n`));
   }
-  app.use('/api', refuseUnstorableText, requireJsonBody, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use('/api', refuseUnstorableText, requireJsonBody, express.json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: requireUtf8 }));
 
   const httpServer = http.createServer(root);
   const io: IoServer = new SocketServer(httpServer, { path: `${config.basePath}/socket.io`, serveClient: false });

@@ -199,6 +199,27 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
       expect((await post('/api/v1/alarms/x%00/resolve', { outcome: 'device_false' })).status).toBe(400);
     });
 
+    it('a malformed percent-escape in a path is a 400, bytes that are not UTF-8 a 400 naming (body), a weak If-Match a 412', async () => {
+      for (const pathname of ['/api/v1/incidents/%ZZ', '/api/v1/incidents/%E0%A4%A', '/api/v1/incidents/%ED%A0%80', '/api/v1/duty/incidents/%ZZ']) {
+        await problem(await server.get(pathname), 400, '(path)');
+      }
+      const json = JSON.stringify({ ...goodRecord('incidents'), description: 'MARK' });
+      const [head, tail] = json.split('MARK') as [string, string];
+      const raw = Buffer.concat([Buffer.from(head, 'utf8'), Buffer.from([0xff, 0xfe]), Buffer.from(tail, 'utf8')]);
+      const res = await fetch(`${server.url}${ROUTE.incidents}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey }, body: raw });
+      await problem(res, 400, '(body)');
+      const { id } = await incident();
+      adminCookie ??= await signIn(server.url, 'admin', server.credentials.adminPassword);
+      const weak = await fetch(`${server.url}/api/v1/incidents/${id}/transitions`, {
+        method: 'POST', headers: { 'content-type': 'application/json', cookie: adminCookie, 'if-match': 'W/"1"' }, body: JSON.stringify({ to: 'accepted' }),
+      });
+      expect(weak.status).toBe(412);
+      const strong = await fetch(`${server.url}/api/v1/incidents/${id}/transitions`, {
+        method: 'POST', headers: { 'content-type': 'application/json', cookie: adminCookie, 'if-match': '"1"' }, body: JSON.stringify({ to: 'accepted' }),
+      });
+      expect(strong.status).toBe(200);
+    });
+
     it('the other doors refuse it too: Open311 ids and queries, the duty desk\'s notes and moves, sign-in', async () => {
       const key = encodeURIComponent(server.credentials.ingestKey);
       expect((await fetch(`${server.url}/open311/v2/requests/%00.json?api_key=${key}`)).status).toBe(400);

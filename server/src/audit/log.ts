@@ -70,7 +70,7 @@ export async function listAudit(q: Queryable, filter: AuditFilter, limit: number
   params.push(limit + 1);
   const rows = await q.query<Record<string, unknown>>(
     `SELECT seq::text AS seq, at, actor, actor_kind, address, kind, target, detail FROM audit_log
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`,
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_log.seq DESC LIMIT $${params.length}`,
     params,
   );
   const items = rows.slice(0, limit).map(toAuditEntry);

@@ -9,6 +9,7 @@ import {
 import type { AppContext } from '../app.ts';
 import { actorOf, roleAtLeast, type Principal } from '../auth/auth.ts';
 import type { WriteService } from '../ingest/service.ts';
+import { parseIfMatch } from '../ingest/transitions.ts';
 import { HttpProblem, zodProblem } from '../http/problem.ts';
 import { breachesOf, lastChange, queuePage } from './sql.ts';
 import type { TargetsService } from './targets.ts';
@@ -48,12 +49,9 @@ export function forRole(incident: Incident, role: DeskRole): Incident {
   return { ...incident, reporter: { ...incident.reporter, contact: maskContact(incident.reporter.contact) } };
 }
 
-/** The If-Match header's version (quotes and W/ taken off); null when absent; -1 (never current) when not a version. */
+/** The If-Match header's version as the API reads it (parseIfMatch); null when absent or `*`, 0 (never current) when not a strong version tag. */
 export function ifMatchOf(req: Request): number | null {
-  const raw = req.headers['if-match'];
-  if (typeof raw !== 'string' || raw.trim() === '' || raw.trim() === '*') return null;
-  const text = raw.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
-  return /^\d{1,9}$/.test(text) ? Number(text) : -1;
+  return parseIfMatch(req.headers['if-match']) ?? null;
 }
 
 export function etag(incident: Incident): string {

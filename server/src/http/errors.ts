@@ -21,6 +21,20 @@ export const requireJsonBody: RequestHandler = (req, res, next) => {
   sendProblem(res, 415, 'Unsupported media type', `send the body as application/json (got ${got})`);
 };
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * body-parser's `verify` for JSON bodies: bytes that are not UTF-8 are a 400 naming `(body)`, never
+ * silently replaced by U+FFFD (docs/api.md, "Text": text is kept exactly as sent, or refused).
+ */
+export function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  try {
+    strictUtf8.decode(body);
+  } catch {
+    throw new HttpProblem(400, 'Invalid request', 'the body is not valid UTF-8', [{ path: '(body)', message: 'bytes that are not UTF-8' }]);
+  }
+}
+
 function decoded(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -88,6 +102,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof ZodError) {
       const problem = zodProblem(error);
       return sendProblem(res, problem.status, problem.title, problem.detail, problem.errors);
+    }
+    // The router could not percent-decode a path parameter (`/api/v1/incidents/%ZZ`): the client's address is broken.
+    if (error instanceof URIError) {
+      return sendProblem(res, 400, 'Invalid request', 'the address has a malformed percent-escape', [{ path: '(path)', message: 'malformed percent-escape' }]);
     }
     const parserType = (error as BodyParserError | null)?.type;
     const known = parserType ? BODY_PARSER_ERRORS[parserType] : undefined;

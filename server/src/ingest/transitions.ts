@@ -14,7 +14,7 @@ export function incidentEtag(incident: Pick<Incident, 'version'>): string {
 
 /**
  * The version an `If-Match` header asks for: undefined when absent or `*` (no check), else the
- * number in `"<n>"` (a weak `W/` prefix is accepted). Anything else can match no version: 0.
+ * number in `"<n>"`; a weak `W/"<n>"` never matches (If-Match compares strongly). Anything else can match no version: 0.
  * RFC 9110 §13.1.1; a list of several tags is refused unless it holds the current one, which
  * one number cannot say, so only the first is used.
  */
@@ -22,7 +22,8 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const first = header.split(',')[0]?.trim() ?? '';
   if (first === '*' || first === '') return undefined;
-  const match = /^(?:W\/)?"([0-9]{1,9})"$/.exec(first);
+  // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, so it is stale (0).
+  const match = /^"([0-9]{1,9})"$/.exec(first);
   return match ? Number(match[1]) : 0;
 }
 
