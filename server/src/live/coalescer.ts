@@ -65,9 +65,16 @@ export class DeltaCoalescer {
   /** Something changed: schedule a flush at the trailing edge of the current interval. */
   changed(): void {
     if (this.closed || this.timer) return;
+    this.schedule();
+  }
+
+  private schedule(): void {
     const wait = Math.max(GATHER_MS, this.lastEmitAt + this.intervalMs - this.now());
     this.timer = setTimeout(() => {
       this.timer = null;
+      // Node's timers can fire a millisecond before the wall clock the deltas are stamped with
+      // says the interval is over (a 499 ms gap was seen): wait out the rest, never send early.
+      if (this.now() - this.lastEmitAt < this.intervalMs) return this.schedule();
       this.flush();
     }, wait);
   }
