@@ -150,6 +150,11 @@ export async function requestJson<T>(method: string, path: string, body?: unknow
     signal: options.signal ?? null,
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
+  return readAnswer<T>(path, response);
+}
+
+/** An answer as requestJson and postForm give it: the JSON body (or the text as a title), and a 401 reported to the session guard. */
+async function readAnswer<T>(path: string, response: Response): Promise<JsonAnswer<T>> {
   const text = await response.text();
   let parsed: unknown = null;
   try {
@@ -173,19 +178,7 @@ export async function requestJson<T>(method: string, path: string, body?: unknow
  */
 export async function postForm<T>(path: string, form: FormData, options: { signal?: AbortSignal } = {}): Promise<JsonAnswer<T>> {
   const response = await call(path, { method: 'POST', headers: headers(), body: form, credentials: 'same-origin', signal: options.signal ?? null });
-  const text = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = { title: text.slice(0, 200) };
-  }
-  if (response.status === 401) {
-    const reason = (parsed as { reason?: unknown } | null)?.reason;
-    reportUnauthorized(path, typeof reason === 'string' ? reason : null);
-  }
-  const retry = Number(response.headers.get('retry-after') ?? NaN);
-  return { status: response.status, ok: response.ok, etag: response.headers.get('etag'), retryAfter: Number.isFinite(retry) ? retry : null, body: parsed as T };
+  return readAnswer<T>(path, response);
 }
 
 /** GET a binary resource (a PNG snapshot, an export); throws ApiError on any non-2xx answer. */
