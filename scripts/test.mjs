@@ -1,6 +1,7 @@
 // `npm test`: the typecheck, then unit and integration tests, then the browser tests on their
 // own (Chromium's software rendering needs the CPU to itself to meet the wall's time budgets).
-// Ends with the plain line CI reads: "tests: N passed, N failed, N skipped".
+// Ends with one "FAILED file > test: first line of the error" line per failed test, then the plain
+// line CI reads: "tests: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -21,8 +22,12 @@ function vitest(name, projects) {
     '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra,
   ]);
   let counts = { passed: 0, failed: 0, skipped: 0 };
+  let failures = [];
   try {
     const json = JSON.parse(readFileSync(report, 'utf8'));
+    failures = (json.testResults ?? []).flatMap((file) =>
+      (file.assertionResults ?? []).filter((a) => a.status === 'failed').map((a) =>
+        `${file.name.replace(process.cwd() + '/', '')} > ${a.fullName}: ${String(a.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300)}`));
     counts = {
       passed: json.numPassedTests ?? 0,
       failed: json.numFailedTests ?? 0,
@@ -31,7 +36,7 @@ function vitest(name, projects) {
   } catch {
     // no report: the run itself failed before testing (counted by its exit code below)
   }
-  return { code, counts };
+  return { code, counts, failures };
 }
 
 const typecheck = run('npm', ['run', 'typecheck']);
@@ -41,6 +46,8 @@ if (typecheck !== 0) {
 }
 const main = vitest('main', ['unit', 'integration']);
 const browser = vitest('browser', ['browser']);
+// The failed tests again at the very end, where a CI log's tail shows them.
+for (const line of [...main.failures, ...browser.failures]) console.log(`FAILED ${line}`);
 const total = ['passed', 'failed', 'skipped'].map((k) => main.counts[k] + browser.counts[k]);
 console.log(`tests: ${total[0]} passed, ${total[1]} failed, ${total[2]} skipped`);
 process.exit(main.code !== 0 ? main.code : browser.code);
