@@ -23,6 +23,7 @@ import { wallIdle } from './wall-idle.ts';
 import { tableLines, type BenchResult } from './lib/report.ts';
 import { dropBenchDatabase } from './lib/server.ts';
 import { clock } from './lib/stats.ts';
+import { buildClient, buildIsStale } from '../scripts/client-build.mjs';
 
 const BENCHES: Record<string, Bench> = { placing, duplicates, ingest, import: importBench, size, 'end-to-end': endToEnd, 'fan-out': fanOut, start, report, 'wall-idle': wallIdle, desk };
 // Opt-in: the soak takes 12+ minutes, so it runs only with --soak or --only soak (bench/soak.ts).
@@ -57,6 +58,13 @@ async function main(): Promise<void> {
   const info = machine();
   const ctx = await makeContext(args.quick);
   ctx.log(`${args.quick ? 'quick' : 'full'} run of ${args.only.join(', ')}; ${info.cpus} CPUs, load average ${info.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+  // Benches that open the wall in Chromium (report, wall-idle …) need the built client: build it
+  // first when it is missing or older than its sources (the rule of npm start), outside the timings.
+  const stale = buildIsStale();
+  if (stale) {
+    ctx.log(`building the wall (client/dist is ${stale})…`);
+    if (buildClient() !== 0) throw new Error(`the client build failed (client/dist was ${stale}); its output is above`);
+  }
   const results: BenchResult[] = [];
   const failures: { bench: string; error: string }[] = [];
   const started = clock();
