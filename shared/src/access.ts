@@ -19,8 +19,12 @@ export const RECORD_KINDS: readonly string[] = ['incidents', ...FEED_KINDS.map((
 export type RecordKind = 'incidents' | FeedKind;
 export const recordKindSchema = z.string().refine((v) => RECORD_KINDS.includes(v), { message: 'not a record kind' });
 
-/** Login names: letters, digits, `._-`, 1–64 (they appear in URLs and the audit log). */
-export const usernameSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only');
+/**
+ * Login names: letters, digits, `._-`, 1–64 (they appear in URLs and the audit log). Names are
+ * case-insensitive (`Zhang.San` and `zhang.san` are one person, as in most sign-in systems): a
+ * new name is kept in lower case, and the store finds a name whatever its case.
+ */
+export const usernameSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only').toLowerCase();
 /** At least 10 characters: the only rule (NIST SP 800-63B: length, not composition). */
 export const passwordSchema = z.string().min(10, 'at least 10 characters').max(256);
 

@@ -212,6 +212,27 @@ describe('administration', () => {
     expect((await json('PATCH', `/api/v1/users/${name}`, { role: 'boss' }, { cookie: admin })).status).toBe(400);
   });
 
+  it('user names are case-insensitive: one person whatever the case, kept in lower case', async () => {
+    const admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const suffix = randomUUID().slice(0, 8);
+    const created = await json('POST', '/api/v1/users', { username: `Zhang.San-${suffix}`, password: 'some password 12', role: 'operator' }, { cookie: admin });
+    expect(created.status).toBe(201);
+    const name = `zhang.san-${suffix}`;
+    expect(await created.json()).toMatchObject({ username: name });
+    // The same name in another case is taken.
+    const again = await json('POST', '/api/v1/users', { username: `ZHANG.SAN-${suffix}`, password: 'another password 1', role: 'admin' }, { cookie: admin });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { errors: { path: string }[] }).errors[0]?.path).toBe('username');
+    // Signing in and the admin's changes find the person whatever the case.
+    const session = await signIn(server.url, `ZHANG.San-${suffix}`, 'some password 12');
+    expect(await (await json('GET', '/api/v1/session', undefined, { cookie: session })).json()).toMatchObject({ username: name, role: 'operator' });
+    const patched = await json('PATCH', `/api/v1/users/Zhang.San-${suffix}`, { role: 'leader' }, { cookie: admin });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ username: name, role: 'leader' });
+    const users = (await (await json('GET', '/api/v1/users', undefined, { cookie: admin })).json()) as { items: { username: string }[] };
+    expect(users.items.filter((u) => u.username.toLowerCase() === name)).toHaveLength(1);
+  });
+
   it('rotating the viewer token refuses the old one at the next connect (HTTP and socket)', async () => {
     const admin = await signIn(other.url, 'admin', other.credentials.adminPassword);
     const old = other.credentials.viewerToken;

@@ -87,7 +87,7 @@ export const adminPlugin: Plugin = async (ctx) => {
     if (!parsed.success) throw zodProblem(parsed.error);
     const username = String(req.params.username);
     const patch: UserPatch = parsed.data;
-    const self = who(req, res).name === username;
+    const self = who(req, res).name.toLowerCase() === username.toLowerCase();
     // The last admin cannot leave: someone must be able to sign in and administer.
     if ((patch.disabled === true || (patch.role !== undefined && patch.role !== 'admin'))) {
       const target = await users.get(username);
@@ -102,8 +102,8 @@ export const adminPlugin: Plugin = async (ctx) => {
       if (patch.displayName !== undefined && patch.displayName !== before.displayName) changes.displayName = patch.displayName;
       if (patch.password !== undefined) changes.passwordChanged = true;
       const out: NewAuditEntry[] = [];
-      if (Object.keys(changes).length > 0) out.push(entry(req, res, 'user.changed', username, { ...changes, ...(self ? { self: true } : {}) }));
-      if (patch.unlock) out.push(entry(req, res, 'user.unlocked', username));
+      if (Object.keys(changes).length > 0) out.push(entry(req, res, 'user.changed', before.username, { ...changes, ...(self ? { self: true } : {}) }));
+      if (patch.unlock) out.push(entry(req, res, 'user.unlocked', before.username));
       return out;
     });
     if (!user) throw new HttpProblem(404, 'Not found', `no user ${username}`);

@@ -49,8 +49,10 @@ export class UserExistsError extends Error {
 
 export function createUsers(db: SqlDriver) {
   return {
+    /** The user of that name, whatever its case (names are case-insensitive; an exact match wins where an older store holds both). */
     async get(username: string, q: Queryable = db): Promise<UserRow | null> {
-      const rows = await q.query<Record<string, unknown>>('SELECT * FROM users WHERE username = $1', [username]);
+      const rows = await q.query<Record<string, unknown>>(
+        'SELECT * FROM users WHERE lower(username) = lower($1) ORDER BY (username = $1) DESC, username LIMIT 1', [username]);
       return rows[0] ? toUser(rows[0]) : null;
     },
 
@@ -64,13 +66,14 @@ export function createUsers(db: SqlDriver) {
       return rows[0]?.n ?? 0;
     },
 
-    /** Throws UserExistsError when the name is taken. */
+    /** Throws UserExistsError when the name is taken, in any case. */
     async create(input: { username: string; password: string; role: Role; displayName?: string | undefined }, audit: NewAuditEntry): Promise<UserRow> {
       const hash = await hashPassword(input.password);
       return db.transaction(async (tx) => {
         const rows = await tx.query<Record<string, unknown>>(
           `INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, now(), now()) ON CONFLICT (username) DO NOTHING RETURNING *`,
+           SELECT $1, $2, $3, $4, now(), now() WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))
+           ON CONFLICT (username) DO NOTHING RETURNING *`,
           [input.username, input.displayName ?? input.username, input.role, hash],
         );
         if (!rows[0]) throw new UserExistsError(`user ${input.username} exists`);
@@ -95,11 +98,11 @@ export function createUsers(db: SqlDriver) {
              locked_until = CASE WHEN $6::bool THEN NULL ELSE locked_until END,
              updated_at = now()
            WHERE username = $1 RETURNING *`,
-          [username, patch.role ?? null, patch.disabled ?? null, hash, patch.displayName ?? null, patch.unlock === true],
+          [before.username, patch.role ?? null, patch.disabled ?? null, hash, patch.displayName ?? null, patch.unlock === true],
         );
         // A session reads the user's role at every request, so a new role needs no sign-out.
         if (hash !== null || patch.disabled === true) {
-          await tx.query('UPDATE sessions SET revoked_at = now() WHERE username = $1 AND revoked_at IS NULL', [username]);
+          await tx.query('UPDATE sessions SET revoked_at = now() WHERE username = $1 AND revoked_at IS NULL', [before.username]);
         }
         await writeAudit(tx, audit(before));
         return toUser(rows[0] as Record<string, unknown>);
