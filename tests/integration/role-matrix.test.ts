@@ -84,7 +84,7 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/market-entities': { need: 'key' },
   'POST /api/v1/volunteer-activities': { need: 'key' },
   'POST /api/v1/alarms/:id/resolve': { need: 'key' },
-  // Merging duplicates moves one into `merged`: people only (the route lets keys in, its handler refuses them).
+  // Merging duplicates moves one into `merged`: people only, operators and up.
   'POST /api/v1/incidents/:id/merge': { need: 'operator' },
   'POST /api/v1/admin/imported': { need: 'key' },
   'POST /api/v1/incidents/:id/transitions': { need: 'operator' },

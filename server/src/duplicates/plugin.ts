@@ -96,7 +96,7 @@ export const mergeRoutes: Plugin = (ctx) => {
     if (!outcome.ok) return sendRefusal(res, id, outcome);
     res.status(200).set('ETag', incidentEtag(outcome.duplicate.after)).json(outcome.duplicate.after);
   });
-  router.post('/api/v1/incidents/:id/merge', ctx.auth.requireIngestKey, handle('merge'));
+  router.post('/api/v1/incidents/:id/merge', ctx.auth.requireRole('operator'), handle('merge'));
   router.post('/api/v1/incidents/:id/unmerge', ctx.auth.requireRole('leader'), handle('unmerge'));
   ctx.app.use(router);
 };
