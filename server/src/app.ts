@@ -100,7 +100,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   const root = express();
   root.disable('x-powered-by');
   root.set('trust proxy', 'loopback');
-  root.use(securityHeaders({ basemapTiles: config.wall.basemap?.tiles ?? null, frameAncestors: config.frameAncestors }));
+  root.use(securityHeaders({ basemapTiles: config.wall.basemap?.tiles ?? null, frameAncestors: config.frameAncestors, photoHosts: config.photoHosts }));
   const app = config.basePath ? express() : root;
   if (app !== root) {
     app.disable('x-powered-by');

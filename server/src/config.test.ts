@@ -117,11 +117,16 @@ describe('BASE_PATH and FRAME_ANCESTORS', () => {
       "'self'", 'https://portal.example.org', 'https://*.example.net:8443',
     ]);
     expect(loadConfig({ FRAME_ANCESTORS: "'none'" }).frameAncestors).toEqual([]);
+    expect(loadConfig({}).photoHosts).toEqual([]);
+    expect(loadConfig({ PHOTO_HOSTS: 'https://files.wgy.example.cn https://*.12345.example.cn:8443' }).photoHosts).toEqual([
+      'https://files.wgy.example.cn', 'https://*.12345.example.cn:8443',
+    ]);
   });
 
   it.each([
     ['BASE_PATH', 'grid141'], ['BASE_PATH', '/grid 141'], ['BASE_PATH', '/a?b'],
     ['FRAME_ANCESTORS', '*'], ['FRAME_ANCESTORS', "https://portal.example.org/path"], ['FRAME_ANCESTORS', "'unsafe-inline'"], ['FRAME_ANCESTORS', 'portal.example.org;script-src *'],
+    ['PHOTO_HOSTS', '*'], ['PHOTO_HOSTS', "'self'"], ['PHOTO_HOSTS', 'https://files.example.cn/photos'], ['PHOTO_HOSTS', 'files.example.cn; script-src *'],
   ])('refuses %s=%s with one line naming it', (variable, value) => {
     const error = errorOf({ [variable]: value });
     expect(error.variable).toBe(variable);

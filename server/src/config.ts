@@ -114,6 +114,13 @@ const variables = {
     .trim()
     .refine((v) => parseFrameAncestors(v) !== null, "must be 'self' or space-separated origins such as https://portal.example.org")
     .optional(),
+  // Where incident photos may be shown from (CSP img-src), e.g. the 网格员App's or the 12345
+  // hotline's file server; unset: only photos Grid141 serves itself (docs/security.md).
+  PHOTO_HOSTS: z
+    .string()
+    .trim()
+    .refine((v) => parseOrigins(v) !== null, 'must be space-separated origins such as https://files.example.org')
+    .optional(),
   // The weekly report's schedule (docs/reports.md): a cron pattern in TZ_STREET; REPORTS=0 turns it off.
   REPORTS: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('1'),
   REPORTS_SCHEDULE: z.string().trim().refine(isCronPattern, 'must be a cron pattern such as "0 8 * * 1" (Monday 08:00)').default('0 8 * * 1'),
@@ -155,6 +162,8 @@ export interface Config {
   wall: WallConfig;
   /** BASE_PATH: '' at the root, else '/grid141' (leading slash, no trailing one); every route, asset and the socket live under it. */
   basePath: string;
+  /** PHOTO_HOSTS: origins incident photos may be loaded from (CSP img-src); empty: Grid141 only. */
+  photoHosts: string[];
   /** FRAME_ANCESTORS as CSP sources ("'self'", 'https://portal.example.org'); empty refuses every frame. */
   frameAncestors: string[];
   /** The weekly report's schedule: a cron pattern in timeZone, null when REPORTS=0. */
@@ -207,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     basePath: v.BASE_PATH ?? '',
     frameAncestors: v.FRAME_ANCESTORS ? (parseFrameAncestors(v.FRAME_ANCESTORS) ?? []) : [],
+    photoHosts: v.PHOTO_HOSTS ? (parseOrigins(v.PHOTO_HOSTS) ?? []) : [],
     serviceAreaKm: v.SERVICE_AREA_KM,
     sessions: { idleMs: v.SESSION_IDLE_MINUTES * 60_000, maxMs: v.SESSION_MAX_HOURS * 3_600_000, lockMs: v.SIGNIN_LOCK_MINUTES * 60_000 },
   };
@@ -223,6 +233,16 @@ export function parseFrameAncestors(raw: string): string[] | null {
   if (entries.length === 1 && entries[0] === "'none'") return [];
   const origin = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
   return entries.every((entry) => entry === "'self'" || origin.test(entry)) ? entries : null;
+}
+
+/**
+ * PHOTO_HOSTS as CSP img-src sources: http(s) origins (scheme, host, optional port; a leading
+ * `*.` for subdomains), space or comma separated. Null when any entry is something else.
+ */
+export function parseOrigins(raw: string): string[] | null {
+  const entries = raw.split(/[\s,]+/).filter(Boolean);
+  const origin = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
+  return entries.length > 0 && entries.every((entry) => origin.test(entry)) ? entries : null;
 }
 
 function isSecret(name: string): boolean {

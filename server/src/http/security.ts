@@ -9,6 +9,8 @@ export interface SecurityOptions {
   basemapTiles: string | null;
   /** FRAME_ANCESTORS as CSP sources; empty refuses every frame. */
   frameAncestors: readonly string[];
+  /** PHOTO_HOSTS: the origins incident photos may be shown from (img-src only); absent or empty: none. */
+  photoHosts?: readonly string[];
 }
 
 /** The origin of a tile URL template ('https://tiles.example.org'), null when it has none. */
@@ -26,7 +28,7 @@ export function tileOrigin(template: string | null): string | null {
  * The Content-Security-Policy directives (helmet's shape: name → sources). Scripts, styles,
  * fonts and workers only from Grid141 itself (MapLibre 6 starts its worker from a bundled file,
  * so no `blob:`; no `unsafe-eval` anywhere); images also from `data:`/`blob:` (MapLibre's sprites
- * and ECharts' exports) and the basemap host; connections to Grid141 (HTTP and its WebSocket:
+ * and ECharts' exports), the basemap host and PHOTO_HOSTS (incident photos); connections to Grid141 (HTTP and its WebSocket:
  * 'self' covers ws:/wss: of the same host) and the basemap host, which MapLibre fetches tiles
  * from. Inline style *attributes* are allowed (`style-src-attr 'unsafe-inline'`): Vue, ECharts and
  * MapLibre position elements through them; `<style>` elements and inline scripts are not.
@@ -40,7 +42,7 @@ export function contentSecurityPolicy(options: SecurityOptions): Record<string, 
     'script-src-attr': ["'none'"],
     'style-src': ["'self'"],
     'style-src-attr': ["'unsafe-inline'"],
-    'img-src': ["'self'", 'data:', 'blob:', ...extra],
+    'img-src': ["'self'", 'data:', 'blob:', ...extra, ...(options.photoHosts ?? [])],
     'font-src': ["'self'"],
     'connect-src': ["'self'", ...extra],
     'worker-src': ["'self'"],
