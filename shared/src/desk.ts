@@ -197,18 +197,37 @@ export function movesFor(status: IncidentStatus, role: DeskRole): IncidentStatus
   return TRANSITIONS[status].filter((to) => to !== 'merged' && deskRoleAtLeast(role, MOVE_ROLES[to]));
 }
 
-/** POST /api/v1/duty/incidents/:id/transitions */
+/** Whether `role` may make the move to `to` (MOVE_ROLES). */
+export function mayMakeMove(role: DeskRole, to: IncidentStatus): boolean {
+  return deskRoleAtLeast(role, MOVE_ROLES[to]);
+}
+
+/**
+ * What a move must carry besides `to`, whoever sends it and through which route (the write
+ * service checks it, server/src/ingest/service.ts): a rejection and a return give the reason
+ * (`note`), marking handled says what was done (`note`), a dispatch says to whom (`assignee`).
+ * Returns one `{path, message}` per missing field, empty when none is missing.
+ */
+export function moveFieldFaults(move: { to: IncidentStatus; note?: string | null | undefined; assignee?: string | null | undefined }): { path: string; message: string }[] {
+  const faults: { path: string; message: string }[] = [];
+  const noted = Boolean(move.note?.trim());
+  if (move.to === 'rejected' && !noted) faults.push({ path: 'note', message: 'a rejection needs a reason' });
+  if (move.to === 'dispatched' && !move.assignee?.trim()) faults.push({ path: 'assignee', message: 'dispatch to whom: a post, a grid worker or a department' });
+  if (move.to === 'handled' && !noted) faults.push({ path: 'note', message: 'say what was done' });
+  if (move.to === 'returned' && !noted) faults.push({ path: 'note', message: 'say why it goes back' });
+  return faults;
+}
+
+/**
+ * POST /api/v1/duty/incidents/:id/transitions: the body's shape only. Who may make the move and
+ * what it must carry (moveFieldFaults) are the write service's rules, the same on every route.
+ */
 export const deskMoveSchema = z.object({
   to: incidentStatusSchema,
   note: storableString().max(NOTE_MAX_FOR_MOVES).optional(),
   assignee: storableString().trim().min(1).max(64).optional(),
   dispatchKind: z.enum(['post', 'grid_worker', 'department']).optional(),
-}).strict().superRefine((v, ctx) => {
-  if (v.to === 'rejected' && !v.note?.trim()) ctx.addIssue({ code: 'custom', path: ['note'], message: 'a rejection needs a reason' });
-  if (v.to === 'dispatched' && !v.assignee) ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'dispatch to whom: a post, a grid worker or a department' });
-  if (v.to === 'handled' && !v.note?.trim()) ctx.addIssue({ code: 'custom', path: ['note'], message: 'say what was done' });
-  if (v.to === 'returned' && !v.note?.trim()) ctx.addIssue({ code: 'custom', path: ['note'], message: 'say why it goes back' });
-});
+}).strict();
 
 /** Phone numbers as operators see them: the middle four digits hidden (138****5678). */
 export function maskContact(contact: string): string {

@@ -260,14 +260,16 @@ describe.each(storeKinds())('ingest through the real server (%s store)', (kind) 
     expect(moved.headers.get('etag')).toBe('"2"');
     expect(((await moved.json()) as { version: number }).version).toBe(2);
     // A second desk that still holds version 1 is told what changed instead of moving blindly.
-    const stale = await post(`/api/v1/incidents/${id}/transitions`, { to: 'rejected' }, { 'if-match': '"1"' });
+    const stale = await post(`/api/v1/incidents/${id}/transitions`, { to: 'rejected', note: '重复上报' }, { 'if-match': '"1"' });
     const problem = await expectProblem(stale, 412);
     expect(stale.headers.get('etag')).toBe('"2"');
     expect((problem as unknown as { incident: { status: string; version: number } }).incident).toMatchObject({ status: 'accepted', version: 2 });
     // A refused move changes nothing, not even the version; no If-Match (or *) skips the check.
     await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'on_site' }, { 'if-match': '"2"' }), 409);
-    await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched' }, { 'if-match': 'garbage' }), 412);
-    expect((await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched' }, { 'if-match': '*' })).headers.get('etag')).toBe('"3"');
+    // A dispatch that says not to whom is a 400 naming assignee (the write service's rule, on every route).
+    await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched' }, { 'if-match': '"2"' }), 400, ['assignee']);
+    await expectProblem(await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched', assignee: '网格员 李四' }, { 'if-match': 'garbage' }), 412);
+    expect((await post(`/api/v1/incidents/${id}/transitions`, { to: 'dispatched', assignee: '网格员 李四' }, { 'if-match': '*' })).headers.get('etag')).toBe('"3"');
     expect((await post(`/api/v1/incidents/${id}/transitions`, { to: 'on_site' })).headers.get('etag')).toBe('"4"');
     const got = (await (await server.get(`/api/v1/incidents/${id}`)).json()) as IncidentWithHistory;
     expect(got.version).toBe(4);

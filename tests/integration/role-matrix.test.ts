@@ -254,3 +254,92 @@ describe('role matrix', () => {
     expect(events).toBe(1);
   }, 120_000);
 });
+
+// The move rules (who may make which move, what it must carry, the lifecycle, If-Match) are the
+// write service's: the plain route and the duty desk's route give one person the same answer.
+describe('lifecycle moves: the plain route and the desk route answer alike', () => {
+  type Answer = { status: number; body: Record<string, unknown>; etag: string | null };
+  const PLAIN = (id: string) => `/api/v1/incidents/${id}/transitions`;
+  const DESK = (id: string) => `/api/v1/duty/incidents/${id}/transitions`;
+  let n = 0;
+
+  async function send(pathname: string, principal: Principal, body: unknown, ifMatch?: string): Promise<Answer> {
+    const res = await fetch(`${server.url}${pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headersOf[principal], ...(ifMatch ? { 'if-match': ifMatch } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, etag: res.headers.get('etag') };
+  }
+
+  /** A new incident walked by the admin to `status` through the plain route. */
+  async function incidentAt(status: 'reported' | 'accepted' | 'handled'): Promise<string> {
+    n += 1;
+    const res = await fetch(`${server.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': creds.ingestKey },
+      body: JSON.stringify({ externalId: `moves-${n}-${randomUUID()}`, source: 'hotline_12345', category: 'city_mgmt', description: '占道经营', location: { lng: 106.526, lat: 29.558 }, reporter: { name: '王五', contact: '13812345678' } }),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const walk = { reported: [], accepted: [{ to: 'accepted' }], handled: [{ to: 'accepted' }, { to: 'dispatched', assignee: '城管执法中队' }, { to: 'on_site' }, { to: 'handled', note: '已劝离' }] }[status];
+    for (const step of walk) expect((await send(PLAIN(id), 'admin', step)).status).toBe(200);
+    return id;
+  }
+
+  /** What must be equal: the status, the problem's title, detail and fields, and for a 412 who changed it and the version. */
+  const shape = (a: Answer, id: string) => ({
+    status: a.status,
+    title: a.body.title,
+    detail: typeof a.body.detail === 'string' ? a.body.detail.replace(id, 'ID').replace(/at \d{4}-\d\d-\d\dT[0-9:.]+Z/, 'at T') : undefined,
+    errors: a.body.errors,
+    changedBy: a.body.changedBy,
+    version: a.body.version,
+    current: (a.body.current as { status?: string } | undefined)?.status,
+    incident: (a.body.incident as { status?: string } | undefined)?.status,
+    moved: a.status === 200 ? a.body.status : undefined,
+    etag: a.etag,
+  });
+
+  const CASES: { who: Principal; from: 'reported' | 'accepted' | 'handled'; body: Record<string, unknown>; stale?: boolean; expect: number; field?: string }[] = [
+    { who: 'operator', from: 'handled', body: { to: 'closed' }, expect: 403, field: 'to' },
+    { who: 'operator', from: 'handled', body: { to: 'returned', note: '核查未通过' }, expect: 403, field: 'to' },
+    { who: 'leader', from: 'handled', body: { to: 'returned' }, expect: 400, field: 'note' },
+    { who: 'leader', from: 'handled', body: { to: 'returned', note: '核查未通过' }, expect: 200 },
+    { who: 'admin', from: 'handled', body: { to: 'closed' }, expect: 200 },
+    { who: 'operator', from: 'reported', body: { to: 'rejected' }, expect: 400, field: 'note' },
+    { who: 'operator', from: 'reported', body: { to: 'rejected', note: '   ' }, expect: 400, field: 'note' },
+    { who: 'operator', from: 'reported', body: { to: 'rejected', note: '重复上报' }, expect: 200 },
+    { who: 'operator', from: 'accepted', body: { to: 'dispatched' }, expect: 400, field: 'assignee' },
+    { who: 'operator', from: 'accepted', body: { to: 'handled' }, expect: 400, field: 'note' },
+    { who: 'operator', from: 'accepted', body: { to: 'handled', note: '已处置' }, expect: 409, field: 'to' },
+    { who: 'operator', from: 'reported', body: { to: 'on_site' }, expect: 409, field: 'to' },
+    { who: 'leader', from: 'reported', body: { to: 'closed' }, expect: 409, field: 'to' },
+    { who: 'operator', from: 'reported', body: { to: 'accepted' }, stale: true, expect: 412 },
+    { who: 'operator', from: 'reported', body: { to: 'flying' }, expect: 400, field: 'to' },
+    { who: 'viewer', from: 'reported', body: { to: 'accepted' }, expect: 403 },
+    { who: 'api key', from: 'reported', body: { to: 'accepted' }, expect: 403 },
+    { who: 'nobody', from: 'reported', body: { to: 'accepted' }, expect: 401 },
+  ];
+
+  it('each person and move: same status, problem and fields on both routes; nothing written when refused', async () => {
+    const wrong: string[] = [];
+    for (const c of CASES) {
+      const label = `${c.who} ${c.from} → ${JSON.stringify(c.body)}${c.stale ? ' (stale)' : ''}`;
+      const [a, b] = [await incidentAt(c.from), await incidentAt(c.from)] as [string, string];
+      const version = async (id: string) => ((await (await fetch(`${server.url}/api/v1/incidents/${id}`, { headers: headersOf.admin })).json()) as { version: number }).version;
+      const [va, vb] = [await version(a), await version(b)];
+      const ifMatch = (v: number) => (c.stale ? `"${v + 7}"` : `"${v}"`);
+      const plain = await send(PLAIN(a), c.who, c.body, ifMatch(va));
+      const desk = await send(DESK(b), c.who, c.body, ifMatch(vb));
+      if (plain.status !== c.expect) wrong.push(`${label}: plain ${plain.status}, expected ${c.expect} ${JSON.stringify(plain.body)}`);
+      expect(shape(desk, b), label).toEqual(shape(plain, a));
+      if (c.field) expect(((plain.body.errors as { path: string }[] | undefined) ?? []).map((e) => e.path), label).toContain(c.field);
+      if (c.expect === 409 && c.field === 'to') expect(String(plain.body.detail), label).toMatch(/allowed: /);
+      if (c.expect === 412) expect(plain.body, label).toMatchObject({ version: String(va), incident: { status: c.from }, current: { status: c.from } });
+      if (c.expect !== 200) expect([await version(a), await version(b)], `${label}: nothing written`).toEqual([va, vb]);
+    }
+    expect(wrong).toEqual([]);
+  }, 180_000);
+});

@@ -9,9 +9,9 @@ import {
 import type { AppContext } from '../app.ts';
 import { actorOf, roleAtLeast, type Principal } from '../auth/auth.ts';
 import type { WriteService } from '../ingest/service.ts';
-import { parseIfMatch } from '../ingest/transitions.ts';
+import { parseIfMatch, sendMoveRefusal } from '../ingest/transitions.ts';
 import { HttpProblem, zodProblem } from '../http/problem.ts';
-import { breachesOf, lastChange, queuePage } from './sql.ts';
+import { breachesOf, queuePage } from './sql.ts';
 import type { TargetsService } from './targets.ts';
 import { addDispatchNote, applyDeskChange, deskNotes, versionOf, writeDeskAudit, type DeskChange, type DeskWriteOutcome } from './writes.ts';
 
@@ -104,21 +104,9 @@ export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
     const principal = principalOf(res);
     const id = String(req.params.id);
     const { to, note, assignee, dispatchKind } = parsed.data;
-    if (!roleAtLeast(principal.role, MOVE_ROLES[to])) throw new HttpProblem(403, 'Forbidden', `moving to ${to} needs the ${MOVE_ROLES[to]} role`, [{ path: 'to', message: `needs ${MOVE_ROLES[to]}` }]);
+    // Who may make which move, and what it must carry, are the write service's rules (as on the plain route).
     const outcome = await deps.writes.transition(id, { to, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}) }, { actor: actorOf(req, principal), source: 'desk', ifMatch: ifMatchOf(req) });
-    if (!outcome.ok) {
-      switch (outcome.reason) {
-        case 'not-found': throw new HttpProblem(404, 'Not found', `no incident ${id}`);
-        case 'stale': return await sendStale(res, outcome.current, principal.role);
-        case 'invalid': throw new HttpProblem(400, 'Invalid request', outcome.errors.map((e) => `${e.path}: ${e.message}`).join('; '), outcome.errors);
-        case 'forbidden': throw new HttpProblem(403, 'Forbidden', outcome.detail);
-        case 'too-early': throw new HttpProblem(409, 'Move not allowed', outcome.message, [{ path: outcome.field, message: outcome.message }]);
-        case 'refused': {
-          const allowed = TRANSITIONS[outcome.from].join(', ') || 'none';
-          throw new HttpProblem(409, 'Move not allowed', `an incident cannot move from ${outcome.from} to ${to}; allowed: ${allowed}`, [{ path: 'to', message: `allowed from ${outcome.from}: ${allowed}` }]);
-        }
-      }
-    }
+    if (!outcome.ok) return sendMoveRefusal(res, id, outcome, (incident) => forRole(incident, principal.role));
     // Whom it went to and as what (post, grid worker, department), beside the move on the timeline.
     if (to === 'dispatched' && assignee) await addDispatchNote(store.sql, id, nameOf(principal), outcome.after.updatedAt, { assignee, dispatchKind: dispatchKind ?? null });
     res.setHeader('ETag', etag(outcome.after));
@@ -127,7 +115,7 @@ export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
 
   /** 412 with the incident as it stands and who changed it last, so the desk can say "changed by 张三 at 10:42". */
   async function sendStale(res: Response, current: Incident, role: DeskRole): Promise<void> {
-    const last = await lastChange(store.sql, current.id);
+    const last = await store.lastChange(current.id);
     res.status(412).setHeader('ETag', etag(current));
     res.type('application/problem+json').send(JSON.stringify({
       type: 'about:blank', title: 'Changed meanwhile', status: 412,

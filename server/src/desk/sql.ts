@@ -134,15 +134,3 @@ export async function breachesOf(db: Queryable, id: string): Promise<{ stage: st
   return rows.map((r) => ({ stage: r.stage as string, dueAt: new Date(r.due_at as string).toISOString(), foundAt: new Date(r.found_at as string).toISOString() }));
 }
 
-/** Who changed an incident last and when: its latest lifecycle move or desk entry. */
-export async function lastChange(db: Queryable, id: string): Promise<{ by: string | null; at: string | null }> {
-  const rows = await db.query<{ by_whom: string | null; at: unknown }>(
-    `SELECT by_whom, at FROM (
-       (SELECT by_whom, at FROM incident_history WHERE incident_id = $1 ORDER BY seq DESC LIMIT 1)
-       UNION ALL (SELECT by_whom, at FROM desk_notes WHERE incident_id = $1 ORDER BY seq DESC LIMIT 1)) c
-     ORDER BY at DESC LIMIT 1`,
-    [id],
-  );
-  const row = rows[0];
-  return { by: row?.by_whom ?? null, at: row ? new Date(row.at as string).toISOString() : null };
-}

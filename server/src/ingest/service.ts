@@ -5,8 +5,8 @@
 // alerts, desk feeds); nothing is announced before COMMIT has returned, and a failing listener
 // never turns a committed write into an error.
 import {
-  ALARM_OUTCOMES, codeEnum, FEED_KINDS, pastTimeSchema, roleAtLeast, textSchema, transitionInputSchema,
-  type FeedKind, type FeedRecord, type Incident, type ProblemFieldError, type RecordKind,
+  ALARM_OUTCOMES, codeEnum, FEED_KINDS, MOVE_ROLES, moveFieldFaults, pastTimeSchema, roleAtLeast, textSchema, transitionInputSchema,
+  TRANSITIONS, type FeedKind, type FeedRecord, type Incident, type ProblemFieldError, type RecordKind,
 } from '@grid141/shared';
 import { z } from 'zod';
 import type { NewAuditEntry } from '../audit/log.ts';
@@ -49,13 +49,17 @@ export interface MoveOptions extends WriteOptions {
 
 export type MoveOutcome =
   | { ok: true; before: Incident; after: Incident }
+  /** The body's shape, or a field the move needs (a reason to reject or return, what was done, to whom it is dispatched). */
   | { ok: false; reason: 'invalid'; errors: ProblemFieldError[] }
-  | { ok: false; reason: 'forbidden'; detail: string }
+  /** Not a person who may move incidents, or not one whose role may make this move (`errors` names `to`). */
+  | { ok: false; reason: 'forbidden'; detail: string; errors?: ProblemFieldError[] }
   | { ok: false; reason: 'not-found' }
-  | { ok: false; reason: 'refused'; from: Incident['status']; to: Incident['status'] }
+  /** The lifecycle forbids it; `allowed` are the moves it allows from `from`. */
+  | { ok: false; reason: 'refused'; from: Incident['status']; to: Incident['status']; allowed: readonly Incident['status'][] }
   /** `at` is before the report or the previous move; `message` says which. */
   | { ok: false; reason: 'too-early'; field: 'at'; message: string }
-  | { ok: false; reason: 'stale'; current: Incident };
+  /** The incident is no longer at the version the caller saw: as it stands, and who changed it last when. */
+  | { ok: false; reason: 'stale'; current: Incident; changedBy: string | null; changedAt: string };
 
 /** A merge or its undo: the duplicate's move, and the original (its timeline grew). */
 export type MergeResult =
@@ -85,7 +89,13 @@ export interface WriteService {
   /**
    * One lifecycle move (`{to, note?, assignee?, at?}`, validated here): lifecycle check,
    * status time, version +1, history row and audit entry in one transaction, then announced.
-   * Only users with the operator role or above, and the server's own parts, may move incidents.
+   * The rules of every route (the plain API, the duty desk, the demo feed) are here and only here,
+   * checked in this order: a signed-in operator or above, or the server's own parts (else
+   * forbidden); the body's shape (invalid); the role the move needs, MOVE_ROLES: closing and
+   * returning need a leader (forbidden, naming `to`); the fields it needs, moveFieldFaults: a
+   * reason to reject or return, what was done to mark handled, an assignee to dispatch (invalid,
+   * naming `note` or `assignee`); then, in the transaction, not-found, stale (If-Match),
+   * refused (the lifecycle, with the allowed moves) and too-early (`at`).
    */
   transition(id: string, move: unknown, options: MoveOptions): Promise<MoveOutcome>;
   /**
@@ -199,17 +209,24 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
   }
 
   async function transition(id: string, move: unknown, options: MoveOptions): Promise<MoveOutcome> {
-    if (!mayMove(options.actor)) {
+    const { actor } = options;
+    if (!mayMove(actor)) {
       return { ok: false, reason: 'forbidden', detail: 'moving an incident needs a signed-in operator, leader or admin' };
     }
     const parsed = transitionInputSchema.safeParse(move ?? {});
     if (!parsed.success) return { ok: false, reason: 'invalid', errors: zodFieldErrors(parsed.error) };
     const { to, note, assignee, at } = parsed.data;
+    const needed = MOVE_ROLES[to];
+    if (actor.kind !== 'system' && !(actor.role !== null && roleAtLeast(actor.role, needed))) {
+      return { ok: false, reason: 'forbidden', detail: `moving to ${to} needs the ${needed} role (${actor.name} is ${actor.role ?? 'no role'})`, errors: [{ path: 'to', message: `moving to ${to} needs ${needed}` }] };
+    }
+    const faults = moveFieldFaults({ to, note, assignee });
+    if (faults.length > 0) return { ok: false, reason: 'invalid', errors: faults };
     const outcome = await store.transitionIncident(id, {
       to,
       note: note ?? null,
       assignee: assignee ?? null,
-      by: options.actor.name,
+      by: actor.name,
       ...(at ? { at: new Date(at) } : {}),
       ...(options.ifMatch !== undefined && options.ifMatch !== null ? { ifVersion: options.ifMatch } : {}),
       audit: auditOf(options, {
@@ -218,9 +235,19 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
         detail: { to, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}), ...(at ? { at } : {}), source: options.source ?? 'api' },
       }),
     });
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) {
+      if (outcome.reason === 'refused') return { ...outcome, allowed: TRANSITIONS[outcome.from] };
+      if (outcome.reason === 'stale') return stale(outcome.current);
+      return outcome;
+    }
     announce(() => bus.emit('incidents', [{ before: outcome.before, after: outcome.after }], meta(options)));
     return outcome;
+  }
+
+  /** A stale outcome with who changed the incident last and when (its last move or desk entry). */
+  async function stale(current: Incident): Promise<Extract<MoveOutcome, { reason: 'stale' }>> {
+    const last = await store.lastChange(current.id);
+    return { ok: false, reason: 'stale', current, changedBy: last.by, changedAt: last.at ?? current.updatedAt };
   }
 
   const mergeInput = z.object({ into: z.string().min(1).max(64), note: textSchema(500).optional() });

@@ -32,8 +32,15 @@ function param(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The HTTP answer of a refused move; 412 carries the current incident and its ETag. */
-export function sendMoveRefusal(res: Response, id: string, outcome: Exclude<MoveOutcome, { ok: true }>): void {
+/**
+ * The HTTP answer of a refused move, the same on every route that moves incidents (the plain
+ * API and the duty desk): 400 naming the field (the body, or the `note`/`assignee` a move
+ * needs), 403 (naming `to` when the role may not make this move), 404, 409 naming `to` and the
+ * moves allowed from the current status (or `at`, too early), 412 with the incident as it stands
+ * (`incident` and `current`, shown through `view`), its `version`, `changedBy`, `changedAt` and
+ * its ETag. Throws HttpProblem for all but 412, which it sends.
+ */
+export function sendMoveRefusal(res: Response, id: string, outcome: Exclude<MoveOutcome, { ok: true }>, view: (incident: Incident) => Incident = (i) => i): void {
   switch (outcome.reason) {
     case 'invalid': {
       const errors = outcome.errors;
@@ -41,21 +48,29 @@ export function sendMoveRefusal(res: Response, id: string, outcome: Exclude<Move
       throw new HttpProblem(400, 'Invalid request', detail, errors);
     }
     case 'forbidden':
-      throw new HttpProblem(403, 'Forbidden', outcome.detail);
+      throw new HttpProblem(403, 'Forbidden', outcome.detail, outcome.errors);
     case 'not-found':
       throw new HttpProblem(404, 'Not found', `no incident ${id}`);
-    case 'refused':
-      throw new HttpProblem(409, 'Move not allowed', `an incident cannot move from ${outcome.from} to ${outcome.to}`, [
-        { path: 'to', message: `not allowed from ${outcome.from}` },
+    case 'refused': {
+      const allowed = outcome.allowed.join(', ') || 'none';
+      throw new HttpProblem(409, 'Move not allowed', `an incident cannot move from ${outcome.from} to ${outcome.to}; allowed: ${allowed}`, [
+        { path: 'to', message: `not allowed from ${outcome.from}; allowed: ${allowed}` },
       ]);
+    }
     case 'too-early':
       throw new HttpProblem(409, 'Move time not possible', `${outcome.field}: ${outcome.message}`, [{ path: outcome.field, message: outcome.message }]);
     case 'stale': {
+      const current = view(outcome.current);
+      const version = current.version ?? 1;
       const body = {
-        ...problemBody(412, 'Incident changed', `the incident is at version ${outcome.current.version ?? 1}; reload it and decide again`),
-        incident: outcome.current,
+        ...problemBody(412, 'Incident changed', `the incident was changed${outcome.changedBy ? ` by ${outcome.changedBy}` : ''} at ${outcome.changedAt} and is at version ${version}; nothing was written, reload it and decide again`),
+        incident: current,
+        current,
+        version: String(version),
+        changedBy: outcome.changedBy,
+        changedAt: outcome.changedAt,
       };
-      res.status(412).set('ETag', incidentEtag(outcome.current)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+      res.status(412).set('ETag', incidentEtag(current)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
     }
   }
 }

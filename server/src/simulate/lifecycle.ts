@@ -58,6 +58,9 @@ function closeMedianMs(input: LifecycleInput): { median: number; sigma: number }
   }
 }
 
+/** Marking handled says what was done (a rule of the write service, moveFieldFaults). */
+const HANDLED_NOTE = '已处置，待核查';
+
 export function planLifecycle(rng: Rng, input: LifecycleInput): LifecyclePlan {
   const critical = input.urgency === 'critical';
   const targets = targetsFor(input.category, input.urgency);
@@ -105,12 +108,12 @@ export function planLifecycle(rng: Rng, input: LifecycleInput): LifecyclePlan {
   if (returned) {
     // Handled, found wanting at verification, sent back, handled again.
     const firstHandled = t + Math.max(5 * MIN, (closeAt - t) * 0.4);
-    push('handled', firstHandled - t);
+    push('handled', firstHandled - t, { note: HANDLED_NOTE });
     push('returned', verify, { note: '核查未通过，退回重办' });
     push('dispatched', rng.logNormal(15 * MIN, 0.5), { assignee });
   }
   const handledAt = Math.max(t + 10 * MIN, closeAt - verify);
-  push('handled', handledAt - t);
+  push('handled', handledAt - t, { note: HANDLED_NOTE });
   push('closed', verify);
   return { steps, late };
 }

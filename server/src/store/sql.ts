@@ -15,6 +15,7 @@ import type {
 } from './types.ts';
 import type { WeekRecords } from '@grid141/shared';
 import { readWeekRecords } from './week.ts';
+import { lastChange } from './desk-changes.ts';
 import { mergeIncident, openPoints, unmergeIncident, type MergeOutcome, type MergeRequest, type OpenPoint, type UnmergeOutcome, type UnmergeRequest } from './merge.ts';
 
 type Row = Record<string, unknown>;
@@ -264,6 +265,10 @@ export class SqlStore implements Store {
       [ids],
     );
     return new Map(rows.map((r) => [r.incident_id, r.note]));
+  }
+
+  lastChange(id: string): Promise<{ by: string | null; at: string | null }> {
+    return lastChange(this.driver, id);
   }
 
   async history(id: string): Promise<HistoryEntry[]> {

@@ -162,6 +162,8 @@ export interface Store extends StoreWriter {
   openPoints(): Promise<OpenPoint[]>;
   /** The latest non-null history note of each incident (ids without one are left out). */
   lastNotes(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Who changed an incident last and when: its latest lifecycle move or desk entry (store/desk-changes.ts). */
+  lastChange(id: string): Promise<{ by: string | null; at: string | null }>;
 
   /** Same contract as insertIncidents, keyed on (kind, externalId). */
   insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]>;
