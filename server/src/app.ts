@@ -16,6 +16,7 @@ import { securityHeaders } from './http/security.ts';
 import { createLiveChannel, type LiveChannel } from './live/channel.ts';
 import { loadStreet, type LoadedStreet } from './street/load.ts';
 import { createLocator } from './street/locate.ts';
+import { createCurrentStreet, type CurrentStreet } from './street/current.ts';
 import { readClientBuild, readVersion } from './version.ts';
 
 export type IoServer = SocketServer<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -36,8 +37,12 @@ export interface AppContext {
   /** The built wall's id (readClientBuild), null when the client is not built. */
   readonly build: string | null;
   readonly startedAt: Date;
+  /** The street served now (read it per request: a replaced map takes its place, see `map`). */
   readonly street: LoadedStreet;
+  /** The locator over the current street's grids (per request, like `street`). */
   readonly locator: Locator;
+  /** The holder of `street` and `locator`: the street plugin replaces the map in it. */
+  readonly map: CurrentStreet;
   readonly credentials: Credentials;
   readonly auth: Auth;
   /** Routes added here run after the JSON parser and before the API 404 and the client. */
@@ -91,8 +96,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
 
 async function assemble(config: Config, logger: Logger, options: StartOptions, lock: HeldLock): Promise<RunningServer> {
   // A street that fails to load stops the start: never serve a half-loaded street.
-  const street = await loadStreet(config.streetsDir, config.streetId);
-  const locator = createLocator(street, { serviceAreaM: config.serviceAreaKm * 1000 });
+  const map = createCurrentStreet(await loadStreet(config.streetsDir, config.streetId), { serviceAreaM: config.serviceAreaKm * 1000 });
   const { credentials, generated } = loadCredentials(config.dataDir, config);
 
   // The root answers every request with the security headers; everything else lives in `app`,
@@ -139,8 +143,13 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     version: readVersion(),
     build: readClientBuild(options.clientDir),
     startedAt: new Date(),
-    street,
-    locator,
+    get street() {
+      return map.street;
+    },
+    get locator() {
+      return map.locator;
+    },
+    map,
     credentials,
     auth,
     app,
@@ -186,7 +195,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   const url = `http://${urlHost(config.host)}:${port}${config.basePath}`;
   lock.setUrl(url);
   for (const hook of listenHooks) await hook(url);
-  logger.info({ url, streetId: street.meta.id, store: config.databaseUrl ? 'postgres' : 'embedded' }, 'listening');
+  logger.info({ url, streetId: map.street.meta.id, store: config.databaseUrl ? 'postgres' : 'embedded' }, 'listening');
   return { url, port, ctx, generatedCredentials: generated, close };
 }
 

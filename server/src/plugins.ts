@@ -4,6 +4,7 @@ import type { Plugin } from './app.ts';
 import { dutyPlugin } from './duty/plugin.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { storePlugin } from './store/plugin.ts';
+import { streetMapPlugin } from './street/plugin.ts';
 import { accountsPlugin } from './auth/plugin.ts';
 import { adminPlugin } from './auth/admin.ts';
 import { deskPlugin, deskTargetsPlugin } from './desk/plugin.ts';
@@ -21,6 +22,8 @@ export const plugins: Plugin[] = [
   dutyPlugin,
   metaRoutes,
   storePlugin,
+  // The street's map replaced while running (grid imports): needs the store, before the routes that place records.
+  streetMapPlugin,
   // Users and sessions: before every route that asks for a role.
   accountsPlugin,
   // Users, API keys, the viewer token and the audit log (admin only).

@@ -104,8 +104,9 @@ export const AUDIT_KINDS = [
   // The duty desk (docs/desk.md).
   'incident.escalated', 'incident.evaluated', 'incident.reclassified', 'incident.noted',
   'targets.changed', 'emergency.started', 'emergency.ended', 'handover.made', 'handover.signed',
-  // Imports (docs/import.md): a file of records, a street's grid map replaced or restored.
-  'records.imported', 'map.replaced', 'map.restored',
+  // Imports (docs/import.md): a file of records, a street's grid map replaced or restored, and
+  // taken up by a running server (its records placed again).
+  'records.imported', 'map.replaced', 'map.restored', 'map.reloaded',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -69,6 +69,18 @@ export interface ServerInfoPayload {
   build: string | null;
   startedAt: string;
   streetId: string;
+  /**
+   * The version of the street's map the server serves (a hash of its files, `/api/v1/street`'s
+   * `mapVersion`). A wall that loaded another map reloads itself.
+   */
+  map: string;
+}
+
+/** Sent to every wall when the street's map was replaced (a grid import): the wall reloads. */
+export interface MapPayload {
+  /** The new map's version (ServerInfoPayload.map). */
+  version: string;
+  at: string;
 }
 
 export type DutyShift = 'day' | 'night';
@@ -115,6 +127,8 @@ export interface ServerToClientEvents {
   alertsEnded: (payload: AlertsEndedPayload) => void;
   /** Sent on connect; a wall that sees a new version reloads itself. */
   server: (payload: ServerInfoPayload) => void;
+  /** Sent to every wall when the street's map was replaced; a wall on another map reloads. */
+  map: (payload: MapPayload) => void;
   /** Sent on connect and to every wall when a shift ends. */
   duty: (payload: DutyPayload) => void;
   /** Sent on connect and whenever emergency mode starts, ends or its incident changes. */

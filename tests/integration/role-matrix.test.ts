@@ -87,6 +87,8 @@ const RULES: Record<string, Rule> = {
   // Merging duplicates moves one into `merged`: people only, operators and up.
   'POST /api/v1/incidents/:id/merge': { need: 'operator' },
   'POST /api/v1/admin/imported': { need: 'key' },
+  // Reads the street's files again (what a grid import wrote); nothing is sent but the ask.
+  'POST /api/v1/admin/map/reload': { need: 'key' },
   'POST /api/v1/incidents/:id/transitions': { need: 'operator' },
   'POST /api/v1/incidents/:id/unmerge': { need: 'leader' },
   'GET /api/v1/duty/queue': { need: 'operator' },

@@ -1,11 +1,12 @@
 // The /live connection: feeds the wall store, resumes with `since` after any break, reloads the
-// page when the server runs a new version. connectLive() owns its socket and timer; call the
-// returned function to dispose of both.
+// page when the server runs a new version or serves another map of the street. connectLive()
+// owns its socket and timer; call the returned function to dispose of both.
 import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@grid141/shared';
 import { pageParams } from '../composables/pageParams.ts';
 import type { WallStore } from '../stores/wall.ts';
 import { reportUnauthorized, socketPath } from './api.ts';
+import { watchMapVersion } from './mapVersion.ts';
 
 /** After socket.io gives up (server cut, refused handshake): one try every this long, for ever. */
 export const RETRY_MS = 10_000;
@@ -90,9 +91,13 @@ export function connectLive(store: WallStore, options: LiveOptions = {}): () => 
   socket.on('alertsEnded', (payload) => store.endAlerts(payload.items));
   socket.on('duty', (duty) => store.setDuty(duty));
   socket.on('emergency', (payload) => store.setEmergency(payload));
+  // The street's map this page loaded: another one (a grid import) means a reload, as a new build does.
+  const noteMap = watchMapVersion(reload);
   socket.on('server', (info) => {
     if (store.noteServerVersion(`${info.version}+${info.build ?? 'none'}`)) reload();
+    else noteMap(info.map);
   });
+  socket.on('map', (payload) => noteMap(payload.version));
 
   const clock = window.setInterval(() => store.tick(), 1000);
 

@@ -29,6 +29,11 @@ export interface BusEvents {
   purged: [meta?: ChangeMeta];
   /** Many records were written at once (an import): announced once, the figures are rebuilt from the store. */
   imported: [kind: string, created: number, meta?: ChangeMeta];
+  /**
+   * The street's map was replaced (a grid import) and every stored record placed again on it:
+   * the figures are rebuilt from the store, walls are told to load the new map.
+   */
+  mapReplaced: [version: string, meta?: ChangeMeta];
 }
 
 export class RecordBus extends EventEmitter<BusEvents> {}

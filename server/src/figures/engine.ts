@@ -128,6 +128,11 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
     rebuild().catch((error: unknown) => log.error({ err: error, kind, created }, 'figures rebuild after an import failed'));
   };
 
+  // A new map: every record may sit in another grid or community now.
+  const onMapReplaced = (version: string) => {
+    rebuild().catch((error: unknown) => log.error({ err: error, version }, 'figures rebuild after a map change failed'));
+  };
+
   async function scanInto(fresh: FiguresState, now: number) {
     // The versions the scans folded, so events that raced the scans are not counted twice.
     const incidentVersions = new Map<string, number>();
@@ -257,6 +262,7 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
       bus.on('feedUpdated', onFeedUpdated);
       bus.on('purged', onPurged);
       bus.on('imported', onImported);
+      bus.on('mapReplaced', onMapReplaced);
       schedule();
     },
     stop() {
@@ -266,6 +272,7 @@ export function createFiguresEngine(options: FiguresEngineOptions): FiguresEngin
       bus.off('feedUpdated', onFeedUpdated);
       bus.off('purged', onPurged);
       bus.off('imported', onImported);
+      bus.off('mapReplaced', onMapReplaced);
       if (timer) clearTimeout(timer);
       timer = null;
     },

@@ -16,7 +16,8 @@ import { mappingSchema, type Mapping } from './convert.ts';
 import { IMPORT_KINDS, isImportKind, type ImportKind } from './kinds.ts';
 import { runImport, type ImportProgress, type ImportSummary } from './run.ts';
 import { writeTemplate } from './template.ts';
-import { importGrids, listVersions, restoreVersion, type Crs } from './grids.ts';
+import { importGrids, listVersions, relocateAll, restoreVersion, type Crs } from './grids.ts';
+import { notifyMapChanged } from '../street/plugin.ts';
 
 const USAGE = `usage: npm run import -- --kind KIND FILE [--dry-run] [--mapping MAP.json] [--actor NAME]
        npm run import -- --template KIND [--out FILE]
@@ -93,6 +94,48 @@ export function formatSummary(s: ImportSummary, maxProblems = 200): string {
   return lines.join('\n');
 }
 
+/** The ingest key a server under DATA_DIR takes: INGEST_API_KEY, else its generated credentials. */
+function ingestKeyOf(dataDir: string): string | undefined {
+  let key = process.env.INGEST_API_KEY;
+  if (!key) {
+    try {
+      key = (JSON.parse(readFileSync(path.join(dataDir, CREDENTIALS_FILE), 'utf8')) as { ingestKey?: string }).ingestKey;
+    } catch {
+      // None: the caller says so.
+    }
+  }
+  return key;
+}
+
+/** The URL of a live server holding DATA_DIR's lock, or null. */
+function liveServer(dataDir: string): string | null {
+  const lock = readLock(dataDir);
+  return lock?.alive && lock.url ? lock.url : null;
+}
+
+/**
+ * Asks the running server at `url` to take up the street's map from its files (it places every
+ * record again and tells its walls; server/src/street/plugin.ts). Returns whether it did, and the
+ * line to print.
+ */
+async function askReload(dataDir: string, url: string): Promise<{ ok: boolean; line: string }> {
+  const key = ingestKeyOf(dataDir);
+  if (!key) return { ok: false, line: `无法通知服务器（没有 INGEST_API_KEY）/ could not tell the server at ${url}: no ingest key` };
+  try {
+    const res = await fetch(`${url}/api/v1/admin/map/reload`, { method: 'POST', headers: { 'x-api-key': key }, signal: AbortSignal.timeout(300_000) });
+    if (!res.ok) return { ok: false, line: `服务器未能载入新地图 / the server at ${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}` };
+    const done = (await res.json()) as { changed: boolean; version: string; relocated: { incidents: number; feedRecords: number } | null };
+    return {
+      ok: true,
+      line: done.changed
+        ? `运行中的服务器已载入新地图（版本 ${done.version}），重新归属 ${done.relocated?.incidents ?? 0} 条事件、${done.relocated?.feedRecords ?? 0} 条台账记录，并通知大屏 / the server at ${url} now serves map ${done.version}`
+        : `运行中的服务器已在使用此地图（版本 ${done.version}）/ the server at ${url} serves this map already`,
+    };
+  } catch (error) {
+    return { ok: false, line: `通知服务器失败 / could not reach ${url}: ${(error as Error).message}` };
+  }
+}
+
 /**
  * Tells a server running on the same PostgreSQL (found through DATA_DIR's lock) that records
  * were imported, once; its figures are rebuilt. Returns the line to print.
@@ -100,14 +143,7 @@ export function formatSummary(s: ImportSummary, maxProblems = 200): string {
 async function announce(dataDir: string, kind: ImportKind, created: number): Promise<string> {
   const lock = readLock(dataDir);
   if (!lock?.alive || !lock.url) return '没有运行中的服务器；它启动时会从库中重算数字 / no running server found: it recounts when it starts';
-  let key = process.env.INGEST_API_KEY;
-  if (!key) {
-    try {
-      key = (JSON.parse(readFileSync(path.join(dataDir, CREDENTIALS_FILE), 'utf8')) as { ingestKey?: string }).ingestKey;
-    } catch {
-      // Falls through to the message below.
-    }
-  }
+  const key = ingestKeyOf(dataDir);
   if (!key) return `无法通知服务器（没有 INGEST_API_KEY）/ could not tell the server at ${lock.url}: no ingest key`;
   try {
     const res = await fetch(`${lock.url}/api/v1/admin/imported`, {
@@ -160,7 +196,7 @@ async function main(): Promise<number> {
   const kind = mapWork ? null : kindOf(args.kind);
   if (!args.restore && !args.versions && positionals.length !== 1) fail(`give exactly one FILE\n${USAGE}`);
   if (args.crs !== undefined && args.crs !== 'gcj02' && args.crs !== 'wgs84') fail(`--crs must be gcj02 or wgs84, got ${args.crs}`);
-  const file = path.resolve(positionals[0] as string);
+  const file = path.resolve((positionals[0] ?? '') as string);
   const mapping = args.mapping ? readMapping(args.mapping) : undefined;
 
   let config;
@@ -169,6 +205,71 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
+  }
+  if (args.versions) {
+    const versions = await listVersions(config.streetsDir, config.streetId);
+    process.stdout.write(versions.length ? `${versions.join('\n')}\n` : '没有保存的版本 / no kept versions\n');
+    return 0;
+  }
+  // A grid map is files under the street's folder plus the records placed on it. With a server
+  // running on DATA_DIR, the CLI writes the files and asks the server to take the map up (it
+  // places every record again, rebuilds its figures, tells its walls); that is the only way with
+  // the embedded store, whose lock the server holds. With no server, the CLI places the records.
+  if (mapWork) {
+    const server = liveServer(config.dataDir);
+    let lock: HeldLock | null = null;
+    if (!server && !config.databaseUrl) {
+      try {
+        lock = acquireLock(config.dataDir);
+      } catch (error) {
+        fail(`${(error as Error).message}\n  the embedded store is in use and its server gave no address`);
+      }
+    }
+    // The embedded store is the server's: the CLI then writes no audit entry (the server writes map.reloaded).
+    const store = server && !config.databaseUrl ? null : await openStore({ streetId: config.streetId, databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const serviceAreaM = config.serviceAreaKm * 1000;
+      const actor = args.actor ?? `cli:${os.userInfo().username}`;
+      let code = 0;
+      if (args.restore) {
+        const done = await restoreVersion({ streetsDir: config.streetsDir, streetId: config.streetId, version: args.restore, ...(store ? { store } : {}), relocate: !server, serviceAreaM, actor });
+        process.stdout.write(`已恢复版本 ${args.restore}（当前地图另存为 ${done.kept}）${done.relocated ? `；重新归属 ${done.relocated.incidents} 条事件、${done.relocated.feedRecords} 条台账记录` : ''}\n`);
+      } else {
+        const report = await importGrids({
+          file, streetsDir: config.streetsDir, streetId: config.streetId,
+          ...(args.boundary ? { boundaryFile: path.resolve(args.boundary) } : {}), crs: (args.crs ?? 'wgs84') as Crs,
+          dryRun: args['dry-run'], ...(store ? { store } : {}), relocate: !server, serviceAreaM, actor,
+        });
+        process.stdout.write(`${args['dry-run'] ? '试导入（未写入）dry run\n' : ''}${report.lines.join('\n')}\n`);
+        if (args['dry-run']) return report.refused > 0 ? 2 : 0;
+        code = report.refused > 0 ? 2 : 0;
+      }
+      if (server) {
+        const asked = await askReload(config.dataDir, server);
+        process.stdout.write(`  ${asked.line}\n`);
+        if (!asked.ok) {
+          if (store) {
+            const next = await loadStreet(config.streetsDir, config.streetId);
+            const relocated = await relocateAll(store, next, createLocator(next, { serviceAreaM }));
+            process.stdout.write(`  已按新网格重新归属 ${relocated.incidents} 条事件、${relocated.feedRecords} 条台账记录；服务器需重启才会使用新地图 / restart the server to serve the new map\n`);
+          } else {
+            process.stdout.write('  新地图文件已写入，但记录尚未重新归属：服务器可用时再次请求 POST /api/v1/admin/map/reload，或停止服务器后重新运行本命令 / the files are written but the records are not placed again yet\n');
+            code = 1;
+          }
+        }
+      }
+      // Every other server on this PostgreSQL takes the map up too (they LISTEN; one already current does nothing).
+      if (config.databaseUrl) {
+        await notifyMapChanged(config.databaseUrl, config.streetId).then(
+          () => process.stdout.write('  已通知同一数据库上的其他服务器 / notified the servers on this database\n'),
+          (error: unknown) => process.stdout.write(`  通知数据库上的服务器失败 / NOTIFY failed: ${(error as Error).message}\n`),
+        );
+      }
+      return code;
+    } finally {
+      await store?.close();
+      lock?.release();
+    }
   }
   // The embedded store belongs to whoever holds DATA_DIR: a running server must be stopped first.
   let lock: HeldLock | null = null;
@@ -180,34 +281,8 @@ async function main(): Promise<number> {
     }
   }
   try {
-    if (args.versions) {
-      const versions = await listVersions(config.streetsDir, config.streetId);
-      process.stdout.write(versions.length ? `${versions.join('\n')}\n` : '没有保存的版本 / no kept versions\n');
-      return 0;
-    }
     const street = await loadStreet(config.streetsDir, config.streetId);
     const store = await openStore({ streetId: street.meta.id, databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    if (mapWork) {
-      try {
-        const serviceAreaM = config.serviceAreaKm * 1000;
-        if (args.restore) {
-          const done = await restoreVersion({ streetsDir: config.streetsDir, streetId: config.streetId, version: args.restore, store, serviceAreaM, actor: args.actor ?? `cli:${os.userInfo().username}` });
-          process.stdout.write(`已恢复版本 ${args.restore}（当前地图另存为 ${done.kept}）；重新归属 ${done.relocated?.incidents ?? 0} 条事件、${done.relocated?.feedRecords ?? 0} 条台账记录\n`);
-        } else {
-          const report = await importGrids({
-            file: path.resolve(positionals[0] as string), streetsDir: config.streetsDir, streetId: config.streetId,
-            ...(args.boundary ? { boundaryFile: path.resolve(args.boundary) } : {}), crs: (args.crs ?? 'wgs84') as Crs,
-            dryRun: args['dry-run'], store, serviceAreaM, actor: args.actor ?? `cli:${os.userInfo().username}`,
-          });
-          process.stdout.write(`${args['dry-run'] ? '试导入（未写入）dry run\n' : ''}${report.lines.join('\n')}\n`);
-          if (!args['dry-run'] && config.databaseUrl) process.stdout.write(`  ${await announce(config.dataDir, 'incidents', report.relocated?.incidents ?? 0)}\n  服务器需重启才会读取新地图 / restart the server to load the new map\n`);
-          return report.refused > 0 ? 2 : 0;
-        }
-        return 0;
-      } finally {
-        await store.close();
-      }
-    }
     if (!kind) fail(USAGE);
     const bar = progressBar();
     try {

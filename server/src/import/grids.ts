@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as turf from '@turf/turf';
 import gcoord from 'gcoord';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { STREET_FILES, type AreaGeometry, type CommunityFeature, type GridFeature, type MicroGridFeature, type PoiFeature } from '@grid141/shared';
+import { STREET_FILES, type ActorKind, type AreaGeometry, type CommunityFeature, type GridFeature, type MicroGridFeature, type PoiFeature } from '@grid141/shared';
 import { loadStreet, type LoadedStreet } from '../street/load.ts';
 import { createLocator, type Locator } from '../street/locate.ts';
 import type { Store } from '../store/types.ts';
@@ -28,12 +28,19 @@ export interface GridImportOptions {
   boundaryFile?: string;
   crs?: Crs;
   dryRun?: boolean;
-  /** Records to place again on the new grids (none on a dry run). */
+  /** Records to place again on the new grids (none on a dry run), and where the change is audited. */
   store?: Store;
+  /**
+   * False: the store only gets the audit entry, and a running server places the records again
+   * when it takes up the new map (server/src/street/plugin.ts). Default true.
+   */
+  relocate?: boolean;
   serviceAreaM?: number;
   now?: () => number;
   /** Written as the audit entry's actor (the map change is recorded when a store is given). */
   actor?: string;
+  /** The actor's kind in the audit entry: 'system' (the CLI) unless a signed-in user uploads. */
+  actorKind?: ActorKind;
 }
 
 export interface GridImportReport {
@@ -425,11 +432,13 @@ export async function importGrids(options: GridImportOptions): Promise<GridImpor
     for (const name of MAP_FILES) await cp(path.join(scratchDir, name), path.join(dir, name));
     lines.push(`原地图已保存为版本 ${report.version}，可用 --restore ${report.version} 恢复`);
     if (options.store) {
-      report.relocated = await relocateAll(options.store, next, createLocator(next, { serviceAreaM: options.serviceAreaM }));
-      lines.push(`已按新网格重新归属 ${report.relocated.incidents} 条事件、${report.relocated.feedRecords} 条台账记录`);
+      if (options.relocate !== false) {
+        report.relocated = await relocateAll(options.store, next, createLocator(next, { serviceAreaM: options.serviceAreaM }));
+        lines.push(`已按新网格重新归属 ${report.relocated.incidents} 条事件、${report.relocated.feedRecords} 条台账记录`);
+      }
       await options.store.writeMany((w) => w.audit([{
-        actor: options.actor ?? 'import', actorKind: 'system', kind: 'map.replaced', target: path.basename(options.file),
-        detail: { grids: report.grids, communities: report.communities, repaired: report.repaired, refused: report.refused, gaps: report.gaps.length, overlaps: report.overlaps.length, version: report.version, ...report.relocated },
+        actor: options.actor ?? 'import', actorKind: options.actorKind ?? 'system', kind: 'map.replaced', target: path.basename(options.file),
+        detail: { grids: report.grids, communities: report.communities, repaired: report.repaired, refused: report.refused, gaps: report.gaps.length, overlaps: report.overlaps.length, version: report.version, ...(report.relocated ?? {}) },
       }]));
     }
     return report;
@@ -439,7 +448,7 @@ export async function importGrids(options: GridImportOptions): Promise<GridImpor
 }
 
 /** Puts a kept version back (keeping the current map as a version first) and places every record again. */
-export async function restoreVersion(options: { streetsDir: string; streetId: string; version: string; store?: Store; serviceAreaM?: number; now?: () => number; actor?: string }) {
+export async function restoreVersion(options: { streetsDir: string; streetId: string; version: string; store?: Store; relocate?: boolean; serviceAreaM?: number; now?: () => number; actor?: string }) {
   const dir = path.join(options.streetsDir, options.streetId);
   const source = path.join(dir, VERSIONS_DIR, options.version);
   const versions = await listVersions(options.streetsDir, options.streetId);
@@ -447,9 +456,9 @@ export async function restoreVersion(options: { streetsDir: string; streetId: st
   const kept = await keepVersion(dir, (options.now ?? Date.now)());
   for (const name of MAP_FILES) await cp(path.join(source, name), path.join(dir, name));
   const street = await loadStreet(options.streetsDir, options.streetId);
-  const relocated = options.store ? await relocateAll(options.store, street, createLocator(street, { serviceAreaM: options.serviceAreaM })) : null;
+  const relocated = options.store && options.relocate !== false ? await relocateAll(options.store, street, createLocator(street, { serviceAreaM: options.serviceAreaM })) : null;
   await options.store?.writeMany((w) => w.audit([{
-    actor: options.actor ?? 'import', actorKind: 'system', kind: 'map.restored', target: options.version, detail: { kept, ...relocated },
+    actor: options.actor ?? 'import', actorKind: 'system', kind: 'map.restored', target: options.version, detail: { kept, ...(relocated ?? {}) },
   }]));
   return { kept, relocated };
 }

@@ -3,6 +3,8 @@
 //   signed-in admin: the same import as the CLI, run in the server, then announced once. It sits
 //   outside /api, whose body check takes JSON only. The answer is the summary and a preview of
 //   the first rows as the columns were read.
+// - `POST /uploads/imports?kind=grids[&crs=gcj02][&dryRun=1]` (multipart `file`: GeoJSON): the
+//   street's map replaced, and taken up by this server at once (no restart).
 // - `POST /api/v1/admin/imported` {kind, created}: an import run elsewhere (the CLI against the same
 //   PostgreSQL) announces itself once; the figures are rebuilt from the store.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { HttpProblem, zodProblem } from '../http/problem.ts';
 import { mappingSchema, type Mapping } from './convert.ts';
 import { IMPORT_KINDS, isImportKind } from './kinds.ts';
 import { previewTable, runImport } from './run.ts';
+import { importGrids, type Crs } from './grids.ts';
 
 const announcement = z.object({
   kind: z.enum(IMPORT_KINDS),
@@ -38,6 +41,18 @@ export const importPlugin: Plugin = (ctx) => {
     bus.emit('imported', parsed.data.kind, parsed.data.created);
     res.status(202).json({ rebuilding: true });
   });
+
+  // A grid map: the street's files are replaced (the previous kept as a version), then this server
+  // takes the new map up (street/plugin.ts: placing, every record placed again, figures, walls).
+  const importMap = async (input: { file: string; name: string; crs: Crs; dryRun: boolean; actor: string; address: string | null }) => {
+    const report = await importGrids({
+      file: input.file, streetsDir: ctx.config.streetsDir, streetId: ctx.street.meta.id, crs: input.crs, dryRun: input.dryRun,
+      store, relocate: false, serviceAreaM: ctx.config.serviceAreaKm * 1000, actor: input.actor, actorKind: 'user',
+    });
+    const reloaded = input.dryRun ? null : await ctx.use('map').reload({ name: input.actor, kind: 'user', address: input.address }, 'upload');
+    if (reloaded?.relocated) report.lines.push(`已按新网格重新归属 ${reloaded.relocated.incidents} 条事件、${reloaded.relocated.feedRecords} 条台账记录；大屏已通知重新载入地图`);
+    return { kind: 'grids' as const, file: input.name, dryRun: input.dryRun, ...report, relocated: reloaded?.relocated ?? null, mapVersion: reloaded?.version ?? ctx.street.version };
+  };
 
   const uploads = mkdtempSync(path.join(os.tmpdir(), 'grid141-uploads-'));
   ctx.onClose(() => rmSync(uploads, { recursive: true, force: true }));
@@ -63,6 +78,16 @@ export const importPlugin: Plugin = (ctx) => {
     void (async () => {
       try {
         const kind = String(req.query.kind ?? '');
+        if (kind === 'grids') {
+          if (!file) throw new HttpProblem(400, 'Invalid request', 'send the map as multipart/form-data field "file"', [{ path: 'file', message: 'missing' }]);
+          const crs = String(req.query.crs ?? 'wgs84');
+          if (crs !== 'wgs84' && crs !== 'gcj02') throw new HttpProblem(400, 'Invalid request', 'crs must be wgs84 or gcj02', [{ path: 'crs', message: 'wgs84 or gcj02' }]);
+          const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
+          const principal = res.locals.principal as Principal;
+          const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
+          res.status(200).json(await importMap({ file: file.path, name, crs, dryRun, actor: principal.username ?? 'admin', address: req.ip ?? null }));
+          return;
+        }
         if (!isImportKind(kind)) throw new HttpProblem(400, 'Invalid request', `kind must be one of ${IMPORT_KINDS.join(', ')}`, [{ path: 'kind', message: 'unknown kind' }]);
         if (!file) throw new HttpProblem(400, 'Invalid request', 'send the file as multipart/form-data field "file"', [{ path: 'file', message: 'missing' }]);
         let mapping: Mapping | undefined;
@@ -92,7 +117,7 @@ export const importPlugin: Plugin = (ctx) => {
         const problems = summary.problems.slice(0, PROBLEMS_SHOWN);
         res.status(200).json({ ...summary, problems, problemsLeftOut: summary.problems.length - problems.length, file: name, preview });
       } catch (error) {
-        const known = error instanceof Error && ['UnreadableFileError', 'HeaderError', 'ImportFailedError'].includes(error.name);
+        const known = error instanceof Error && ['UnreadableFileError', 'HeaderError', 'ImportFailedError', 'GridImportError'].includes(error.name);
         next(known ? new HttpProblem(422, 'File not imported', (error as Error).message, [{ path: 'file', message: (error as Error).message }]) : error);
       } finally {
         if (file) rmSync(file.path, { force: true });

@@ -38,7 +38,7 @@ export const ingestRoutes: Plugin = (ctx) => {
   const targets = ctx.use('targets');
   const duplicates = ctx.use('duplicates');
   const writes = createWriteService({
-    store, bus: ctx.use('bus'), street: ctx.street, locator: ctx.locator, logger: ctx.logger,
+    store, bus: ctx.use('bus'), map: ctx.map, logger: ctx.logger,
     // Each new incident is stamped with the time targets as they stand.
     targetsOf: (profile) => targets.targets(profile),
     possibleDuplicateOf: (row) => duplicates.possibleDuplicateOf(row),

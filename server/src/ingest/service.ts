@@ -114,8 +114,8 @@ export interface WriteService {
 export interface WriteServiceDeps {
   store: Store;
   bus: RecordBus;
-  street: LoadedStreet;
-  locator: Locator;
+  /** The street and locator as they stand: read at every call, so a replaced map places the next record. */
+  map: { readonly street: LoadedStreet; readonly locator: Locator };
   logger: Pick<Logger, 'error'>;
   /** The time targets of an SLA profile as they stand (the desk's, editable by a leader). */
   targetsOf?: TargetsOf;
@@ -146,7 +146,7 @@ const resolveSchema = (clock: () => number) =>
 const defaultPath = (i: number): readonly PropertyKey[] => ['items', i];
 
 export function createWriteService(deps: WriteServiceDeps): WriteService {
-  const { store, bus, street, locator, logger } = deps;
+  const { store, bus, map, logger } = deps;
   const clock = deps.clock ?? Date.now;
 
   const meta = (options: WriteOptions): ChangeMeta => ({ actor: options.actor.name, actorKind: options.actor.kind, source: options.source ?? 'api' });
@@ -165,8 +165,8 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
     ...entry,
   });
 
+  type Check = (item: unknown, prefix: readonly PropertyKey[]) => Checked<NewIncident | NewFeedRecord>;
   type Writer = {
-    check: (item: unknown, prefix: readonly PropertyKey[]) => Checked<NewIncident | NewFeedRecord>;
     write: (rows: (NewIncident | NewFeedRecord)[]) => Promise<Written<Incident | FeedRecord>[]>;
     announce: (created: (Incident | FeedRecord)[], meta: ChangeMeta) => void;
   };
@@ -174,7 +174,6 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
   {
     const insert = groupCommit((rows: NewIncident[]) => store.insertIncidents(rows));
     writers.set('incidents', {
-      check: incidentChecker(street.meta.id, locator, clock, deps.targetsOf, deps.possibleDuplicateOf ? { possibleDuplicateOf: deps.possibleDuplicateOf } : {}),
       write: (rows) => insert(rows as NewIncident[]),
       announce: (created, m) => bus.emit('incidents', (created as Incident[]).map((after) => ({ before: null, after })), m),
     });
@@ -182,20 +181,32 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
   for (const { code: kind } of FEED_KINDS) {
     const insert = groupCommit((rows: NewFeedRecord[]) => store.insertFeed(kind, rows));
     writers.set(kind, {
-      check: feedChecker(kind, street, locator, clock),
       write: (rows) => insert(rows as NewFeedRecord[]),
       announce: (created, m) => bus.emit('feed', kind, created as FeedRecord[], m),
     });
   }
+  // The checkers place on one map (grids, canteens' POIs): made again when the map is replaced.
+  let checksOf: { street: LoadedStreet; checks: Map<RecordKind, Check> } | null = null;
+  const checkerOf = (kind: RecordKind): Check | undefined => {
+    const { street, locator } = map;
+    if (checksOf?.street !== street) {
+      const checks = new Map<RecordKind, Check>();
+      checks.set('incidents', incidentChecker(street.meta.id, locator, clock, deps.targetsOf, deps.possibleDuplicateOf ? { possibleDuplicateOf: deps.possibleDuplicateOf } : {}));
+      for (const { code } of FEED_KINDS) checks.set(code, feedChecker(code, street, locator, clock));
+      checksOf = { street, checks };
+    }
+    return checksOf.checks.get(kind);
+  };
 
   async function ingest(kind: RecordKind, items: readonly unknown[], options: IngestOptions): Promise<IngestResult<Incident | FeedRecord>[]> {
     const writer = writers.get(kind);
-    if (!writer) throw new HttpProblem(404, 'Not found', `no record kind ${kind}`);
+    const check = checkerOf(kind);
+    if (!writer || !check) throw new HttpProblem(404, 'Not found', `no record kind ${kind}`);
     if (!mayIngest(options.actor, kind)) {
       throw new HttpProblem(403, 'Forbidden', `${options.actor.name} may not write ${kind}`);
     }
     const path = options.path ?? defaultPath;
-    const checked = items.map((item, i) => writer.check(item, path(i)));
+    const checked = items.map((item, i) => check(item, path(i)));
     const rows = checked.flatMap((c) => (c.ok ? [c.row] : []));
     const written = rows.length > 0 ? await writer.write(rows) : [];
     const created = written.flatMap((w) => (w.created ? [w.record] : []));

@@ -27,7 +27,8 @@ export interface LiveHubDeps {
   channel: LiveChannel;
   source: SummarySource;
   bus: RecordBus;
-  info: ServerInfoPayload;
+  /** What a wall is told on connect (a function: the map's version changes while the server runs). */
+  info: ServerInfoPayload | (() => ServerInfoPayload);
   now?: () => number;
   options?: LiveHubOptions;
 }
@@ -111,7 +112,7 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
   }
 
   const offGreet = channel.onConnect((socket) => {
-    socket.emit('server', deps.info);
+    socket.emit('server', typeof deps.info === 'function' ? deps.info() : deps.info);
     catchUp(socket, socket.data.since);
     socket.on('resume', (payload) => catchUp(socket, payload?.since));
   });

@@ -37,7 +37,7 @@ export function livePlugin(inputs: (ctx: AppContext) => LiveInputs, options: Liv
       channel: ctx.live,
       source,
       bus,
-      info: { version: ctx.version, build: ctx.build, startedAt: ctx.startedAt.toISOString(), streetId: ctx.street.meta.id },
+      info: () => ({ version: ctx.version, build: ctx.build, startedAt: ctx.startedAt.toISOString(), streetId: ctx.street.meta.id, map: ctx.street.version }),
       options,
     });
     // After the hub: a wall gets its snapshot before the alerts that still stand.
@@ -51,6 +51,11 @@ export function livePlugin(inputs: (ctx: AppContext) => LiveInputs, options: Liv
       logger: ctx.logger,
       options,
     });
+    // A replaced map: every wall of this instance loads it again (grids, communities, the records
+    // placed on them); each instance replaces its own map (street/plugin.ts), so it tells its own walls.
+    const onMap = (version: string) => ctx.live.publishLocal('map', { version, at: new Date().toISOString() });
+    bus.on('mapReplaced', onMap);
+    ctx.onClose(() => void bus.off('mapReplaced', onMap));
     ctx.live.watchStalls(options.stall, options.stallCheckMs, (socketId) =>
       ctx.logger.warn({ socketId }, 'live client stopped reading; disconnected (it resumes with since)'));
     ctx.onClose(() => alerts.close());

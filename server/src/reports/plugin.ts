@@ -48,7 +48,8 @@ declare module '../app.ts' {
 }
 
 export const reportsPlugin: Plugin = (ctx) => {
-  const { auth, street, config } = ctx;
+  // ctx.street per request: a replaced map names its grids and communities at once.
+  const { auth, config } = ctx;
   const store = ctx.use('store');
   const tz = config.timeZone;
   const renderer = new Renderer();
@@ -70,16 +71,16 @@ export const reportsPlugin: Plugin = (ctx) => {
   router.get('/api/v1/reports/weekly', auth.requireViewer, route(async (req, res) => {
     const week = parseWeekParam(req.query.week, Date.now(), tz);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await weeklyReport(store, street, tz, week, Date.now()));
+    res.json(await weeklyReport(store, ctx.street, tz, week, Date.now()));
   }));
 
   router.get('/api/v1/reports/weekly.xlsx', auth.requireViewer, route(async (req, res) => {
     const week = parseWeekParam(req.query.week, Date.now(), tz);
     const lang = langOf(req.query.lang);
-    const report = await weeklyReport(store, street, tz, week, Date.now());
+    const report = await weeklyReport(store, ctx.street, tz, week, Date.now());
     res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.attachment(`grid141-${week.key}${lang === 'en' ? '-en' : ''}.xlsx`);
-    res.send(await weeklyXlsx(report, street, lang));
+    res.send(await weeklyXlsx(report, ctx.street, lang));
   }));
 
   router.get('/api/v1/reports', auth.requireViewer, route(async (_req, res) => {
@@ -130,9 +131,9 @@ export const reportsPlugin: Plugin = (ctx) => {
       const name = `incidents${lang === 'en' ? '-en' : ''}.${format}`;
       res.attachment(name);
       if (format === 'csv') {
-        res.type('text/csv; charset=utf-8').send(incidentsCsv(incidents, street, tz, lang));
+        res.type('text/csv; charset=utf-8').send(incidentsCsv(incidents, ctx.street, tz, lang));
       } else {
-        res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await incidentsXlsx(incidents, street, tz, lang));
+        res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await incidentsXlsx(incidents, ctx.street, tz, lang));
       }
     }));
   }

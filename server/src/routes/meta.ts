@@ -35,7 +35,7 @@ export const GEO_LAYERS = ['boundary', 'communities', 'grids', 'microgrids', 'po
 export type GeoLayer = (typeof GEO_LAYERS)[number];
 
 export function metaRoutes(ctx: AppContext): void {
-  const { config, street, auth } = ctx;
+  const { config, auth } = ctx;
   const router = Router();
 
   router.get('/api/health', (_req, res) => {
@@ -45,30 +45,33 @@ export function metaRoutes(ctx: AppContext): void {
       version: ctx.version,
       store: config.databaseUrl ? 'postgres' : 'embedded',
       uptimeS: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
-      streetId: street.meta.id,
+      streetId: ctx.street.meta.id,
     });
   });
 
-  // The body changes with the shift only: made again when the duty does.
+  // The bodies change with the shift and the map only: made again when either does.
   const duty = ctx.use('duty');
-  const info = streetInfo(ctx);
-  let streetBody: { duty: DutyPayload; body: StaticBody } | null = null;
+  let streetBody: { duty: DutyPayload; version: string; body: StaticBody } | null = null;
   router.get('/api/v1/street', auth.requireViewer, (req, res) => {
     const now = duty.current();
-    if (streetBody?.duty !== now) streetBody = { duty: now, body: staticJsonBody({ ...info, duty: now }) };
+    const { version } = ctx.street;
+    if (streetBody?.duty !== now || streetBody.version !== version) streetBody = { duty: now, version, body: staticJsonBody({ ...streetInfo(ctx), duty: now }) };
     streetBody.body.send(req, res);
   });
 
   const taxonomyBody = staticJsonBody(taxonomy());
   router.get('/api/v1/taxonomy', auth.requireViewer, (req, res) => taxonomyBody.send(req, res));
 
-  const geoBodies = new Map<string, StaticBody>(
-    GEO_LAYERS.map((layer) => [layer, staticJsonBody(street[layer], 'application/geo+json')]),
-  );
+  const layerBodies = (street: LoadedStreet) => ({
+    version: street.version,
+    bodies: new Map<string, StaticBody>(GEO_LAYERS.map((layer) => [layer, staticJsonBody(street[layer], 'application/geo+json')])),
+  });
+  let geoBodies = layerBodies(ctx.street);
   router.get('/api/v1/geo/:file', auth.requireViewer, (req, res) => {
     const file = String(req.params.file);
     const layer = /^(.+)\.geojson$/.exec(file)?.[1];
-    const body = layer === undefined ? undefined : geoBodies.get(layer);
+    if (geoBodies.version !== ctx.street.version) geoBodies = layerBodies(ctx.street);
+    const body = layer === undefined ? undefined : geoBodies.bodies.get(layer);
     if (!body) {
       sendProblem(res, 404, 'Not found', `no geo layer ${file}; layers: ${GEO_LAYERS.map((l) => `${l}.geojson`).join(', ')}`);
       return;
@@ -80,7 +83,7 @@ export function metaRoutes(ctx: AppContext): void {
 }
 
 function streetInfo(ctx: AppContext) {
-  const { meta } = ctx.street as LoadedStreet;
+  const { meta } = ctx.street;
   return {
     id: meta.id,
     name: meta.name,
@@ -110,6 +113,8 @@ function streetInfo(ctx: AppContext) {
     centre: meta.centre,
     bbox: meta.bbox,
     synthetic: meta.synthetic,
+    /** The map's version (LoadedStreet.version): another after a grid import. */
+    mapVersion: ctx.street.version,
   };
 }
 

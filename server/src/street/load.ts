@@ -1,4 +1,5 @@
 // Reads and validates data/streets/<id>/; either the whole street loads or StreetDataError says what is wrong.
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
@@ -26,15 +27,22 @@ export interface LoadedStreet {
   roads: RoadCollection;
   communityById: Map<string, CommunityFeature>;
   gridById: Map<string, GridFeature>;
+  /**
+   * The map's version: the first 16 hex digits of a SHA-256 over the street's files as read
+   * (street.json and the six layers). A map replaced on disk (`npm run import -- --kind grids`)
+   * reads as another version; walls compare it (`server.map`, the `map` event) to know when to reload.
+   */
+  version: string;
 }
 
-async function readJson(path: string): Promise<unknown> {
+async function readJson(path: string, hash?: ReturnType<typeof createHash>): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new StreetDataError(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  hash?.update(text).update('\0');
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -42,8 +50,8 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-async function readValid<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
-  const parsed = schema.safeParse(await readJson(path));
+async function readValid<S extends z.ZodType>(path: string, schema: S, hash?: ReturnType<typeof createHash>): Promise<z.infer<S>> {
+  const parsed = schema.safeParse(await readJson(path, hash));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.join('.') || '(root)' : '(root)';
@@ -72,13 +80,15 @@ export async function loadStreet(dataDir: string, streetId: string): Promise<Loa
   if (!info?.isDirectory()) throw new StreetDataError(dir, `street folder for "${streetId}" not found`);
   const file = (name: string) => join(dir, name);
 
-  const meta = await readValid(file(STREET_FILES.meta), StreetMetaSchema);
-  const boundary = await readValid(file(STREET_FILES.boundary), BoundaryCollectionSchema);
-  const communities = await readValid(file(STREET_FILES.communities), CommunityCollectionSchema);
-  const grids = await readValid(file(STREET_FILES.grids), GridCollectionSchema);
-  const microgrids = await readValid(file(STREET_FILES.microgrids), MicroGridCollectionSchema);
-  const pois = await readValid(file(STREET_FILES.pois), PoiCollectionSchema);
-  const roads = await readValid(file(STREET_FILES.roads), RoadCollectionSchema);
+  const hash = createHash('sha256');
+  const meta = await readValid(file(STREET_FILES.meta), StreetMetaSchema, hash);
+  const boundary = await readValid(file(STREET_FILES.boundary), BoundaryCollectionSchema, hash);
+  const communities = await readValid(file(STREET_FILES.communities), CommunityCollectionSchema, hash);
+  const grids = await readValid(file(STREET_FILES.grids), GridCollectionSchema, hash);
+  const microgrids = await readValid(file(STREET_FILES.microgrids), MicroGridCollectionSchema, hash);
+  const pois = await readValid(file(STREET_FILES.pois), PoiCollectionSchema, hash);
+  const roads = await readValid(file(STREET_FILES.roads), RoadCollectionSchema, hash);
+  const version = hash.digest('hex').slice(0, 16);
 
   if (meta.id !== streetId) throw new StreetDataError(file(STREET_FILES.meta), `id is ${meta.id}, expected ${streetId}`);
   if (boundary.features.length === 0) throw new StreetDataError(file(STREET_FILES.boundary), 'has no boundary feature');
@@ -118,5 +128,5 @@ export async function loadStreet(dataDir: string, streetId: string): Promise<Loa
     }
   }
 
-  return { meta, boundary, communities, grids, microgrids, pois, roads, communityById, gridById };
+  return { meta, boundary, communities, grids, microgrids, pois, roads, communityById, gridById, version };
 }
