@@ -92,6 +92,8 @@ export const transitionInputSchema = z.object({
   to: incidentStatusSchema,
   note: textSchema(4000).optional(),
   assignee: textSchema(64).optional(),
+  /** With a dispatch: what the assignee is (a post, a grid worker, a department), kept on the desk's timeline. */
+  dispatchKind: z.enum(['post', 'grid_worker', 'department']).optional(),
   /**
    * When the move happened (imports, replays, the demo feed's backfill); default now. In the
    * plausible window here; not before the report nor the previous move (moveTimeFault) in the store.

@@ -152,6 +152,49 @@ describe('duty desk API', () => {
     expect(d.notes).toHaveLength(2);
   });
 
+  it('desk changes go through the write service: timeline entry and audit entry together, announced on the bus with who and where from', async () => {
+    const id = await report({ urgency: 'normal' });
+    const bus = server.ctx.use('bus');
+    const heard: { actor?: string; source?: string; version?: number }[] = [];
+    const listen = (changes: { after: Incident }[], meta?: { actor: string; source: string }) => {
+      for (const c of changes) if (c.after.id === id) heard.push({ actor: meta?.actor, source: meta?.source, version: c.after.version });
+    };
+    bus.on('incidents', listen);
+    try {
+      const v = async () => (await detail(id, 'leader:刘静')).version;
+      const steps: [string, string, Record<string, unknown>][] = [
+        ['notes', 'operator:蒋丽', { note: '已电话联系' }],
+        ['escalations', 'operator:蒋丽', { department: '消防救援站' }],
+        ['classification', 'leader:刘静', { urgency: 'urgent', note: '升级' }],
+        ['transitions', 'operator:蒋丽', { to: 'accepted' }],
+        ['transitions', 'operator:蒋丽', { to: 'dispatched', assignee: '网格员 李四', dispatchKind: 'grid_worker' }],
+      ];
+      for (const [action, who, body] of steps) {
+        const r = await call('POST', `/api/v1/duty/incidents/${id}/${action}`, who, body, { 'if-match': `"${await v()}"` });
+        expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
+      }
+      // The write service also takes them from the server's own parts (no route in between).
+      const writes = server.ctx.use('writes');
+      const noted = await writes.addNote(id, { note: '系统备注' }, { actor: { kind: 'system', name: 'scheduler', role: 'admin' }, source: 'system' });
+      expect(noted.ok).toBe(true);
+      const refused = await writes.reclassify(id, { colour: 'red' }, { actor: { kind: 'user', name: '蒋丽', role: 'operator' }, source: 'desk' });
+      expect(refused).toMatchObject({ ok: false, reason: 'forbidden' });
+    } finally {
+      bus.off('incidents', listen);
+    }
+    expect(heard.map((h) => [h.actor, h.source])).toEqual([
+      ['蒋丽', 'desk'], ['蒋丽', 'desk'], ['刘静', 'desk'], ['蒋丽', 'desk'], ['蒋丽', 'desk'], ['scheduler', 'system'],
+    ]);
+    expect(heard.map((h) => h.version)).toEqual([2, 3, 4, 5, 6, 7]);
+    const d = await detail(id, 'leader:刘静');
+    expect(d.notes.map((n) => (n as { kind: string }).kind)).toEqual(['note', 'escalation', 'reclassification', 'dispatch', 'note']);
+    expect(d.notes[3]).toMatchObject({ by: '蒋丽', detail: { assignee: '网格员 李四', dispatchKind: 'grid_worker' } });
+    const audit = await server.ctx.use('store').sql.query<{ kind: string; actor: string }>('SELECT kind, actor FROM audit_log WHERE target = $1 ORDER BY seq', [id]);
+    expect(audit.map((a) => `${a.kind} ${a.actor}`)).toEqual([
+      'incident.noted 蒋丽', 'incident.escalated 蒋丽', 'incident.reclassified 刘静', 'incident.transition 蒋丽', 'incident.transition 蒋丽', 'incident.noted scheduler',
+    ]);
+  });
+
   it('keeps targets within sense, and stamps new incidents with the edited ones', async () => {
     const bad = [{ acceptMin: -1, arriveMin: 5, handleMin: 10, closeMin: 1440 }, { acceptMin: 1, arriveMin: 5, handleMin: 10, closeMin: 10_000_000 }, { acceptMin: 30, arriveMin: 5, handleMin: 10, closeMin: 1440 }];
     for (const body of bad) expect((await call('PUT', '/api/v1/duty/targets/rapid_1_5_10', 'leader:刘静', body)).status).toBe(400);

@@ -52,15 +52,7 @@ export const deskPlugin: Plugin = async (ctx) => {
   const streetId = store.streetId;
   const startedAt = Date.now();
 
-  const announce = (change: { before: Incident | null; after: Incident }) => {
-    try {
-      bus.emit('incidents', [change]);
-    } catch (error) {
-      ctx.logger.error({ err: error }, 'a record bus listener failed');
-    }
-  };
-
-  ctx.app.use(deskRoutes(ctx, { targets, writes: ctx.use('writes'), announce }));
+  ctx.app.use(deskRoutes(ctx, { targets, writes: ctx.use('writes') }));
   const audit = (req: Request, res: Response, kind: AuditKind, target: string, detail: Record<string, unknown>) =>
     writeDeskAudit(store.sql, actorOf(req, res.locals.principal), kind, target, detail);
 

@@ -2,18 +2,16 @@
 // moves the caller may make, the desk's actions with If-Match, and the time targets.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
-  deskMoveSchema, escalateInputSchema, evaluateInputSchema, maskContact, movesFor, MOVE_ROLES, noteInputSchema,
-  QUEUE_LIST_PARAMS, queueQuerySchema, reclassifyInputSchema, SATISFACTION, targetEditSchema,
-  TRANSITIONS, type DeskRole, type Incident,
+  deskMoveSchema, maskContact, movesFor, QUEUE_LIST_PARAMS, queueQuerySchema, targetEditSchema, type DeskRole, type Incident,
 } from '@grid141/shared';
 import type { AppContext } from '../app.ts';
 import { actorOf, roleAtLeast, type Principal } from '../auth/auth.ts';
-import type { WriteService } from '../ingest/service.ts';
-import { parseIfMatch, sendMoveRefusal } from '../ingest/transitions.ts';
+import type { ChangeOutcome, MoveOptions, WriteService } from '../ingest/service.ts';
+import { parseIfMatch, sendChangeRefusal, sendMoveRefusal } from '../ingest/transitions.ts';
 import { HttpProblem, zodProblem } from '../http/problem.ts';
 import { breachesOf, queuePage } from './sql.ts';
 import type { TargetsService } from './targets.ts';
-import { addDispatchNote, applyDeskChange, deskNotes, versionOf, writeDeskAudit, type DeskChange, type DeskWriteOutcome } from './writes.ts';
+import { deskNotes, versionOf, writeDeskAudit } from './writes.ts';
 
 const route = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => {
   fn(req, res).catch(next);
@@ -60,9 +58,8 @@ export function etag(incident: Incident): string {
 
 export interface DeskRouteDeps {
   targets: TargetsService;
-  /** The one write path: lifecycle moves go through its transition(). */
+  /** The one write path: lifecycle moves (transition) and the desk's other changes (escalate, evaluate, reclassify, addNote). */
   writes: WriteService;
-  announce(change: { before: Incident; after: Incident }): void;
 }
 
 export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
@@ -105,64 +102,29 @@ export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
     const id = String(req.params.id);
     const { to, note, assignee, dispatchKind } = parsed.data;
     // Who may make which move, and what it must carry, are the write service's rules (as on the plain route).
-    const outcome = await deps.writes.transition(id, { to, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}) }, { actor: actorOf(req, principal), source: 'desk', ifMatch: ifMatchOf(req) });
+    const move = { to, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}), ...(dispatchKind ? { dispatchKind } : {}) };
+    const outcome = await deps.writes.transition(id, move, { actor: actorOf(req, principal), source: 'desk', ifMatch: ifMatchOf(req) });
     if (!outcome.ok) return sendMoveRefusal(res, id, outcome, (incident) => forRole(incident, principal.role));
-    // Whom it went to and as what (post, grid worker, department), beside the move on the timeline.
-    if (to === 'dispatched' && assignee) await addDispatchNote(store.sql, id, nameOf(principal), outcome.after.updatedAt, { assignee, dispatchKind: dispatchKind ?? null });
     res.setHeader('ETag', etag(outcome.after));
     res.json(forRole(outcome.after, principal.role));
   }));
 
-  /** 412 with the incident as it stands and who changed it last, so the desk can say "changed by 张三 at 10:42". */
-  async function sendStale(res: Response, current: Incident, role: DeskRole): Promise<void> {
-    const last = await store.lastChange(current.id);
-    res.status(412).setHeader('ETag', etag(current));
-    res.type('application/problem+json').send(JSON.stringify({
-      type: 'about:blank', title: 'Changed meanwhile', status: 412,
-      detail: `the incident was changed${last.by ? ` by ${last.by}` : ''} at ${last.at ?? current.updatedAt}; nothing was written`,
-      current: forRole(current, role), version: versionOf(current), changedBy: last.by, changedAt: last.at ?? current.updatedAt,
-    }));
-  }
-
-  const deskChange = (minRole: 'operator' | 'leader', read: (body: unknown, at: Date) => DeskChange) =>
+  // The desk's changes that are not moves: the write service validates, checks the role, writes and announces.
+  type Change = (id: string, input: unknown, options: MoveOptions) => Promise<ChangeOutcome>;
+  const deskChange = (change: Change) =>
     route(async (req, res) => {
       const principal = principalOf(res);
-      if (!roleAtLeast(principal.role, minRole)) throw new HttpProblem(403, 'Forbidden', `this needs the ${minRole} role`);
       const id = String(req.params.id);
-      const at = new Date();
-      const change = read(req.body ?? {}, at);
-      const outcome: DeskWriteOutcome = await applyDeskChange(store.sql, streetId, id, change, actorOf(req, principal), at, ifMatchOf(req), Date.now());
-      if (!outcome.ok && outcome.reason === 'not-found') throw new HttpProblem(404, 'Not found', `no incident ${id}`);
-      if (!outcome.ok && outcome.reason === 'stale') return await sendStale(res, outcome.current, principal.role);
-      if (!outcome.ok && outcome.reason === 'refused') throw new HttpProblem(409, 'Not allowed now', outcome.detail, [{ path: outcome.path, message: outcome.detail }]);
-      if (!outcome.ok) throw new Error('unreachable');
-      deps.announce({ before: outcome.before, after: outcome.after });
+      const outcome = await change(id, req.body ?? {}, { actor: actorOf(req, principal), source: 'desk', ifMatch: ifMatchOf(req) });
+      if (!outcome.ok) return sendChangeRefusal(res, id, outcome, (incident) => forRole(incident, principal.role));
       res.setHeader('ETag', etag(outcome.after));
       res.json(forRole(outcome.after, principal.role));
     });
-
-  router.post('/api/v1/duty/incidents/:id/escalations', operator, deskChange('operator', (body, at) => {
-    const parsed = escalateInputSchema.safeParse(body);
-    if (!parsed.success) throw zodProblem(parsed.error);
-    const e = parsed.data;
-    return { kind: 'escalation', escalation: { at: at.toISOString(), to: [e.department], ...(e.note ? { note: e.note } : {}), ...(e.answeredBy ? { answeredBy: e.answeredBy } : {}), ...(e.answeredAt ? { answeredAt: new Date(e.answeredAt).toISOString() } : {}) } };
-  }));
-  router.post('/api/v1/duty/incidents/:id/evaluation', operator, deskChange('operator', (body, at) => {
-    const parsed = evaluateInputSchema.safeParse(body);
-    if (!parsed.success) throw zodProblem(parsed.error);
-    const score = SATISFACTION.find((s) => s.code === parsed.data.satisfied)?.score ?? 3;
-    return { kind: 'evaluation', evaluation: { at: at.toISOString(), score, satisfied: parsed.data.satisfied, ...(parsed.data.comment ? { comment: parsed.data.comment } : {}) } };
-  }));
-  router.post('/api/v1/duty/incidents/:id/classification', operator, deskChange('leader', (body) => {
-    const parsed = reclassifyInputSchema.safeParse(body);
-    if (!parsed.success) throw zodProblem(parsed.error);
-    return { kind: 'reclassification', ...parsed.data };
-  }));
-  router.post('/api/v1/duty/incidents/:id/notes', operator, deskChange('operator', (body) => {
-    const parsed = noteInputSchema.safeParse(body);
-    if (!parsed.success) throw zodProblem(parsed.error);
-    return { kind: 'note', note: parsed.data.note };
-  }));
+  const writes = deps.writes;
+  router.post('/api/v1/duty/incidents/:id/escalations', operator, deskChange(writes.escalate));
+  router.post('/api/v1/duty/incidents/:id/evaluation', operator, deskChange(writes.evaluate));
+  router.post('/api/v1/duty/incidents/:id/classification', operator, deskChange(writes.reclassify));
+  router.post('/api/v1/duty/incidents/:id/notes', operator, deskChange(writes.addNote));
 
   router.get('/api/v1/duty/targets', operator, (_req, res) => {
     res.json({ profiles: deps.targets.list() });

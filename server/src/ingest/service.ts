@@ -5,8 +5,9 @@
 // alerts, desk feeds); nothing is announced before COMMIT has returned, and a failing listener
 // never turns a committed write into an error.
 import {
-  ALARM_OUTCOMES, codeEnum, FEED_KINDS, MOVE_ROLES, moveFieldFaults, pastTimeSchema, roleAtLeast, textSchema, transitionInputSchema,
-  TRANSITIONS, type FeedKind, type FeedRecord, type Incident, type ProblemFieldError, type RecordKind,
+  ALARM_OUTCOMES, codeEnum, escalateInputSchema, evaluateInputSchema, FEED_KINDS, MOVE_ROLES, moveFieldFaults, noteInputSchema,
+  pastTimeSchema, reclassifyInputSchema, roleAtLeast, SATISFACTION, textSchema, transitionInputSchema, TRANSITIONS,
+  type AuditKind, type FeedKind, type FeedRecord, type Incident, type ProblemFieldError, type RecordKind,
 } from '@grid141/shared';
 import { z } from 'zod';
 import type { NewAuditEntry } from '../audit/log.ts';
@@ -22,6 +23,7 @@ import { feedChecker } from './feeds.ts';
 import { groupCommit } from './group-commit.ts';
 import { incidentChecker, type IncidentCheckOptions, type TargetsOf } from './incidents.ts';
 import type { IncidentMove } from '../store/merge.ts';
+import type { DeskChange } from '../store/desk-changes.ts';
 
 /** Which entry point a write came through (logs, the bus, the audit log). */
 export type WriteSource = 'api' | 'open311' | 'import' | 'desk' | 'simulator' | 'system';
@@ -59,6 +61,16 @@ export type MoveOutcome =
   /** `at` is before the report or the previous move; `message` says which. */
   | { ok: false; reason: 'too-early'; field: 'at'; message: string }
   /** The incident is no longer at the version the caller saw: as it stands, and who changed it last when. */
+  | { ok: false; reason: 'stale'; current: Incident; changedBy: string | null; changedAt: string };
+
+/** A desk change that is not a move (escalate, evaluate, reclassify, addNote). */
+export type ChangeOutcome =
+  | { ok: true; before: Incident; after: Incident }
+  | { ok: false; reason: 'invalid'; errors: ProblemFieldError[] }
+  | { ok: false; reason: 'forbidden'; detail: string }
+  | { ok: false; reason: 'not-found' }
+  /** Not in this status (evaluations: closed only; escalations, reclassifications: open only); `path` names the field. */
+  | { ok: false; reason: 'not-now'; detail: string; path: string }
   | { ok: false; reason: 'stale'; current: Incident; changedBy: string | null; changedAt: string };
 
 /** A merge or its undo: the duplicate's move, and the original (its timeline grew). */
@@ -103,6 +115,19 @@ export interface WriteService {
    * history on both, version +1 on both, audit; announced as two changes (server/src/store/merge.ts).
    */
   merge(id: string, input: unknown, options: MoveOptions): Promise<MergeResult>;
+  /**
+   * The desk's changes that are not moves, each validated here (shared/src/desk.ts schemas), then
+   * version +1, a timeline entry (desk_notes) and the audit entry in one transaction
+   * (store/desk-changes.ts), then announced on the bus like a move. `ifMatch` as for moves.
+   * escalate `{department, answeredBy?, answeredAt?, note?}` (吹哨; open incidents), evaluate
+   * `{satisfied, comment?}` (closed incidents), addNote `{note}` (any): operators and up;
+   * reclassify `{colour?, urgency?, note?}` (open incidents; the figures follow): leaders and up.
+   * The server's own parts may make each.
+   */
+  escalate(id: string, input: unknown, options: MoveOptions): Promise<ChangeOutcome>;
+  evaluate(id: string, input: unknown, options: MoveOptions): Promise<ChangeOutcome>;
+  reclassify(id: string, input: unknown, options: MoveOptions): Promise<ChangeOutcome>;
+  addNote(id: string, input: unknown, options: MoveOptions): Promise<ChangeOutcome>;
   /** Undoes a merge `{note?}` within a day (leaders and up, or the server itself). */
   unmerge(id: string, input: unknown, options: MoveOptions): Promise<MergeResult>;
   /** An alarm's resolution (`{outcome, resolvedAt?}`); resolving twice changes nothing. */
@@ -226,7 +251,7 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
     }
     const parsed = transitionInputSchema.safeParse(move ?? {});
     if (!parsed.success) return { ok: false, reason: 'invalid', errors: zodFieldErrors(parsed.error) };
-    const { to, note, assignee, at } = parsed.data;
+    const { to, note, assignee, dispatchKind, at } = parsed.data;
     const needed = MOVE_ROLES[to];
     if (actor.kind !== 'system' && !(actor.role !== null && roleAtLeast(actor.role, needed))) {
       return { ok: false, reason: 'forbidden', detail: `moving to ${to} needs the ${needed} role (${actor.name} is ${actor.role ?? 'no role'})`, errors: [{ path: 'to', message: `moving to ${to} needs ${needed}` }] };
@@ -237,13 +262,14 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
       to,
       note: note ?? null,
       assignee: assignee ?? null,
+      dispatchKind: dispatchKind ?? null,
       by: actor.name,
       ...(at ? { at: new Date(at) } : {}),
       ...(options.ifMatch !== undefined && options.ifMatch !== null ? { ifVersion: options.ifMatch } : {}),
       audit: auditOf(options, {
         kind: 'incident.transition',
         target: id,
-        detail: { to, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}), ...(at ? { at } : {}), source: options.source ?? 'api' },
+        detail: { to, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}), ...(dispatchKind ? { dispatchKind } : {}), ...(at ? { at } : {}), source: options.source ?? 'api' },
       }),
     });
     if (!outcome.ok) {
@@ -260,6 +286,53 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
     const last = await store.lastChange(current.id);
     return { ok: false, reason: 'stale', current, changedBy: last.by, changedAt: last.at ?? current.updatedAt };
   }
+
+  // --- the desk's changes that are not moves ----------------------------------------------
+  const CHANGE_AUDIT: Record<DeskChange['kind'], AuditKind> = {
+    escalation: 'incident.escalated', evaluation: 'incident.evaluated', reclassification: 'incident.reclassified', note: 'incident.noted',
+  };
+  const mayLead = (actor: Actor) => actor.kind === 'system' || (actor.kind === 'user' && actor.role !== null && roleAtLeast(actor.role, 'leader'));
+
+  /** Role, input, then the store's transaction and the announcement: the one shape of every desk change. */
+  function deskChange<T>(
+    kind: DeskChange['kind'],
+    schema: z.ZodType<T>,
+    build: (input: T, at: Date) => DeskChange,
+  ): (id: string, input: unknown, options: MoveOptions) => Promise<ChangeOutcome> {
+    const leaders = kind === 'reclassification';
+    return async (id, input, options) => {
+      const { actor } = options;
+      if (leaders ? !mayLead(actor) : !mayMove(actor)) {
+        return { ok: false, reason: 'forbidden', detail: `this needs the ${leaders ? 'leader' : 'operator'} role (${actor.name} is ${actor.role ?? 'no role'})` };
+      }
+      const parsed = schema.safeParse(input ?? {});
+      if (!parsed.success) return { ok: false, reason: 'invalid', errors: zodFieldErrors(parsed.error) };
+      const at = new Date(clock());
+      const outcome = await store.changeIncident(id, build(parsed.data, at), {
+        by: actor.name,
+        at,
+        ...(options.ifMatch !== undefined && options.ifMatch !== null ? { ifVersion: options.ifMatch } : {}),
+        audit: (detail) => auditOf(options, { kind: CHANGE_AUDIT[kind], target: id, detail: { ...detail, source: options.source ?? 'api' } }),
+      });
+      if (!outcome.ok) return outcome.reason === 'stale' ? stale(outcome.current) : outcome;
+      announce(() => bus.emit('incidents', [{ before: outcome.before, after: outcome.after }], meta(options)));
+      return outcome;
+    };
+  }
+
+  const escalate = deskChange('escalation', escalateInputSchema, (e, at) => ({
+    kind: 'escalation',
+    escalation: {
+      at: at.toISOString(), to: [e.department], ...(e.note ? { note: e.note } : {}), ...(e.answeredBy ? { answeredBy: e.answeredBy } : {}),
+      ...(e.answeredAt ? { answeredAt: new Date(e.answeredAt).toISOString() } : {}),
+    },
+  }));
+  const evaluate = deskChange('evaluation', evaluateInputSchema, (e, at) => ({
+    kind: 'evaluation',
+    evaluation: { at: at.toISOString(), score: SATISFACTION.find((s) => s.code === e.satisfied)?.score ?? 3, satisfied: e.satisfied, ...(e.comment ? { comment: e.comment } : {}) },
+  }));
+  const reclassify = deskChange('reclassification', reclassifyInputSchema, (r) => ({ kind: 'reclassification', ...r }));
+  const addNote = deskChange('note', noteInputSchema, (n) => ({ kind: 'note', note: n.note }));
 
   const mergeInput = z.object({ into: z.string().min(1).max(64), note: textSchema(500).optional() });
   const unmergeInput = z.object({ note: textSchema(500).optional() });
@@ -331,5 +404,5 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
     return counts;
   }
 
-  return { ingest: ingest as WriteService['ingest'], transition, merge, unmerge, resolveAlarm, purgeSimulated };
+  return { ingest: ingest as WriteService['ingest'], transition, escalate, evaluate, reclassify, addNote, merge, unmerge, resolveAlarm, purgeSimulated };
 }

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, type Incident } from '@grid141/shared';
 import { HttpProblem, problemBody } from '../http/problem.ts';
 import type { Actor } from '../auth/actor.ts';
-import type { MoveOutcome, WriteService, WriteSource } from './service.ts';
+import type { ChangeOutcome, MoveOutcome, WriteService, WriteSource } from './service.ts';
 
 /** The strong ETag of an incident: its version, quoted. */
 export function incidentEtag(incident: Pick<Incident, 'version'>): string {
@@ -59,19 +59,41 @@ export function sendMoveRefusal(res: Response, id: string, outcome: Exclude<Move
     }
     case 'too-early':
       throw new HttpProblem(409, 'Move time not possible', `${outcome.field}: ${outcome.message}`, [{ path: outcome.field, message: outcome.message }]);
-    case 'stale': {
-      const current = view(outcome.current);
-      const version = current.version ?? 1;
-      const body = {
-        ...problemBody(412, 'Incident changed', `the incident was changed${outcome.changedBy ? ` by ${outcome.changedBy}` : ''} at ${outcome.changedAt} and is at version ${version}; nothing was written, reload it and decide again`),
-        incident: current,
-        current,
-        version: String(version),
-        changedBy: outcome.changedBy,
-        changedAt: outcome.changedAt,
-      };
-      res.status(412).set('ETag', incidentEtag(current)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
-    }
+    case 'stale':
+      sendStale(res, outcome, view);
+  }
+}
+
+/** 412: nothing was written; the incident as it stands (`incident`, `current`), its `version`, who changed it last and when, and its ETag. */
+function sendStale(res: Response, outcome: { current: Incident; changedBy: string | null; changedAt: string }, view: (incident: Incident) => Incident): void {
+  const current = view(outcome.current);
+  const version = current.version ?? 1;
+  const body = {
+    ...problemBody(412, 'Incident changed', `the incident was changed${outcome.changedBy ? ` by ${outcome.changedBy}` : ''} at ${outcome.changedAt} and is at version ${version}; nothing was written, reload it and decide again`),
+    incident: current,
+    current,
+    version: String(version),
+    changedBy: outcome.changedBy,
+    changedAt: outcome.changedAt,
+  };
+  res.status(412).set('ETag', incidentEtag(current)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/**
+ * The HTTP answer of a refused desk change that is not a move (escalate, evaluate, reclassify,
+ * note): 400 naming the field, 403, 404, 409 naming the field when the incident's status does not
+ * allow it now, 412 as for moves. Throws HttpProblem for all but 412, which it sends.
+ */
+export function sendChangeRefusal(res: Response, id: string, outcome: Exclude<ChangeOutcome, { ok: true }>, view: (incident: Incident) => Incident = (i) => i): void {
+  switch (outcome.reason) {
+    case 'invalid':
+    case 'forbidden':
+    case 'not-found':
+      return sendMoveRefusal(res, id, outcome, view);
+    case 'not-now':
+      throw new HttpProblem(409, 'Not allowed now', outcome.detail, [{ path: outcome.path, message: outcome.detail }]);
+    case 'stale':
+      sendStale(res, outcome, view);
   }
 }
 

@@ -15,7 +15,7 @@ import type {
 } from './types.ts';
 import type { WeekRecords } from '@grid141/shared';
 import { readWeekRecords } from './week.ts';
-import { lastChange } from './desk-changes.ts';
+import { addDeskNote, changeIncident, lastChange, type DeskChange, type DeskChangeOutcome, type DeskChangeRequest } from './desk-changes.ts';
 import { mergeIncident, openPoints, unmergeIncident, type MergeOutcome, type MergeRequest, type OpenPoint, type UnmergeOutcome, type UnmergeRequest } from './merge.ts';
 
 type Row = Record<string, unknown>;
@@ -271,6 +271,10 @@ export class SqlStore implements Store {
     return lastChange(this.driver, id);
   }
 
+  changeIncident(id: string, change: DeskChange, request: DeskChangeRequest): Promise<DeskChangeOutcome> {
+    return changeIncident(this.driver, this.streetId, this.now(), id, change, request);
+  }
+
   async history(id: string): Promise<HistoryEntry[]> {
     const rows = await this.driver.query<Row>(
       'SELECT at, from_status, to_status, by_whom, note, event, related_id FROM incident_history WHERE incident_id = $1 ORDER BY seq',
@@ -349,6 +353,10 @@ export class SqlStore implements Store {
         'INSERT INTO incident_history (incident_id, at, from_status, to_status, by_whom, note) VALUES ($1, $2::timestamptz, $3, $4, $5, $6)',
         [id, at, before.status, request.to, request.by ?? null, request.note ?? null],
       );
+      // Whom it went to and as what (post, grid worker, department), beside the move on the desk's timeline.
+      if (request.to === 'dispatched' && request.assignee) {
+        await addDeskNote(tx, id, 'dispatch', request.by ?? null, at, { assignee: request.assignee, dispatchKind: request.dispatchKind ?? null });
+      }
       if (request.audit) await writeAudit(tx, request.audit);
       return { ok: true, before, after: toIncident(updated[0] as Row, now) } as const;
     });

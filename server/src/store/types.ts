@@ -2,6 +2,7 @@
 // both running the same SQL (sql.ts) and the same migrations (migrations.ts).
 import type { NewAuditEntry } from '../audit/log.ts';
 import type { MergeOutcome, MergeRequest, OpenPoint, UnmergeOutcome, UnmergeRequest } from './merge.ts';
+import type { DeskChange, DeskChangeOutcome, DeskChangeRequest } from './desk-changes.ts';
 import type { FeedKind, FeedRecord, HistoryEntry, Incident, IncidentFacts, IncidentStatus, IncidentWithHistory, WeekRecords } from '@grid141/shared';
 
 export type StoreKind = 'embedded' | 'postgres';
@@ -59,6 +60,8 @@ export interface TransitionRequest {
   to: IncidentStatus;
   note?: string | null;
   assignee?: string | null;
+  /** A dispatch's kind of assignee (post, grid_worker, department): with `assignee`, a `dispatch` entry on the desk's timeline, same transaction. */
+  dispatchKind?: string | null;
   by?: string | null;
   at?: Date;
   /** Refuse (reason 'stale') unless the incident is at this version. */
@@ -164,6 +167,8 @@ export interface Store extends StoreWriter {
   lastNotes(ids: readonly string[]): Promise<Map<string, string>>;
   /** Who changed an incident last and when: its latest lifecycle move or desk entry (store/desk-changes.ts). */
   lastChange(id: string): Promise<{ by: string | null; at: string | null }>;
+  /** A desk change that is not a move (escalation, evaluation, reclassification, note): version +1, timeline entry, audit; one transaction (store/desk-changes.ts). */
+  changeIncident(id: string, change: DeskChange, request: DeskChangeRequest): Promise<DeskChangeOutcome>;
 
   /** Same contract as insertIncidents, keyed on (kind, externalId). */
   insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]>;
