@@ -154,3 +154,70 @@ describe('grid map import', () => {
     expect(report.gaps).toEqual([]);
   });
 });
+
+describe('grid map import: the communities and micro-grids layers', () => {
+  const layered = () => {
+    const read = (name: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, 'data', 'streets', STREET, `${name}.geojson`), 'utf8')) as { features: Feature[] };
+    const communities = read('communities').features.map((c) => ({ type: 'Feature' as const, geometry: c.geometry, properties: { 图层: '社区', 社区编号: c.properties.id, 社区名称: c.properties.name, 人口: String(c.properties.population) } }));
+    const grids = streetGrids();
+    const micro = read('microgrids').features.map((m) => ({ type: 'Feature' as const, geometry: m.geometry, properties: { 图层: '微网格', 微网格编号: `${String(m.properties.id)}-X`, 微网格名称: m.properties.name, 所属网格: m.properties.gridId, 户数: m.properties.households } }));
+    return { communities, grids, micro };
+  };
+  let layerStreets: string;
+  beforeAll(() => {
+    layerStreets = path.join(dir, 'layer-streets');
+    cpSync(path.join(REPO_ROOT, 'data', 'streets', STREET), path.join(layerStreets, STREET), { recursive: true });
+  });
+
+  it('reads communities and micro-grids marked in the grid file: their ids, names, counts, and the POIs placed in them', async () => {
+    const { communities, grids, micro } = layered();
+    // One micro-grid names a grid the file does not have; one names none and is placed by where it lies.
+    (micro[0] as Feature).properties.所属网格 = 'NO-SUCH-GRID';
+    delete (micro[1] as Feature).properties.所属网格;
+    const file = path.join(dir, 'layered.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [...communities, ...grids, ...micro] }));
+    const report = await importGrids({ file, streetsDir: layerStreets, streetId: STREET });
+    const text = report.lines.join('\n');
+    expect(report.layers).toEqual({ communities: 'file', microGrids: 'file' });
+    expect(report.communities).toBe(10);
+    expect(report.grids).toBe(122);
+    expect(text).toContain(`拒绝：微网格 ${String((micro[0] as Feature).properties.微网格名称)} 所属网格 NO-SUCH-GRID 不在本次导入的网格中`);
+    expect(text).toMatch(/社区：取自文件，共 10 个/);
+    expect(text).toMatch(/微网格：取自文件，共 2934 个/);
+    expect(report.refused).toBe(1);
+    const after = await loadStreet(layerStreets, STREET);
+    expect(after.communities.features.map((c) => c.properties.id).sort()).toEqual(communities.map((c) => String(c.properties.社区编号)).sort());
+    expect(after.communityById.get('SYL-C01')?.properties.population).toBe(Number(communities[0]?.properties.人口));
+    // The micro-grids are the file's (ids with -X); the one without a grid went to the grid it lies in.
+    expect(after.microgrids.features).toHaveLength(2934);
+    expect(after.microgrids.features.every((m) => m.properties.id.endsWith('-X'))).toBe(true);
+    expect(after.microgrids.features.find((m) => m.properties.id === (micro[1] as Feature).properties.微网格编号)?.properties.gridId).toBe('SYL-C01-G01');
+    expect(after.meta.microGridCount).toBe(after.microgrids.features.length);
+    // POIs lie in the file's micro-grids now.
+    const inFileMicro = after.pois.features.filter((p) => p.properties.microGridId.endsWith('-X'));
+    expect(inFileMicro.length).toBeGreaterThan(after.pois.features.length * 0.9);
+  });
+
+  it('takes the layers from files of their own (--communities, --microgrids) and says so when the layer is unusable', async () => {
+    const { communities, grids, micro } = layered();
+    const gridFile = path.join(dir, 'only-grids.geojson');
+    writeFileSync(gridFile, JSON.stringify({ type: 'FeatureCollection', features: grids }));
+    const communitiesFile = path.join(dir, 'communities-layer.geojson');
+    writeFileSync(communitiesFile, JSON.stringify({ type: 'FeatureCollection', features: communities.map((c) => ({ ...c, properties: { name: c.properties.社区名称, id: c.properties.社区编号 } })) }));
+    const microgridsFile = path.join(dir, 'micro-layer.geojson');
+    writeFileSync(microgridsFile, JSON.stringify(micro.slice(0, 50)));
+    const report = await importGrids({ file: gridFile, communitiesFile, microgridsFile, streetsDir: layerStreets, streetId: STREET, dryRun: true });
+    expect(report.layers).toEqual({ communities: 'file', microGrids: 'file' });
+    expect(report.microGrids).toBe(50 + 122 - new Set(micro.slice(0, 50).map((m) => m.properties.所属网格)).size);
+    expect(report.lines.join('\n')).toMatch(/个网格没有微网格，各暂作一个微网格/);
+
+    const pointsOnly = path.join(dir, 'micro-points.geojson');
+    writeFileSync(pointsOnly, JSON.stringify([{ type: 'Feature', geometry: { type: 'Point', coordinates: [106.5, 29.5] }, properties: { name: '点' } }]));
+    const unusable = await importGrids({ file: gridFile, microgridsFile: pointsOnly, streetsDir: layerStreets, streetId: STREET, dryRun: true });
+    expect(unusable.layers.microGrids).toBe('derived');
+    expect(unusable.lines.join('\n')).toContain('拒绝：微网格 点 没有可用的面');
+    expect(unusable.lines.join('\n')).toContain('微网格图层没有可用的微网格，每个网格暂作一个微网格');
+    expect(unusable.layers.communities).toBe('derived');
+    expect(unusable.lines.join('\n')).toContain('文件没有社区图层，社区由其网格合并而成');
+  });
+});

@@ -21,14 +21,15 @@ import { notifyMapChanged } from '../street/plugin.ts';
 
 const USAGE = `usage: npm run import -- --kind KIND FILE [--dry-run] [--mapping MAP.json] [--actor NAME]
        npm run import -- --template KIND [--out FILE]
-       npm run import -- --kind grids FILE.geojson [--boundary FILE.geojson] [--crs gcj02] [--dry-run]
+       npm run import -- --kind grids FILE.geojson [--boundary FILE] [--communities FILE] [--microgrids FILE] [--crs gcj02] [--dry-run]
        npm run import -- --restore VERSION | --versions
   KIND: ${IMPORT_KINDS.join(', ')}
   --dry-run        check every row and report, change nothing
   --mapping FILE   JSON {columns, values, defaults, timeZone} for files with other headers (docs/import.md)
   --actor NAME     who imports (written in imported incidents' history; default cli:<user>)
   --template KIND  write an XLSX template (headers and an example row), default ./KIND-template.xlsx
-  --kind grids     replace the street's grid map (versions kept; --restore puts one back; records placed again)
+  --kind grids     replace the street's grid map (versions kept; --restore puts one back; records placed again;
+                   communities and micro-grids from features marked 社区/微网格 in FILE, or from --communities/--microgrids)
 exit status: 0 every row taken, 2 some rows refused (listed), 1 failed (nothing changed)`;
 
 function fail(message: string): never {
@@ -170,6 +171,8 @@ async function main(): Promise<number> {
         template: { type: 'string' },
         out: { type: 'string' },
         boundary: { type: 'string' },
+        communities: { type: 'string' },
+        microgrids: { type: 'string' },
         crs: { type: 'string' },
         restore: { type: 'string' },
         versions: { type: 'boolean', default: false },
@@ -238,6 +241,8 @@ async function main(): Promise<number> {
         const report = await importGrids({
           file, streetsDir: config.streetsDir, streetId: config.streetId,
           ...(args.boundary ? { boundaryFile: path.resolve(args.boundary) } : {}), crs: (args.crs ?? 'wgs84') as Crs,
+          ...(args.communities ? { communitiesFile: path.resolve(args.communities) } : {}),
+          ...(args.microgrids ? { microgridsFile: path.resolve(args.microgrids) } : {}),
           dryRun: args['dry-run'], ...(store ? { store } : {}), relocate: !server, serviceAreaM, actor,
         });
         process.stdout.write(`${args['dry-run'] ? '试导入（未写入）dry run\n' : ''}${report.lines.join('\n')}\n`);

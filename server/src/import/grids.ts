@@ -26,6 +26,10 @@ export interface GridImportOptions {
   streetId: string;
   /** A boundary in another file (default: the street's own boundary). */
   boundaryFile?: string;
+  /** The communities layer in another file (else features of `file` marked as communities, else the union of their grids). */
+  communitiesFile?: string;
+  /** The micro-grids layer in another file (else features of `file` marked as micro-grids, else one per grid). */
+  microgridsFile?: string;
   crs?: Crs;
   dryRun?: boolean;
   /** Records to place again on the new grids (none on a dry run), and where the change is audited. */
@@ -48,6 +52,9 @@ export interface GridImportReport {
   lines: string[];
   grids: number;
   communities: number;
+  microGrids: number;
+  /** Where each layer came from: the file's own features, a file of its own, or made from the grids. */
+  layers: { communities: 'file' | 'derived'; microGrids: 'file' | 'derived' };
   repaired: number;
   refused: number;
   gaps: { areaM2: number; at: Position }[];
@@ -73,6 +80,41 @@ const pick = (props: Record<string, unknown>, keys: readonly string[]): string |
 const ID_KEYS = ['id', 'gridId', 'code', 'adcode', '编号', '网格编号', '网格编码', 'ID', 'CODE'];
 const NAME_KEYS = ['name', '名称', '网格名称', 'NAME', 'gridName'];
 const COMMUNITY_KEYS = ['communityId', 'community', '社区', '所属社区', 'communityName', 'COMMUNITY'];
+// Communities and micro-grids, in the same file (marked by a layer property) or in files of their own.
+const LAYER_KEYS = ['layer', 'level', '图层', '层级', '类型', 'type'];
+const COMMUNITY_ID_KEYS = ['id', 'communityId', 'code', '编号', '社区编号', '社区编码', 'ID', 'CODE'];
+const COMMUNITY_NAME_KEYS = ['name', '名称', '社区名称', '社区', 'NAME'];
+const MICRO_ID_KEYS = ['id', 'microGridId', 'code', '编号', '微网格编号', '微网格编码', 'ID', 'CODE'];
+const MICRO_NAME_KEYS = ['name', '名称', '微网格名称', 'NAME'];
+const MICRO_GRID_KEYS = ['gridId', 'grid', '所属网格', '网格编号', '网格编码', '网格'];
+const POPULATION_KEYS = ['population', '人口', '常住人口', '人口数'];
+const HOUSEHOLD_KEYS = ['households', '户数', '住户数'];
+const HIGH_RISE_KEYS = ['highRise', '高层', '是否高层'];
+
+type Layer = 'community' | 'grid' | 'micro';
+/** The layer a feature's own property names (社区 / 网格 / 微网格, community / grid / micro_grid); null when it names none. */
+function layerOf(props: Record<string, unknown>): Layer | null {
+  for (const key of LAYER_KEYS) {
+    const value = props[key];
+    if (typeof value !== 'string') continue;
+    const v = value.trim().toLowerCase().replace(/[\s_-]/g, '');
+    if (['community', 'communities', '社区', '社区边界', '居委会'].includes(v)) return 'community';
+    if (['microgrid', 'microgrids', 'micro', '微网格', '楼栋网格', '微网格边界'].includes(v)) return 'micro';
+    if (['grid', 'grids', '网格', '网格边界'].includes(v)) return 'grid';
+  }
+  return null;
+}
+
+const countOf = (props: Record<string, unknown>, keys: readonly string[]): number | null => {
+  const raw = pick(props, keys);
+  if (raw === null) return null;
+  const n = Number(raw.replace(/[,，\s]/g, ''));
+  return Number.isInteger(n) && n >= 0 ? n : null;
+};
+const yes = (props: Record<string, unknown>, keys: readonly string[]): boolean => {
+  const raw = pick(props, keys);
+  return raw !== null && ['true', '1', '是', 'yes', 'y', '高层'].includes(raw.toLowerCase());
+};
 
 const m2 = (f: Area) => turf.area(f);
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
@@ -164,8 +206,19 @@ interface PlannedGrid {
 /** Reads, mends and checks the file; throws GridImportError when no map can be made of it. */
 async function planMap(options: GridImportOptions, street: LoadedStreet, lines: string[]) {
   const crs = options.crs ?? 'wgs84';
-  const features = (await readFeatures(options.file)).map((f) => toWgs84(f, crs));
+  const all = (await readFeatures(options.file)).map((f) => toWgs84(f, crs));
   if (crs === 'gcj02') lines.push('坐标：按 GCJ-02（火星坐标）读取，已转换为 WGS84');
+  // The file's own layers: features marked as communities or micro-grids; the rest are grids.
+  const marked = (layer: Layer) => all.filter((f) => layerOf((f.properties ?? {}) as Record<string, unknown>) === layer);
+  const features = all.filter((f) => { const l = layerOf((f.properties ?? {}) as Record<string, unknown>); return l === null || l === 'grid'; });
+  const layerFile = async (file: string | undefined, layer: Layer, zh: string) => {
+    if (!file) return marked(layer);
+    const extra = (await readFeatures(file)).map((f) => toWgs84(f, crs));
+    if (marked(layer).length > 0) lines.push(`说明：${zh}取自 ${path.basename(file)}，主文件里标为${zh}的 ${marked(layer).length} 个要素未用`);
+    return extra;
+  };
+  const communityFeatures = await layerFile(options.communitiesFile, 'community', '社区');
+  const microFeatures = await layerFile(options.microgridsFile, 'micro', '微网格');
   let boundary: Area;
   if (options.boundaryFile) {
     const parts = (await readFeatures(options.boundaryFile)).map((f) => toWgs84(f, crs)).map((f) => mend(f, '边界', lines)).filter((f): f is Area => f !== null);
@@ -280,34 +333,215 @@ async function planMap(options: GridImportOptions, street: LoadedStreet, lines: 
     const total = gaps.reduce((s, g) => s + g.areaM2, 0);
     lines.push(`空隙：边界内有 ${gaps.length} 处没有网格覆盖，共 ${fmt(total)} m²（最大一处 ${fmt(Math.max(...gaps.map((g) => g.areaM2)))} m²，在 ${gaps[0]?.at.join(', ')} 附近）；落在空隙里的记录归入 100 米内最近的网格`);
   }
-  return { boundary, grids: kept, overlaps, gaps, refused, repaired };
+  const communities = planCommunities(communityFeatures, kept, boundary, lines);
+  const micro = planMicroGrids(microFeatures, kept, lines);
+  refused += communities.refused + micro.refused;
+  repaired += communities.repaired + micro.repaired;
+  return { boundary, grids: kept, overlaps, gaps, refused, repaired, communities: communities.planned, microGrids: micro.planned };
 }
 
-/** The street's files for the new map: communities as the union of their grids, one micro-grid per grid, POIs placed again. */
+interface PlannedCommunity {
+  id: string;
+  name: string;
+  area: Area;
+  population: number | null;
+  households: number | null;
+}
+
+/**
+ * The communities layer, when the street gives one: mended, cut to the boundary, unique ids; each
+ * grid's community is the one it names (by id or name), else the one holding it. Null when the
+ * street gives none (communities are then the union of their grids).
+ */
+function planCommunities(features: Feature[], grids: PlannedGrid[], boundary: Area, lines: string[]) {
+  if (features.length === 0) return { planned: null, refused: 0, repaired: 0 };
+  const planned: PlannedCommunity[] = [];
+  const seen = new Set<string>();
+  let refused = 0;
+  let repaired = 0;
+  features.forEach((feature, index) => {
+    const props = (feature.properties ?? {}) as Record<string, unknown>;
+    const name = pick(props, COMMUNITY_NAME_KEYS) ?? pick(props, COMMUNITY_ID_KEYS) ?? `社区${index + 1}`;
+    const id = pick(props, COMMUNITY_ID_KEYS) ?? name;
+    const label = `社区 ${name}`;
+    if (seen.has(id)) {
+      lines.push(`拒绝：${label} 的编号 ${id} 与前面的社区重复`);
+      refused += 1;
+      return;
+    }
+    const before = lines.length;
+    let area = mend(feature, label, lines);
+    if (!area) {
+      lines.push(`拒绝：${label} 没有可用的面（几何为 ${feature.geometry?.type ?? '空'}）`);
+      refused += 1;
+      return;
+    }
+    const outside = turf.difference(turf.featureCollection([area, boundary])) as Area | null;
+    if (outside && m2(outside) > SLIVER_M2) {
+      const inside = turf.intersect(turf.featureCollection([area, boundary])) as Area | null;
+      if (!inside || m2(inside) <= SLIVER_M2) {
+        lines.push(`拒绝：${label} 完全在街道边界之外`);
+        refused += 1;
+        return;
+      }
+      lines.push(`修复：${label} 有 ${fmt(m2(outside))} m² 超出街道边界，已按边界裁去`);
+      area = inside;
+    }
+    if (lines.length > before) repaired += 1;
+    seen.add(id);
+    planned.push({ id, name, area, population: countOf(props, POPULATION_KEYS), households: countOf(props, HOUSEHOLD_KEYS) });
+  });
+  if (planned.length === 0) {
+    lines.push('说明：社区图层没有可用的社区，社区改由其网格合并而成');
+    return { planned: null, refused, repaired };
+  }
+  // Each grid to its community: named by id or name, else the community holding a point of it.
+  const byKey = new Map<string, PlannedCommunity>();
+  for (const c of planned) {
+    byKey.set(c.id, c);
+    byKey.set(c.name, c);
+  }
+  let contained = 0;
+  const strays: string[] = [];
+  for (const grid of grids) {
+    const named = byKey.get(grid.communityName) ?? byKey.get(grid.communityId);
+    const inner = turf.pointOnFeature(grid.area);
+    const holding = named ?? planned.find((c) => turf.booleanPointInPolygon(inner, c.area));
+    if (!holding) {
+      strays.push(grid.name);
+      continue;
+    }
+    if (!named) contained += 1;
+    grid.communityId = holding.id;
+    grid.communityName = holding.name;
+    const outside = turf.difference(turf.featureCollection([grid.area, holding.area])) as Area | null;
+    if (outside && m2(outside) > SLIVER_M2 * 100) lines.push(`说明：网格 ${grid.name} 有 ${fmt(m2(outside))} m² 在所属社区 ${holding.name} 之外（保持原样）`);
+  }
+  lines.push(`社区：取自文件，共 ${planned.length} 个${contained > 0 ? `；${contained} 个网格未写所属社区，已按位置归入` : ''}`);
+  if (strays.length > 0) lines.push(`说明：${strays.length} 个网格（${strays.slice(0, 5).join('、')}${strays.length > 5 ? '等' : ''}）不在任何社区内且未写所属社区，仍按其写的社区名归属`);
+  return { planned, refused, repaired };
+}
+
+interface PlannedMicroGrid {
+  id: string;
+  name: string;
+  gridId: string;
+  area: Area;
+  households: number | null;
+  highRise: boolean;
+}
+
+/**
+ * The micro-grids layer, when the street gives one: mended, unique ids, each in the grid it names
+ * (else the grid holding a point of it) and cut to that grid; one with no grid is refused. Null
+ * when the street gives none (each grid is then one micro-grid).
+ */
+function planMicroGrids(features: Feature[], grids: PlannedGrid[], lines: string[]) {
+  if (features.length === 0) return { planned: null, refused: 0, repaired: 0 };
+  const gridById = new Map(grids.map((g) => [g.id, g]));
+  const gridByName = new Map(grids.map((g) => [g.name, g]));
+  const planned: PlannedMicroGrid[] = [];
+  const seen = new Set<string>();
+  let refused = 0;
+  let repaired = 0;
+  features.forEach((feature, index) => {
+    const props = (feature.properties ?? {}) as Record<string, unknown>;
+    const id = pick(props, MICRO_ID_KEYS) ?? `M${String(index + 1).padStart(4, '0')}`;
+    const name = pick(props, MICRO_NAME_KEYS) ?? id;
+    const label = `微网格 ${name}`;
+    if (seen.has(id)) {
+      lines.push(`拒绝：${label} 的编号 ${id} 与前面的微网格重复`);
+      refused += 1;
+      return;
+    }
+    const before = lines.length;
+    let area = mend(feature, label, lines);
+    if (!area) {
+      lines.push(`拒绝：${label} 没有可用的面（几何为 ${feature.geometry?.type ?? '空'}）`);
+      refused += 1;
+      return;
+    }
+    const gridKey = pick(props, MICRO_GRID_KEYS);
+    const inner = turf.pointOnFeature(area);
+    const grid = (gridKey !== null ? gridById.get(gridKey) ?? gridByName.get(gridKey) : undefined)
+      ?? (gridKey === null ? grids.find((g) => turf.booleanPointInPolygon(inner, g.area)) : undefined);
+    if (!grid) {
+      lines.push(gridKey !== null ? `拒绝：${label} 所属网格 ${gridKey} 不在本次导入的网格中` : `拒绝：${label} 未写所属网格，且不在任何网格内`);
+      refused += 1;
+      return;
+    }
+    const outside = turf.difference(turf.featureCollection([area, grid.area])) as Area | null;
+    if (outside && m2(outside) > SLIVER_M2) {
+      const inside = turf.intersect(turf.featureCollection([area, grid.area])) as Area | null;
+      if (!inside || m2(inside) <= SLIVER_M2) {
+        lines.push(`拒绝：${label} 不在其所属网格 ${grid.name} 内`);
+        refused += 1;
+        return;
+      }
+      lines.push(`修复：${label} 有 ${fmt(m2(outside))} m² 超出所属网格 ${grid.name}，已按网格裁去`);
+      area = inside;
+    }
+    if (lines.length > before) repaired += 1;
+    seen.add(id);
+    planned.push({ id, name, gridId: grid.id, area, households: countOf(props, HOUSEHOLD_KEYS), highRise: yes(props, HIGH_RISE_KEYS) });
+  });
+  if (planned.length === 0) {
+    lines.push('说明：微网格图层没有可用的微网格，每个网格暂作一个微网格');
+    return { planned: null, refused, repaired };
+  }
+  const covered = new Set(planned.map((m) => m.gridId));
+  const bare = grids.filter((g) => !covered.has(g.id)).length;
+  lines.push(`微网格：取自文件，共 ${planned.length} 个${bare > 0 ? `；${bare} 个网格没有微网格，各暂作一个微网格` : ''}`);
+  return { planned, refused, repaired };
+}
+
+/**
+ * The street's files for the new map: communities from the file's layer (else the union of their
+ * grids), micro-grids from the file's layer (else one per grid, and one for each grid the layer
+ * leaves bare).
+ */
 function buildFiles(street: LoadedStreet, plan: Awaited<ReturnType<typeof planMap>>, lines: string[]) {
   const streetId = street.meta.id;
   const oldGrid = street.gridById;
+  // Community ids: an existing community of that id or name keeps its id; a file's own id is kept;
+  // a community known by name only gets the next free one.
   const communityIds = new Map<string, string>();
+  const taken = new Set<string>();
+  const idFor = (key: string, name: string, ownId: string | null): string => {
+    const known = communityIds.get(key);
+    if (known) return known;
+    let id: string = street.communityById.get(key)?.properties.id
+      ?? street.communities.features.find((c) => c.properties.name === name)?.properties.id
+      ?? ownId ?? '';
+    for (let n = communityIds.size + 1; id === '' || taken.has(id); n += 1) id = `${streetId}-C${String(n).padStart(2, '0')}`;
+    communityIds.set(key, id);
+    taken.add(id);
+    return id;
+  };
+  const given = new Map<string, PlannedCommunity>();
+  for (const c of plan.communities ?? []) given.set(idFor(c.id, c.name, c.id !== c.name ? c.id : null), c);
   const byCommunity = new Map<string, PlannedGrid[]>();
   for (const g of plan.grids) {
-    // Community ids: an existing community of that id or name keeps its id, a new one gets the next.
-    const known = street.communityById.get(g.communityName)?.properties.id
-      ?? street.communities.features.find((c) => c.properties.name === g.communityName)?.properties.id;
-    if (!communityIds.has(g.communityName)) communityIds.set(g.communityName, known ?? `${streetId}-C${String(communityIds.size + 1).padStart(2, '0')}`);
-    g.communityId = communityIds.get(g.communityName) as string;
+    g.communityId = idFor(g.communityId, g.communityName, null);
     byCommunity.set(g.communityId, [...(byCommunity.get(g.communityId) ?? []), g]);
   }
-  const communities: CommunityFeature[] = [...byCommunity].map(([id, members]) => {
+  const communityIdsInOrder = [...new Set([...given.keys(), ...byCommunity.keys()])];
+  const communities: CommunityFeature[] = communityIdsInOrder.map((id) => {
     const old = street.communityById.get(id)?.properties;
-    const area = union(members.map((m) => m.area)) as Area;
+    const own = given.get(id);
+    const members = byCommunity.get(id) ?? [];
+    const area = own?.area ?? (union(members.map((m) => m.area)) as Area);
+    const name = own?.name ?? old?.name ?? members[0]?.communityName ?? id;
     return {
       type: 'Feature', geometry: geometryOf(area),
       properties: {
-        id, name: old?.name ?? members[0]?.communityName ?? id, nameEn: old?.nameEn ?? members[0]?.communityName ?? id, streetId,
-        population: old?.population ?? 0, households: old?.households ?? 0, synthetic: old?.synthetic ?? false,
+        id, name, nameEn: old?.nameEn ?? name, streetId,
+        population: own?.population ?? old?.population ?? 0, households: own?.households ?? old?.households ?? 0, synthetic: old?.synthetic ?? false,
       },
     };
   });
+  const empty = communityIdsInOrder.filter((id) => given.has(id) && !byCommunity.has(id));
+  if (empty.length > 0) lines.push(`说明：${empty.length} 个社区（${empty.map((id) => given.get(id)?.name ?? id).slice(0, 5).join('、')}）没有网格`);
   let placeholders = 0;
   const grids: GridFeature[] = plan.grids.map((g) => {
     const old = oldGrid.get(g.id)?.properties;
@@ -323,16 +557,36 @@ function buildFiles(street: LoadedStreet, plan: Awaited<ReturnType<typeof planMa
     };
   });
   if (placeholders > 0) lines.push(`说明：${placeholders} 个网格是新编号，人口、户数、网格长待补充（暂记 0 和“待填写”）`);
-  const microgrids: MicroGridFeature[] = grids.map((g) => ({
-    type: 'Feature', geometry: g.geometry,
-    properties: { id: `${g.properties.id}-M01`, name: g.properties.name, streetId, communityId: g.properties.communityId, gridId: g.properties.id, households: g.properties.households, highRise: false },
-  }));
-  lines.push('说明：文件没有微网格，每个网格暂作一个微网格');
+  const gridProps = new Map(grids.map((g) => [g.properties.id, g.properties]));
+  const microgrids: MicroGridFeature[] = (plan.microGrids ?? []).map((m) => {
+    const grid = gridProps.get(m.gridId) as GridFeature['properties'];
+    return {
+      type: 'Feature', geometry: geometryOf(m.area),
+      properties: { id: m.id, name: m.name, streetId, communityId: grid.communityId, gridId: grid.id, households: m.households ?? 0, highRise: m.highRise },
+    };
+  });
+  const covered = new Set(microgrids.map((m) => m.properties.gridId));
+  const usedIds = new Set(microgrids.map((m) => m.properties.id));
+  for (const g of grids) {
+    if (covered.has(g.properties.id)) continue;
+    let id = `${g.properties.id}-M01`;
+    for (let n = 2; usedIds.has(id); n += 1) id = `${g.properties.id}-M${String(n).padStart(2, '0')}`;
+    usedIds.add(id);
+    microgrids.push({
+      type: 'Feature', geometry: g.geometry,
+      properties: { id, name: g.properties.name, streetId, communityId: g.properties.communityId, gridId: g.properties.id, households: g.properties.households, highRise: false },
+    });
+  }
+  if (!plan.microGrids) lines.push('说明：文件没有微网格图层，每个网格暂作一个微网格');
+  if (!plan.communities) lines.push('说明：文件没有社区图层，社区由其网格合并而成');
   return { communities, grids, microgrids };
 }
 
-function placePois(street: LoadedStreet, locator: Locator, grids: GridFeature[], lines: string[]): PoiFeature[] {
+function placePois(street: LoadedStreet, locator: Locator, grids: GridFeature[], microgrids: MicroGridFeature[], lines: string[]): PoiFeature[] {
   const centres = grids.map((g) => ({ g, c: turf.centroid(g).geometry.coordinates }));
+  // A POI in no micro-grid of its grid takes the grid's first micro-grid.
+  const firstMicro = new Map<string, string>();
+  for (const m of microgrids) if (!firstMicro.has(m.properties.gridId)) firstMicro.set(m.properties.gridId, m.properties.id);
   let snapped = 0;
   const pois = street.pois.features.map((p) => {
     const [lng, lat] = p.geometry.coordinates as [number, number];
@@ -346,7 +600,8 @@ function placePois(street: LoadedStreet, locator: Locator, grids: GridFeature[],
       communityId = nearest.g.properties.communityId;
       snapped += 1;
     }
-    return { ...p, properties: { ...p.properties, gridId, communityId: communityId as string, microGridId: `${gridId}-M01` } };
+    const microGridId = (placed.gridId === gridId ? placed.microGridId : null) ?? firstMicro.get(gridId) ?? `${gridId}-M01`;
+    return { ...p, properties: { ...p.properties, gridId, communityId: communityId as string, microGridId } };
   });
   if (snapped > 0) lines.push(`说明：${snapped} 个兴趣点（食堂、消防站、楼宇）不在任何新网格内，已归入最近的网格`);
   return pois;
@@ -416,14 +671,15 @@ export async function importGrids(options: GridImportOptions): Promise<GridImpor
     await writeFile(path.join(scratchDir, STREET_FILES.microgrids), json({ type: 'FeatureCollection', features: files.microgrids }));
     // POIs are placed with a locator over the new grids (the old POI file still names old grids).
     const gridLocator = createLocator({ ...street, meta: meta as LoadedStreet['meta'], boundary: boundaryFeature as LoadedStreet['boundary'], communities: { type: 'FeatureCollection', features: files.communities }, grids: { type: 'FeatureCollection', features: files.grids }, microgrids: { type: 'FeatureCollection', features: files.microgrids }, communityById: new Map(files.communities.map((c) => [c.properties.id, c])), gridById: new Map(files.grids.map((g) => [g.properties.id, g])) });
-    const pois = placePois(street, gridLocator, files.grids, lines);
+    const pois = placePois(street, gridLocator, files.grids, files.microgrids, lines);
     await writeFile(path.join(scratchDir, STREET_FILES.pois), json({ type: 'FeatureCollection', features: pois }));
     const next = await loadStreet(scratch, options.streetId).catch((error: unknown) => {
       throw new GridImportError(`新地图未通过检查 / the new map fails the street checks: ${(error as Error).message}`);
     });
-    lines.unshift(`网格地图：${files.grids.length} 个网格、${files.communities.length} 个社区${plan.refused > 0 ? `；拒绝 ${plan.refused} 个` : ''}${plan.repaired > 0 ? `；修复 ${plan.repaired} 个` : ''}`);
+    lines.unshift(`网格地图：${files.communities.length} 个社区、${files.grids.length} 个网格、${files.microgrids.length} 个微网格${plan.refused > 0 ? `；拒绝 ${plan.refused} 个` : ''}${plan.repaired > 0 ? `；修复 ${plan.repaired} 个` : ''}`);
     const report: GridImportReport = {
-      lines, grids: files.grids.length, communities: files.communities.length, repaired: plan.repaired, refused: plan.refused,
+      lines, grids: files.grids.length, communities: files.communities.length, microGrids: files.microgrids.length,
+      layers: { communities: plan.communities ? 'file' : 'derived', microGrids: plan.microGrids ? 'file' : 'derived' }, repaired: plan.repaired, refused: plan.refused,
       gaps: plan.gaps, overlaps: plan.overlaps, version: null, relocated: null,
     };
     if (options.dryRun) return report;
@@ -438,7 +694,7 @@ export async function importGrids(options: GridImportOptions): Promise<GridImpor
       }
       await options.store.writeMany((w) => w.audit([{
         actor: options.actor ?? 'import', actorKind: options.actorKind ?? 'system', kind: 'map.replaced', target: path.basename(options.file),
-        detail: { grids: report.grids, communities: report.communities, repaired: report.repaired, refused: report.refused, gaps: report.gaps.length, overlaps: report.overlaps.length, version: report.version, ...(report.relocated ?? {}) },
+        detail: { grids: report.grids, communities: report.communities, microGrids: report.microGrids, repaired: report.repaired, refused: report.refused, gaps: report.gaps.length, overlaps: report.overlaps.length, version: report.version, ...(report.relocated ?? {}) },
       }]));
     }
     return report;
