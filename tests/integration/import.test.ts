@@ -75,7 +75,26 @@ describe('import of a board feed from XLSX', () => {
       [9, '演练日期'], [10, '演练级别'], [11, '参与人数'], [12, '纬度'],
     ]);
     expect(summary.problems[0]?.reason).toContain('不是可识别的日期');
+    // A negative count is a sentence, Chinese first, not zod's English.
+    expect(summary.problems[2]?.reason).toBe('不能为负数，应为 0 或更大 / must not be negative (0 or more)');
     expect(existsSync(path.join(dir, 'drills.rejected.csv'))).toBe(false);
+  });
+
+  it('takes 2026年11月5日 14时 and 14时30分, and gives 1e308 and a huge latitude one reason each', async () => {
+    const odd = path.join(dir, 'drills-odd.xlsx');
+    await writeXlsx(odd, [
+      DRILL_HEADER,
+      ['O-1', '2026年11月5日 14时', '社区', '疏散演练', null, 30, null, null, null, null, null],
+      ['O-2', '2026年11月5日14时30分', '社区', '疏散演练', null, 30, null, null, null, null, null],
+      ['O-3', '2026/11/5', '社区', '疏散演练', null, 1e308, null, null, null, null, null],
+      ['O-4', '2026/11/5', '社区', '疏散演练', null, 30, null, null, LNG, 1e308, null],
+    ]);
+    const summary = await run('fire-drills', odd, { dryRun: true });
+    expect(summary).toMatchObject({ rows: 4, accepted: 2, rejected: 2 });
+    expect(summary.problems.map((p) => [p.row, p.column])).toEqual([[4, '参与人数'], [5, '纬度']]);
+    for (const p of summary.problems) expect(p.reason, p.reason).toMatch(/^[\u4e00-\u9fff].* \/ [a-z]/);
+    expect(summary.problems[0]?.reason).toBe('数字太大 / the number is too large');
+    expect(summary.problems[1]?.reason).toBe('不能大于 90 / must be at most 90');
   });
 
   it('a real run takes the good rows in one go, writes the refused ones beside the file, and a re-run changes nothing', async () => {
@@ -136,7 +155,7 @@ describe('CSV in the encodings Excel writes', () => {
     await writeCsv(file, rows(prefix, english), encoding);
     const summary = await run('hazard-inspections', file);
     expect(summary).toMatchObject({ format: 'csv', encoding: detected, rows: 3, accepted: 2, created: 2, rejected: 1, skipped: { totals: 1 } });
-    expect(summary.problems).toEqual([{ row: 4, column: english ? 'hazardsRectified' : '已整改', reason: 'hazardsRectified cannot exceed hazardsFound' }]);
+    expect(summary.problems).toEqual([{ row: 4, column: english ? 'hazardsRectified' : '已整改', reason: '已整改数不能大于隐患数 / hazardsRectified cannot exceed hazardsFound' }]);
     const got: Record<string, unknown>[] = [];
     await store.scanFeed('hazard-inspections', null, (b) => {
       got.push(...b.filter((r) => String(r.externalId).startsWith(`${prefix}-`)));

@@ -10,6 +10,7 @@ import type { ActorKind } from '@grid141/shared';
 import type { LoadedStreet } from '../street/load.ts';
 import type { Locator } from '../street/locate.ts';
 import type { Store } from '../store/types.ts';
+import { rowReasoner } from './reasons.ts';
 import { kindWriter, type ImportRow } from './checkers.ts';
 import {
   checkMapping, columnForPath, HEADER_SEARCH_ROWS, HeaderError, isBlank, isTotalsRow, missingColumns, planHeader, rowConverter,
@@ -123,6 +124,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const chunkSize = options.chunkSize ?? 2_000;
   const actorName = options.actor ?? `import:${path.basename(file)}`;
   const writerOf = kindWriter(kind, street, options.locator, actorName, options.clock);
+  const reasonsOf = rowReasoner(kind, options.clock);
   const rejectedPath = options.dryRun ? null : options.rejectedFile === undefined ? defaultRejectedFile(file) : options.rejectedFile;
   const partPath = rejectedPath ? `${rejectedPath}.part` : null;
   let rejectedStream: WriteStream | null = null;
@@ -210,7 +212,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           seenIds.set(id, row.number);
           const result = writerOf.check(input);
           if (result.ok) checked.push(result.row);
-          else for (const e of result.errors) problems.push({ row: row.number, column: columnForPath(plan, e.path), reason: e.message });
+          else for (const e of reasonsOf(input, result.errors)) problems.push({ row: row.number, column: columnForPath(plan, e.path), reason: e.message });
         }
         if (problems.length > 0) {
           await refuse(row, problems);

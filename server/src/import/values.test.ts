@@ -24,6 +24,20 @@ describe('cell values as Chinese spreadsheets write them', () => {
     expect(readDateTime('1/2/2022 12:05:00 AM', { timeZone: 'America/New_York' })).toEqual({ ok: true, value: '2022-01-02T05:05:00.000Z' });
   });
 
+  it('reads the Chinese hour forms: 14时, 14时30分, 14点半, 下午2时, with or without a space after 日', () => {
+    const at = (h: number, m: number, sec = 0) => new Date(Date.UTC(2026, 10, 5, h - 8, m, sec)).toISOString();
+    const cases: [string, string][] = [
+      ['2026年11月5日 14时', at(14, 0)], ['2026年11月5日 14时30分', at(14, 30)], ['2026年11月5日14时30分', at(14, 30)],
+      ['2026年11月5日14时', at(14, 0)], ['2026年11月5日 14点', at(14, 0)], ['2026年11月5日 14点半', at(14, 30)],
+      ['2026年11月5日 14时30分15秒', at(14, 30, 15)], ['2026年11月5日 下午2时', at(14, 0)], ['2026年11月5日 下午2时30分', at(14, 30)],
+      ['2026年11月5日 上午9时', at(9, 0)], ['2026年11月5日 中午12点', at(12, 0)], ['２０２６年１１月５日　１４时３０分', at(14, 30)],
+    ];
+    for (const [text, want] of cases) expect(readDateTime(text, SH), text).toEqual({ ok: true, value: want });
+    // Digits running into the date are still no time.
+    expect(readDateTime('2024/3/514', SH).ok).toBe(false);
+    expect(readDateTime('2026年11月5日 25时', SH)).toMatchObject({ ok: false, reason: expect.stringContaining('超出范围') });
+  });
+
   it('a date-only value takes the given time of day', () => {
     expect(readDateTime('2024/3/5', { ...SH, dateOnlyMinutes: 12 * 60 })).toEqual({ ok: true, value: '2024-03-05T04:00:00.000Z' });
   });

@@ -82,12 +82,15 @@ function fromSheetDate(date: Date, options: DateOptions, dateOnly: boolean): Rea
 
 const hour12 = (h: number, half: string | undefined): number => {
   if (!half) return h;
-  const pm = /^(pm|下午|晚上)$/i.test(half);
+  const pm = /^(pm|下午|晚上|中午)$/i.test(half);
   if (h === 12) return pm ? 12 : 0;
-  return pm ? h + 12 : h;
+  return pm && h < 12 ? h + 12 : h;
 };
 
-const TIME = String.raw`(?:[ T]+(上午|下午|晚上)?\s*(\d{1,2})(?:[:：时点](\d{1,2})(?:[:：分](\d{1,2})(?:\.(\d{1,3}))?秒?)?分?)?\s*(AM|PM)?)?`;
+// The time after a date: `8:30`, `08:30:15.250`, `1:47:00 PM`, and the Chinese forms `14时`,
+// `14时30分`, `14时30分15秒`, `14点`, `14点半`, `下午2时`. A space (or T) comes before it, or
+// nothing after 日 (`2026年11月5日14时`).
+const TIME = String.raw`(?:(?:[ T]+|(?<=日))(上午|下午|晚上|中午|凌晨|早上)?\s*(\d{1,2})(?:\s*(?:[:：]|时|点)\s*(?:(\d{1,2}|半)\s*(?:[:：]|分)?\s*(?:(\d{1,2})(?:\.(\d{1,3}))?\s*秒?)?)?)?\s*(AM|PM)?)?`;
 const YMD = new RegExp(String.raw`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?` + TIME + '$', 'i');
 const MDY = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})` + TIME + '$', 'i');
 const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
@@ -95,7 +98,8 @@ const OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 /**
  * A time as ISO 8601 (UTC, milliseconds). Reads ISO with an offset as it is; without an offset,
- * the wall clock in options.timeZone: 2024-03-05 08:30, 2024/3/5, 2024.3.5, 2024年3月5日 8时30分,
+ * the wall clock in options.timeZone: 2024-03-05 08:30, 2024/3/5, 2024.3.5, 2024年3月5日 8时30分
+ * (and 14时, 14点半, 下午2时, 2026年11月5日14时 without a space),
  * 20240305, US 3/5/2024 1:47:00 PM (month first, as US 311 exports write it), XLSX date cells and
  * Excel serial numbers (45356 or 45356.5).
  */
@@ -129,7 +133,7 @@ export function readDateTime(cell: Cell, options: DateOptions): Read<string> {
   const [y, mo, d, half1, h, mi, s, frac, half2] = parts;
   const hasTime = h !== undefined;
   const hour = hasTime ? hour12(Number(h), half1 ?? half2) : 0;
-  const minute = hasTime ? Number(mi ?? 0) : 0;
+  const minute = hasTime ? (mi === '半' ? 30 : Number(mi ?? 0)) : 0;
   return wall(Number(y), Number(mo), Number(d), hour, minute, Number(s ?? 0), Number((frac ?? '0').padEnd(3, '0')), options.timeZone,
     hasTime ? 0 : options.dateOnlyMinutes ?? 0);
 }
