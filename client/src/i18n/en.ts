@@ -179,11 +179,14 @@ export default {
     },
     heat: { legend: 'Incidents reported this week per grid', top: 'Grids with most incidents', grid: 'Grid', count: '' },
     ranking: {
-      formula: 'Score = 100 × (0.5 × closed on time + 0.3 × closure rate + 0.2 × (1 − incidents per 1,000 residents / the street\'s highest)); incidents not yet due cost nothing; ≥90 five stars, ≥80 four, ≥70 three, ≥60 two',
-      best: 'Leading grids (top 10)', worst: 'Grids to improve (bottom 10)', rank: 'Rank', grid: 'Grid', community: 'Community', score: 'Score',
+      formula: 'Score = 100 × (0.5 × closed on time + 0.3 × closure rate + 0.2 × (1 − incidents per 1,000 residents / the street\'s highest)); a term a grid had nothing to measure with (nothing due, closable or reported) takes the street\'s value (italic); incidents not yet due cost nothing; ≥90 five stars, ≥80 four, ≥70 three, ≥60 two; equal scores share a rank',
+      best: 'Top {n}', worst: 'Grids to improve (bottom {n}, under 70)', rank: 'Rank', grid: 'Grid', community: 'Community', score: 'Score',
       stars: 'Stars', reported: 'Reported', onTime: 'On time', closure: 'Closed', perThousand: 'Per 1,000',
       tiers: 'Tiers: leading {lead} · standard {standard} · to improve {improve}',
-      quiet: '{n} grids had no incident this week (full marks, not listed)',
+      quiet: '{n} grids had no incident this week (scored on the street\'s terms)',
+      tie: 'tie', gridsTied: '{n} grids', quietGroup: 'No incident this week: all three terms are the street\'s', andMore: '{names} and {n} more',
+      noneToImprove: 'No grid fell under 70 through its own work this week. Lowest: {grid}, {score}.', noGrids: 'No grid had an incident this week',
+      moreToImprove: '{n} more grids to improve (workbook sheet "Grid ranking")',
     },
     notable: {
       none: 'No notable events this week', time: 'When', kind: 'Kind', what: 'What', where: 'Where', state: 'State',

@@ -179,11 +179,14 @@ export default {
     },
     heat: { legend: '本周上报事件（件/网格）', top: '事件最多的网格', grid: '网格', count: '件' },
     ranking: {
-      formula: '得分 = 100 ×（0.5 × 按时办结率 + 0.3 × 办结率 + 0.2 × (1 − 每千人事件数 / 全街最高)）；未到期的事件不扣分；≥90 五星，≥80 四星，≥70 三星，≥60 二星',
-      best: '先进网格（前 10）', worst: '待提升网格（后 10）', rank: '排名', grid: '网格', community: '社区', score: '得分',
+      formula: '得分 = 100 ×（0.5 × 按时办结率 + 0.3 × 办结率 + 0.2 × (1 − 每千人事件数 / 全街最高)）；本网格无到期、可办结或上报事件时，该项取全街水平（斜体）；未到期的事件不扣分；≥90 五星，≥80 四星，≥70 三星，≥60 二星；同分并列',
+      best: '排名前 {n}', worst: '待提升网格（后 {n}，低于 70 分）', rank: '排名', grid: '网格', community: '社区', score: '得分',
       stars: '星级', reported: '上报', onTime: '按时办结', closure: '办结率', perThousand: '每千人',
       tiers: '三级：先进 {lead} 个 · 达标 {standard} 个 · 待提升 {improve} 个',
-      quiet: '另有 {n} 个网格本周无事件（满分，不列入下表）',
+      quiet: '{n} 个网格本周无事件（按全街水平计分）',
+      tie: '并列', gridsTied: '{n} 个网格', quietGroup: '本周无事件，三项均取全街水平', andMore: '{names} 等 {n} 个',
+      noneToImprove: '本周没有因自身办理低于 70 分的网格。最低：{grid}，{score} 分。', noGrids: '本周各网格均无事件',
+      moreToImprove: '另有 {n} 个待提升网格（见周报表格“网格排名”）',
     },
     notable: {
       none: '本周无重点事项', time: '时间', kind: '类型', what: '事项', where: '位置', state: '状态',

@@ -148,8 +148,9 @@ export async function weeklyXlsx(report: WeeklyReport, street: LoadedStreet, lan
   add(zh ? '每日' : 'Daily', zh ? ['日期', '上报', '办结', '助餐份数'] : ['Date', 'Reported', 'Closed', 'Meals'],
     report.current.incidents.daily.map((d, i) => [d.date, d.reported, d.closed, report.current.livelihood.daily[i]?.meals ?? 0]));
   add(zh ? '网格排名' : 'Grid ranking',
-    zh ? ['排名', '网格', '社区', '得分', '星级', '上报', '办结', '按时办结率', '办结率', '每千人事件'] : ['Rank', 'Grid', 'Community', 'Score', 'Stars', 'Reported', 'Closed', 'On time', 'Closure rate', 'Per 1,000 residents'],
-    report.ranking.map((g) => [g.rank, ctx.gridName(g.gridId), ctx.communityName(g.communityId), g.score, g.stars, g.reported, g.closed,
-      Math.round(g.onTimeRate * 1000) / 10, Math.round(g.closureRate * 1000) / 10, g.perThousand]));
+    zh ? ['排名', '并列网格数', '网格', '社区', '得分', '星级', '上报', '办结', '按时办结率', '办结率', '每千人事件', '取全街比率']
+      : ['Rank', 'Grids sharing the rank', 'Grid', 'Community', 'Score', 'Stars', 'Reported', 'Closed', 'On time', 'Closure rate', 'Per 1,000 residents', 'Street\'s rate used'],
+    report.ranking.map((g) => [g.rank, g.tied, ctx.gridName(g.gridId), ctx.communityName(g.communityId), g.score, g.stars, g.reported, g.closed,
+      Math.round(g.onTimeRate * 1000) / 10, Math.round(g.closureRate * 1000) / 10, g.perThousand, g.streetRates ? (zh ? '是' : 'yes') : '']));
   return Buffer.from(await book.xlsx.writeBuffer());
 }

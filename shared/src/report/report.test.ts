@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIsoWeek, previousIsoWeek, nextIsoWeek, weekBounds, isoWeeksInYear } from './week.ts';
 import { weekChange, weekChanges } from './changes.ts';
-import { rankGrids, starsOf, gridWeeks, type GridWeek } from './ranking.ts';
+import { rankGrids, rankingBoard, starsOf, streetTerms, gridWeeks, type GridWeek } from './ranking.ts';
 import { emptyWeekRecords, weekFigures, type WeekIncident } from './figures.ts';
 import { buildWeeklyReport } from './report.ts';
 
@@ -65,27 +65,37 @@ describe('grid ranking', () => {
     { id: 'G2', communityId: 'C1', population: 500 },
     { id: 'G3', communityId: 'C2', population: 800 },
   ];
-  it('scores 0.5 on-time + 0.3 closure + 0.2 light load, ranks best first, quiet grids full marks', () => {
+  const week = (over: Partial<GridWeek>): GridWeek => ({ reported: 0, closedOfReported: 0, closed: 0, closedOnTime: 0, overdueOpen: 0, notDueOpen: 0, ...over });
+
+  it('scores 0.5 on-time + 0.3 closure + 0.2 light load; a quiet grid takes the street\'s terms, not full marks', () => {
     const weeks = new Map<string, GridWeek>([
-      ['G1', { reported: 10, closedOfReported: 8, closed: 10, closedOnTime: 9, overdueOpen: 0, notDueOpen: 0 }],
-      ['G2', { reported: 10, closedOfReported: 5, closed: 4, closedOnTime: 2, overdueOpen: 0, notDueOpen: 0 }],
+      ['G1', week({ reported: 10, closedOfReported: 8, closed: 10, closedOnTime: 9 })],
+      ['G2', week({ reported: 10, closedOfReported: 5, closed: 4, closedOnTime: 2 })],
     ]);
     const ranked = rankGrids(grids, weeks);
-    expect(ranked.map((r) => r.gridId)).toEqual(['G3', 'G1', 'G2']);
-    // G3: nothing reported → 100. G1: 10/1000 → 10 per 1,000; busiest G2 20 per 1,000 → L = 0.5
-    expect(ranked[0]).toMatchObject({ score: 100, stars: 5, tier: 'lead', rank: 1 });
-    expect(ranked[1]).toMatchObject({ score: 79, perThousand: 10, stars: 3, tier: 'standard', rank: 2 });
-    expect(ranked[2]).toMatchObject({ score: 40, stars: 1, tier: 'improve', rank: 3 });
+    // G1: T 0.9, C 0.8, 10 per 1,000 against the busiest G2's 20 → L 0.5: 45 + 24 + 10 = 79.
+    // G3 (no incident): the street's T = 11/14, C = 13/20 and 20 per 2,300 residents (8.7 per
+    // 1,000 → L 0.565): 39.3 + 19.5 + 11.3 = 70.1.
+    expect(ranked.map((r) => [r.gridId, r.score, r.rank])).toEqual([['G1', 79, 1], ['G3', 70.1, 2], ['G2', 40, 3]]);
+    expect(ranked[0]).toMatchObject({ perThousand: 10, stars: 3, tier: 'standard', streetRates: false, tied: 1 });
+    expect(ranked[1]).toMatchObject({ streetRates: true, onTimeRate: 11 / 14, closureRate: 13 / 20, perThousand: 0 });
+    expect(ranked[2]).toMatchObject({ stars: 1, tier: 'improve' });
+    expect(streetTerms(grids, weeks).perThousand).toBeCloseTo(20000 / 2300, 9);
+    expect(streetTerms([], new Map())).toEqual({ onTime: 1, closure: 1, perThousand: 0 });
   });
-  it('equal scores share a rank; open past due scores no on-time or closure points, open and not yet due costs nothing', () => {
-    const ranked = rankGrids(grids, new Map([['G1', { reported: 1, closedOfReported: 0, closed: 0, closedOnTime: 0, overdueOpen: 1, notDueOpen: 0 }]]));
-    expect(ranked.map((r) => r.rank)).toEqual([1, 1, 3]);
-    expect(ranked[2]).toMatchObject({ gridId: 'G1', score: 0 });
-    // Reported late on Sunday, due next week: only the load term (busiest grid → 0) is lost.
-    const sunday = rankGrids(grids, new Map([['G1', { reported: 1, closedOfReported: 0, closed: 0, closedOnTime: 0, overdueOpen: 0, notDueOpen: 1 }]]));
-    expect(sunday[2]).toMatchObject({ gridId: 'G1', score: 80, onTimeRate: 1, closureRate: 1 });
+
+  it('equal scores share a rank and say how many share it; open past due scores no on-time or closure points', () => {
+    const ranked = rankGrids(grids, new Map([['G1', week({ reported: 1, overdueOpen: 1 })]]));
+    // The street's T and C are G1's (0 and 0); its load 1 per 2,300 against G1's 1 per 1,000 (L 0.565).
+    expect(ranked.map((r) => [r.gridId, r.score, r.rank, r.tied])).toEqual([['G2', 11.3, 1, 2], ['G3', 11.3, 1, 2], ['G1', 0, 3, 1]]);
+  });
+
+  it('an incident open at the week end and not yet due costs nothing but its load (reported late on Sunday)', () => {
+    const sunday = rankGrids(grids, new Map([['G1', week({ reported: 1, notDueOpen: 1 })]]));
+    expect(sunday[2]).toMatchObject({ gridId: 'G1', score: 80, onTimeRate: 1, closureRate: 1, streetRates: true });
     expect([starsOf(90), starsOf(89.9), starsOf(60), starsOf(59.9)]).toEqual([5, 4, 2, 1]);
   });
+
   it('counts closures by the week end: closed after it is open for the ranking', () => {
     const b = weekBounds(parseIsoWeek('2026-W47')!, TZ);
     const weeks = gridWeeks([
@@ -94,6 +104,49 @@ describe('grid ranking', () => {
       incident({ id: 'c', status: 'rejected' }),
     ], b.start, b.end);
     expect(weeks.get('G1')).toEqual({ reported: 2, closedOfReported: 1, closed: 1, closedOnTime: 1, overdueOpen: 1, notDueOpen: 0 });
+  });
+
+  describe('what the slide lists', () => {
+    const street = Array.from({ length: 30 }, (_, i) => ({ id: `G${String(i + 1).padStart(2, '0')}`, communityId: 'C1', population: 1000 }));
+    // G01–G08 closed everything on time, i incidents each (score 100 − 2i); G09–G12 ten each, all
+    // open past due and the busiest (score 0); G13–G30 quiet.
+    const weeks = new Map<string, GridWeek>();
+    for (let i = 1; i <= 8; i += 1) weeks.set(street[i - 1]!.id, week({ reported: i, closedOfReported: i, closed: i, closedOnTime: i }));
+    for (let i = 9; i <= 12; i += 1) weeks.set(street[i - 1]!.id, week({ reported: 10, overdueOpen: 10 }));
+    const ranking = rankGrids(street, weeks);
+
+    it('the top ten are ranks 1 to 10; quiet grids sharing a rank are one line', () => {
+      const board = rankingBoard(ranking);
+      // Street: T = C = 36/76, 76 per 30,000 residents (L 0.747); the 18 quiet grids 52.8, tied at rank 9.
+      const top = board.top.map((l) => (l.kind === 'grid' ? [l.grid.gridId, l.grid.rank] : ['group', l.rank, l.grids.length, l.quiet]));
+      expect(top).toEqual([['G01', 1], ['G02', 2], ['G03', 3], ['G04', 4], ['G05', 5], ['G06', 6], ['G07', 7], ['G08', 8], ['group', 9, 18, true]]);
+      expect(board.quiet).toBe(18);
+      expect(board.tiers).toEqual({ lead: 8, standard: 0, improve: 22 });
+    });
+
+    it('the bottom list holds the grids to improve by their own work, worst first, ties shown as ties; quiet ones never', () => {
+      const board = rankingBoard(ranking);
+      const bad = ranking.slice(26).reverse();
+      expect(bad.map((g) => [g.gridId, g.rank, g.tied, g.score])).toEqual([['G12', 27, 4, 0], ['G11', 27, 4, 0], ['G10', 27, 4, 0], ['G09', 27, 4, 0]]);
+      expect(board.bottom).toEqual(bad.map((grid) => ({ kind: 'grid', grid })));
+      expect(board.bottomMore).toBe(0);
+      // Over the lines a list has room for, the largest tie is folded into one line.
+      expect(rankingBoard(ranking, 10, 3).bottom).toEqual([{ kind: 'group', rank: 27, score: 0, stars: 1, tier: 'improve', grids: bad, quiet: false }]);
+      const few = rankingBoard(ranking, 2);
+      expect(few.top.map((l) => (l.kind === 'grid' ? l.grid.gridId : 'group'))).toEqual(['G01', 'G02']);
+      // A rank is never cut in two: the four grids at 0 share rank 27 and all stay.
+      expect(few.bottom).toHaveLength(4);
+      expect(few.bottomMore).toBe(0);
+    });
+
+    it('no grid to improve: the bottom list is empty and the slide can name the lowest', () => {
+      const good = rankGrids(street.slice(0, 8), new Map([...weeks].filter(([id]) => id <= 'G08')));
+      const board = rankingBoard(good);
+      expect(board.bottom).toEqual([]);
+      // Now G08 is the busiest (8 per 1,000): 50 + 30 + 0 = 80, still four stars.
+      expect(board.lowest).toMatchObject({ gridId: 'G08', score: 80, rank: 8 });
+      expect(rankingBoard([])).toMatchObject({ top: [], bottom: [], lowest: null, quiet: 0 });
+    });
   });
 });
 

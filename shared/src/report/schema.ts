@@ -126,8 +126,12 @@ export const gridScoreSchema = z.object({
   /** Reported in the week and open at its end: past due then, and not yet due. */
   overdueOpen: z.number(),
   notDueOpen: z.number(),
+  /** T of the formula, 0..1 (the street's own when nothing of the grid was due). */
   onTimeRate: z.number(),
+  /** C of the formula, 0..1 (the street's own when nothing of the grid was closable). */
   closureRate: z.number(),
+  /** True when a term of the score is the street's own: T (nothing due), C (nothing closable) or L (nothing reported). */
+  streetRates: z.boolean(),
   /** Reported per 1,000 residents. */
   perThousand: z.number(),
   /** 0..100, one decimal. */
@@ -136,8 +140,10 @@ export const gridScoreSchema = z.object({
   stars: z.number().int().min(1).max(5),
   /** 三级: 'lead' (4–5 stars), 'standard' (3), 'improve' (1–2). */
   tier: z.enum(['lead', 'standard', 'improve']),
-  /** 1 is best; equal scores share a rank. */
+  /** 1 is best; equal scores share a rank (1, 2, 2, 4). */
   rank: z.number().int(),
+  /** How many grids share this rank (1 when alone). */
+  tied: z.number().int().min(1),
 });
 export type GridScore = z.infer<typeof gridScoreSchema>;
 
