@@ -20,7 +20,9 @@ const USAGE = `usage: npm run simulate -- [options]
   --user=NAME         who moves incidents and purges (default admin)
   --password=PASS     their password (default: ADMIN_PASSWORD, else DATA_DIR/credentials.json)
   --purge             remove every simulated record from the server, then exit
-  --backfill          post today's events so far (and a year of slow feeds) before going live
+  --backfill          post today's events so far, everything of this week and the two before it
+                      (the weekly report's week and the one it is compared with) and a year of
+                      slow feeds, before going live
   --backfill-days N   also post the incidents of the N previous days (implies --backfill)
   --start T           simulated start: HH:MM today, or an ISO time (default now)
   --seed S            the model's seed (default "demo")

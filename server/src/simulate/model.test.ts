@@ -104,6 +104,14 @@ describe('simulator model: a week of the street', () => {
     expect(perWeek('fire-drills')).toBeLessThan(2.8);
     expect(perWeek('hazard-inspections')).toBeGreaterThan(1.8);
     expect(perWeek('hazard-inspections')).toBeLessThan(3.5);
+    // Every week has its two or three carpet sweeps: no weekly report shows a week without one.
+    for (let w = 0; w < 52; w += 1) {
+      const days = Array.from({ length: 7 }, (_, d) => addDays('2025-11-24', w * 7 + d));
+      const sweeps = days.flatMap((date) => generateDay(street, 'year', date, ['hazard-inspections']).events)
+        .filter((e) => e.type === 'feed' && e.input.kind === 'carpet');
+      expect(sweeps.length, `week of ${days[0]}`).toBeGreaterThanOrEqual(2);
+      expect(sweeps.length, `week of ${days[0]}`).toBeLessThanOrEqual(3);
+    }
     const entitiesPerMonth = year.filter((e) => e.type === 'feed' && e.kind === 'market-entities').length / 12;
     expect(entitiesPerMonth).toBeGreaterThan(80);
     expect(entitiesPerMonth).toBeLessThan(120);

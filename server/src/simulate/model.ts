@@ -3,7 +3,7 @@
 // seeded stream, and every record's externalId is stable per (seed, date, feed, index).
 import type { CategoryCode, FeedInput, FeedKind, IncidentInput, SourceCode, Urgency } from '@grid141/shared';
 import { createRng, type Rng } from './prng.ts';
-import { dayStart, isWeekend, weekday } from './clock.ts';
+import { addDays, dayStart, isWeekend, weekMonday, weekday } from './clock.ts';
 import { planLifecycle, type LifecyclePlan } from './lifecycle.ts';
 import { near, pickArea, pointIn, type SimPoi, type SimStreet } from './street.ts';
 import vocabulary from './vocabulary.json' with { type: 'json' };
@@ -295,8 +295,16 @@ function inspectionsOfDay(street: SimStreet, seed: string, date: string, start: 
   if (isWeekend(date)) return [];
   const rng = createRng(seed, date, 'hazard-inspections');
   const events: FeedEvent[] = [];
-  const count = (rng.chance(0.5) ? 1 : 0) + (rng.chance(0.05) ? 1 : 0);
-  for (let i = 0; i < count; i += 1) {
+  // Carpet sweeps 2–3 a week (domain.md §4.3) on working days drawn per ISO week, so no week
+  // goes without one; now and then a special one on top.
+  const monday = weekMonday(date);
+  const weekRng = createRng(seed, monday, 'hazard-inspection-days');
+  const workdays = [0, 1, 2, 3, 4].map((i) => addDays(monday, i));
+  const sweepDays = new Set<string>();
+  const sweeps = weekRng.chance(0.5) ? 2 : 3;
+  while (sweepDays.size < sweeps) sweepDays.add(weekRng.pick(workdays));
+  const kinds = [...(sweepDays.has(date) ? ['carpet' as const] : []), ...(rng.chance(0.05) ? ['special' as const] : [])];
+  for (const [i, kind] of kinds.entries()) {
     const found = Math.min(8, rng.poisson(3));
     let rectified = 0;
     for (let k = 0; k < found; k += 1) if (rng.chance(0.7)) rectified += 1;
@@ -307,7 +315,7 @@ function inspectionsOfDay(street: SimStreet, seed: string, date: string, start: 
       at: start + (morning ? 9 * HOUR : 14.5 * HOUR) + rng.int(0, 150) * MIN,
       input: {
         externalId: `sim-${seed}-${date}-insp-${i}`,
-        kind: i === 0 ? 'carpet' : 'special',
+        kind,
         location: pointIn(pickArea(street, rng), rng),
         buildingsCovered: rng.int(4, 20),
         hazardsFound: found,

@@ -5,7 +5,7 @@ import { FEED_TIME_FIELD, STATUS_TIMESTAMP, targetsFor, type CategoryCode, type 
 import type { Logger } from '../logger.ts';
 import { addDays, dateOf, dayStart, isoInZone, weekMonday } from './clock.ts';
 import type { LifecycleStep } from './lifecycle.ts';
-import { generateDay, type FeedEvent, type IncidentEvent, type ModelStream, type SimEvent } from './model.ts';
+import { ALL_STREAMS, generateDay, type FeedEvent, type IncidentEvent, type ModelStream, type SimEvent } from './model.ts';
 import { FatalPostError, Poster, type DirectMoves } from './poster.ts';
 import type { SimStreet } from './street.ts';
 
@@ -26,11 +26,50 @@ export interface SimulatorOptions {
   backfillToday?: boolean;
   /** Days of incidents before today to backfill (0 = none). */
   backfillDays?: number;
-  /** Backfill the slow feeds' history: market entities for 12 months, drills this year, this week's activities. */
+  /**
+   * Backfill the history (see backfillPlan): market entities for 12 months, drills this year, and
+   * everything of this week, last week and the week before (the weekly report's week and the one
+   * it is compared with).
+   */
   backfillHistory?: boolean;
   /** Parallel lifecycle requests. */
   concurrency?: number;
   now?: () => number;
+}
+
+/** Whole ISO weeks before this one that the history backfill fills with every stream: the weekly report's week and the one before it. */
+export const BACKFILL_WEEKS = 2;
+
+/**
+ * Which streams the backfill posts for each day before `today` (YYYY-MM-DD in the street's zone),
+ * oldest first; days with nothing are left out.
+ * - incidents: the `days` days before today; with `history` also every day of this ISO week and
+ *   the BACKFILL_WEEKS weeks before it;
+ * - with `history`: market entities for the 12 months before, drills since 1 January; meals,
+ *   inspections, alarms and volunteer activities this week and the BACKFILL_WEEKS before (and
+ *   the last `days` days for all but meals, the heavy feed), drills on those days too.
+ */
+export function backfillPlan(today: string, options: { days: number; history: boolean }): { date: string; streams: ModelStream[] }[] {
+  const days = Math.max(0, Math.floor(options.days));
+  const recent = addDays(today, -days);
+  const weeksFrom = addDays(weekMonday(today), -7 * BACKFILL_WEEKS);
+  const year = `${today.slice(0, 4)}-01-01`;
+  const monthsAgo = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 12, 1)).toISOString().slice(0, 10);
+  const from = options.history ? ([year, monthsAgo, weeksFrom, recent].sort()[0] as string) : recent;
+  const plan: { date: string; streams: ModelStream[] }[] = [];
+  for (let d = from; d < today; d = addDays(d, 1)) {
+    const streams: ModelStream[] = [];
+    const inWeeks = options.history && d >= weeksFrom;
+    if (d >= recent || inWeeks) streams.push('incidents');
+    if (options.history) {
+      if (d >= monthsAgo) streams.push('market-entities');
+      if (d >= year || inWeeks) streams.push('fire-drills');
+      if (inWeeks || d >= recent) streams.push('volunteer-activities', 'hazard-inspections', 'alarms');
+      if (inWeeks) streams.push('canteen-meals');
+    }
+    if (streams.length > 0) plan.push({ date: d, streams });
+  }
+  return plan;
 }
 
 type Action =
@@ -287,31 +326,20 @@ export class Simulator {
   private async backfill(today: string): Promise<void> {
     const o = this.options;
     const until = this.backfillUntil();
-    const days = Math.max(0, o.backfillDays ?? 0);
     const slow: Action[] = [];
+    const previous: Action[] = [];
     const collect = (date: string, streams: readonly ModelStream[], into: Action[]) => {
+      if (streams.length === 0) return;
       for (const event of generateDay(this.street, this.seed, date, streams).events) {
         if (event.at < until) into.push({ at: event.at, type: 'event', event });
       }
     };
-    if (o.backfillHistory) {
-      const year = `${today.slice(0, 4)}-01-01`;
-      const monthsAgo = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 12, 1)).toISOString().slice(0, 10);
-      const weekStart = weekMonday(today);
-      const from = [year, monthsAgo, weekStart, addDays(today, -days)].sort()[0] as string;
-      for (let d = from; d < today; d = addDays(d, 1)) {
-        const streams: ModelStream[] = [];
-        if (d >= monthsAgo) streams.push('market-entities');
-        if (d >= year) streams.push('fire-drills');
-        if (d >= weekStart || d >= addDays(today, -days)) streams.push('volunteer-activities', 'hazard-inspections', 'alarms');
-        if (d >= weekStart) streams.push('canteen-meals');
-        collect(d, streams, slow);
-      }
+    for (const { date, streams } of backfillPlan(today, { days: o.backfillDays ?? 0, history: o.backfillHistory ?? false })) {
+      collect(date, streams.filter((s) => s !== 'incidents'), slow);
+      if (streams.includes('incidents')) collect(date, ['incidents'], previous);
     }
     const todays: Action[] = [];
-    if (o.backfillToday) collect(today, ['incidents', 'fire-drills', 'hazard-inspections', 'alarms', 'canteen-meals', 'market-entities', 'volunteer-activities'], todays);
-    const previous: Action[] = [];
-    for (let d = addDays(today, -days); d < today; d = addDays(d, 1)) collect(d, ['incidents'], previous);
+    if (o.backfillToday) collect(today, ALL_STREAMS, todays);
     if (slow.length + todays.length + previous.length === 0) return;
     const started = this.now();
     this.logger.info({ history: slow.length, today: todays.length, previousIncidents: previous.length }, 'simulator backfilling');
