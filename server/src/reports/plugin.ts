@@ -22,6 +22,8 @@ const route = (fn: (req: Request, res: Response) => Promise<void>): RequestHandl
 /** Incidents in one export at most (about 20 MB of XLSX); narrow from/to for more. */
 export const EXPORT_MAX_ROWS = 100_000;
 const EXPORT_PAGE = 500;
+/** How long after the start a missed scheduled render is looked for (the start settles first). */
+const CATCH_UP_DELAY_MS = 5_000;
 /** The largest snapshot: a 4×2 splice of 1920×1080 panels. */
 const SNAPSHOT_MAX = { width: 7680, height: 4320 };
 
@@ -169,6 +171,17 @@ export const reportsPlugin: Plugin = (ctx) => {
       render: (week, outDir) => renderer.run((browser) =>
         renderDeck(browser, { baseUrl: ownUrl(), viewerToken, week: week.key, lang: 'zh-CN', scale: 1, outDir })),
     });
-    ctx.beforeClose(() => schedule.stop());
+    // A week whose scheduled run fell while the server was down is drawn once the start has settled.
+    let catchUp: NodeJS.Timeout | null = null;
+    ctx.onListen(() => {
+      catchUp = setTimeout(() => {
+        schedule.catchUp().catch((error: unknown) => ctx.logger.error({ err: error }, 'weekly report catch-up failed'));
+      }, CATCH_UP_DELAY_MS);
+      catchUp.unref();
+    });
+    ctx.beforeClose(() => {
+      if (catchUp) clearTimeout(catchUp);
+      schedule.stop();
+    });
   }
 };
