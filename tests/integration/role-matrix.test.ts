@@ -22,8 +22,11 @@ const PRINCIPALS = [
 ] as const;
 type Principal = (typeof PRINCIPALS)[number];
 
-/** What a route needs: `public`, a read (`viewer` token or any session), a record `key` (or an operator session), or a role. */
-type Need = 'public' | 'viewer' | 'session' | 'key' | 'operator' | 'leader' | 'admin';
+/**
+ * What a route needs: `public`, a read (`viewer` token or any session), a record `key` (or an
+ * operator session), the `server`'s own key (INGEST_API_KEY, or an admin session), or a role.
+ */
+type Need = 'public' | 'viewer' | 'session' | 'key' | 'server' | 'operator' | 'leader' | 'admin';
 
 const OUTCOME: Record<Need, Record<Principal, 'allow' | 401 | 403>> = {
   public: Object.fromEntries(PRINCIPALS.map((p) => [p, 'allow'])) as Record<Principal, 'allow'>,
@@ -38,6 +41,10 @@ const OUTCOME: Record<Need, Record<Principal, 'allow' | 401 | 403>> = {
   key: {
     nobody: 401, 'forged cookie': 401, 'signed-out cookie': 401, 'revoked key': 401, 'ingest key': 'allow', 'api key': 'allow',
     'viewer token': 401, viewer: 403, operator: 'allow', leader: 'allow', admin: 'allow',
+  },
+  server: {
+    nobody: 401, 'forged cookie': 401, 'signed-out cookie': 401, 'revoked key': 401, 'ingest key': 'allow', 'api key': 403,
+    'viewer token': 401, viewer: 403, operator: 403, leader: 403, admin: 'allow',
   },
   operator: {
     nobody: 401, 'forged cookie': 401, 'signed-out cookie': 401, 'revoked key': 401, 'ingest key': 403, 'api key': 403,
@@ -86,9 +93,9 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/alarms/:id/resolve': { need: 'key' },
   // Merging duplicates moves one into `merged`: people only, operators and up.
   'POST /api/v1/incidents/:id/merge': { need: 'operator' },
-  'POST /api/v1/admin/imported': { need: 'key' },
+  'POST /api/v1/admin/imported': { need: 'server' },
   // Reads the street's files again (what a grid import wrote); nothing is sent but the ask.
-  'POST /api/v1/admin/map/reload': { need: 'key' },
+  'POST /api/v1/admin/map/reload': { need: 'server' },
   'POST /api/v1/incidents/:id/transitions': { need: 'operator' },
   'POST /api/v1/incidents/:id/unmerge': { need: 'leader' },
   'GET /api/v1/duty/queue': { need: 'operator' },

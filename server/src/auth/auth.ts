@@ -64,6 +64,12 @@ export interface Auth {
   requireViewer: RequestHandler;
   /** People with at least `role` (sessions only). */
   requireRole(role: Role): RequestHandler;
+  /**
+   * The server's own tools: INGEST_API_KEY (what `npm run import` reads from DATA_DIR to tell a
+   * running server it changed the store), or an admin session. A reporting system's named key is
+   * 403: it may write records, never make the server rebuild its figures or its map.
+   */
+  requireServerKey: RequestHandler;
   /** The viewer token on a socket's `auth.token`; null when it does not match. */
   checkSocketToken(token: unknown): Principal | null;
   /** Token first, then sessions from the handshake's cookies. */
@@ -163,6 +169,23 @@ export function createAuth(credentials: Credentials): Auth {
         res.locals.principal = session;
         next();
       };
+    },
+    requireServerKey: async (req, res, next) => {
+      const presented = req.headers['x-api-key'];
+      if (presented !== undefined) {
+        const key = await keyOf(presented);
+        if (key?.via === 'ingest-key') {
+          res.locals.principal = key;
+          return next();
+        }
+        if (key) return next(new HttpProblem(403, 'Forbidden', `only the server's own key (${INGEST_KEY_NAME}) or an admin may do this; a reporting system's key may only write records`));
+        return next(unauthorized('the X-Api-Key header is wrong'));
+      }
+      const session = await sessionOf(req);
+      if (!session) return next(unauthorized('the X-Api-Key header is missing'));
+      if (!roleAtLeast(session.role, 'admin')) return next(new HttpProblem(403, 'Forbidden', 'this needs the admin role'));
+      res.locals.principal = session;
+      next();
     },
     checkSocketToken,
     async authenticateSocket(token, request) {

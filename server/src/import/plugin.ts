@@ -35,7 +35,7 @@ export const importPlugin: Plugin = (ctx) => {
   const store = ctx.use('store');
   const router = Router();
   // The ingest key for now; an admin role check slots in here with sessions.
-  router.post('/api/v1/admin/imported', ctx.auth.requireIngestKey, (req, res) => {
+  router.post('/api/v1/admin/imported', ctx.auth.requireServerKey, (req, res) => {
     const parsed = announcement.safeParse(req.body ?? {});
     if (!parsed.success) throw zodProblem(parsed.error);
     bus.emit('imported', parsed.data.kind, parsed.data.created);

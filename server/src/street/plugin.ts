@@ -82,7 +82,7 @@ export const streetMapPlugin: Plugin = (ctx) => {
   ctx.provide('map', { reload });
 
   // The CLI's call after it wrote the street's files (the ingest key, like /admin/imported).
-  ctx.app.post('/api/v1/admin/map/reload', ctx.auth.requireIngestKey, async (req, res) => {
+  ctx.app.post('/api/v1/admin/map/reload', ctx.auth.requireServerKey, async (req, res) => {
     const actor = actorOf(req, res.locals.principal);
     try {
       res.json(await reload(actor, 'api'));
