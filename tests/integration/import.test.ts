@@ -10,7 +10,8 @@ import { createLocator, type Locator } from '../../server/src/street/locate.ts';
 import { openStore, type Store } from '../../server/src/store/index.ts';
 import { runImport, type ImportOptions } from '../../server/src/import/run.ts';
 import Papa from 'papaparse';
-import { createFiguresState, foldIncident, toSummary } from '@grid141/shared';
+import { createFiguresState, foldIncident, slaProfileFor, toSummary } from '@grid141/shared';
+import { openTargets } from '../../server/src/desk/targets.ts';
 import { HeaderError, mappingSchema } from '../../server/src/import/convert.ts';
 import { UnreadableFileError } from '../../server/src/import/read.ts';
 import { REPO_ROOT } from '../helpers/server.ts';
@@ -265,6 +266,37 @@ describe('past incidents with their whole lifecycle', () => {
     expect(history.map((h) => h.to)).toEqual(['reported', 'accepted', 'dispatched', 'closed']);
     expect(history[0]?.by).toBe('import:incidents.xlsx');
     expect((await run('incidents', file)).created).toBe(0);
+  });
+});
+
+describe('past incidents and the time targets', () => {
+  it('are stamped with the targets in the database (a leader\'s edit), not the taxonomy\'s defaults, as the API stamps a report', async () => {
+    const profile = slaProfileFor('livelihood', 'normal');
+    const targets = await openTargets(store.sql, street.meta.id, null);
+    const defaults = targets.targets(profile);
+    await targets.edit(profile, { acceptMin: 37, arriveMin: null, handleMin: 637, closeMin: 6037 }, '刘静', new Date());
+    const file = path.join(dir, 'incidents-targets.csv');
+    await writeCsv(file, [
+      ['工单号', '来源', '事件类别', '描述', '经度', '纬度', '上报时间'],
+      ['T-1', '网格员巡查', '民生诉求', '独居老人关爱', LNG, LAT, '2024/4/1 08:00'],
+    ], 'utf-8');
+    try {
+      expect(await run('incidents', file)).toMatchObject({ created: 1, rejected: 0 });
+      const [imported] = (await store.listIncidents({ externalIds: ['T-1'] }, 5, null)).items;
+      const after = (iso: string | null | undefined) => (iso ? (Date.parse(iso) - Date.parse(imported!.reportedAt)) / 60_000 : null);
+      expect(imported?.slaProfile).toBe(profile);
+      expect([after(imported?.acceptBy), after(imported?.arriveBy), after(imported?.handleBy), after(imported?.dueAt)]).toEqual([37, null, 637, 6037]);
+      // The server hands over its own (the upload): those win.
+      await writeCsv(file, [
+        ['工单号', '来源', '事件类别', '描述', '经度', '纬度', '上报时间'],
+        ['T-2', '网格员巡查', '民生诉求', '独居老人关爱', LNG, LAT, '2024/4/1 08:00'],
+      ], 'utf-8');
+      await run('incidents', file, { targetsOf: () => ({ acceptMin: 3, arriveMin: 4, handleMin: 5, closeMin: 6 }) });
+      const [second] = (await store.listIncidents({ externalIds: ['T-2'] }, 5, null)).items;
+      expect((Date.parse(second!.acceptBy as string) - Date.parse(second!.reportedAt)) / 60_000).toBe(3);
+    } finally {
+      await targets.edit(profile, defaults, 'test', new Date());
+    }
   });
 });
 

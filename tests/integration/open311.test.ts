@@ -129,6 +129,30 @@ describe('Open311 GeoReport v2', () => {
     expect(await both('/services.{f}?jurisdiction_id=sf', 'errors', schemas.errors, 404)).toHaveLength(1);
   });
 
+  it('stamps a request with the time targets as they stand in the database (a leader\'s edit), as the JSON API does', async () => {
+    const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const put = await fetch(`${server.url}/api/v1/duty/targets/urgent`, {
+      method: 'PUT', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ acceptMin: 17, arriveMin: 47, handleMin: 247, closeMin: 1447 }),
+    });
+    expect(put.status).toBe(200);
+    try {
+      const created = await post('/requests.json', {
+        api_key: key, service_code: 'safety_hazard', lat: String(inLat), long: String(inLng), description: '楼道堆放杂物', device_id: randomUUID(), 'attribute[urgency]': 'urgent',
+      });
+      expect(created.status).toBe(200);
+      const id = ((await created.json()) as { service_request_id: string }[])[0]?.service_request_id as string;
+      const incident = (await (await server.get(`/api/v1/incidents/${id}`)).json()) as Incident;
+      const after = (iso: string | null | undefined) => (Date.parse(iso as string) - Date.parse(incident.reportedAt)) / 60_000;
+      expect(incident.slaProfile).toBe('urgent');
+      expect([after(incident.acceptBy), after(incident.arriveBy), after(incident.handleBy), after(incident.dueAt)]).toEqual([17, 47, 247, 1447]);
+    } finally {
+      // The taxonomy's urgent profile again, for the tests after this one.
+      await fetch(`${server.url}/api/v1/duty/targets/urgent`, {
+        method: 'PUT', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ acceptMin: 10, arriveMin: 30, handleMin: 240, closeMin: 1440 }),
+      });
+    }
+  });
+
   it('takes a form POST and follows the request by id and in the list, in JSON and XML', async () => {
     const device = randomUUID();
     const fields = {

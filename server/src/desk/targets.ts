@@ -30,6 +30,24 @@ export async function readTargetsFile(file: string): Promise<Record<string, Time
   return parsed.data.profiles;
 }
 
+/**
+ * The targets of each profile as the database holds them, read once, without seeding or
+ * writing anything (an import run from the command line, a dry run included): the table's row,
+ * else `seed` (the street's targets.json), else the taxonomy's default.
+ */
+export async function storedTargetsOf(db: Queryable, streetId: string, seed: Record<string, TimeTargets> | null = null): Promise<(profile: string) => TimeTargets> {
+  const rows = await db.query<Record<string, unknown>>('SELECT profile, accept_min, arrive_min, handle_min, close_min FROM time_targets WHERE street_id = $1', [streetId]);
+  const stored = new Map<string, TimeTargets>(rows.map((r) => [r.profile as string, {
+    acceptMin: r.accept_min as number, arriveMin: (r.arrive_min as number | null) ?? null, handleMin: r.handle_min as number, closeMin: r.close_min as number,
+  }]));
+  const initial = { ...defaultTargets(), ...(seed ?? {}) };
+  return (profile) => {
+    const found = stored.get(profile) ?? initial[profile] ?? initial.normal;
+    if (!found) throw new RangeError(`no time targets for ${profile}`);
+    return found;
+  };
+}
+
 export async function openTargets(db: Queryable, streetId: string, seed: Record<string, TimeTargets> | null): Promise<TargetsService> {
   const initial = { ...defaultTargets(), ...(seed ?? {}) };
   // Only profiles the table lacks: a leader's edit survives restarts and a changed seed file.

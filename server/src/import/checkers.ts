@@ -4,7 +4,7 @@ import { LIFECYCLE_STAMPS, makeIncidentImportSchema, statusFromStamps, type Prob
 import { zodFieldErrors } from '../http/problem.ts';
 import type { Checked } from '../ingest/batch.ts';
 import { feedChecker } from '../ingest/feeds.ts';
-import { incidentChecker } from '../ingest/incidents.ts';
+import { incidentChecker, type TargetsOf } from '../ingest/incidents.ts';
 import type { LoadedStreet } from '../street/load.ts';
 import type { Locator } from '../street/locate.ts';
 import type { NewFeedRecord, NewIncident, StoreWriter } from '../store/types.ts';
@@ -20,10 +20,14 @@ export interface KindWriter {
 
 const iso = (value: string | undefined) => (value === undefined ? null : new Date(value).toISOString());
 
-/** Past incidents: the API's checks, then status and step times from the file. */
-export function pastIncidentChecker(streetId: string, locator: Locator, clock: () => number = Date.now) {
+/**
+ * Past incidents: the API's checks (stamped with the time targets of `targetsOf`, the
+ * database's profiles as the API stamps them; the taxonomy's defaults without it), then status
+ * and step times from the file.
+ */
+export function pastIncidentChecker(streetId: string, locator: Locator, clock: () => number = Date.now, targetsOf?: TargetsOf) {
   const schema = makeIncidentImportSchema(clock);
-  const base = incidentChecker(streetId, locator, clock);
+  const base = incidentChecker(streetId, locator, clock, targetsOf);
   return (item: unknown): Checked<NewIncident> => {
     const parsed = schema.safeParse(item);
     if (!parsed.success) return { ok: false, errors: zodFieldErrors(parsed.error) };
@@ -39,9 +43,9 @@ export function pastIncidentChecker(streetId: string, locator: Locator, clock: (
   };
 }
 
-export function kindWriter(kind: ImportKind, street: LoadedStreet, locator: Locator, by: string, clock: () => number = Date.now): KindWriter {
+export function kindWriter(kind: ImportKind, street: LoadedStreet, locator: Locator, by: string, clock: () => number = Date.now, targetsOf?: TargetsOf): KindWriter {
   if (kind === 'incidents') {
-    const check = pastIncidentChecker(street.meta.id, locator, clock);
+    const check = pastIncidentChecker(street.meta.id, locator, clock, targetsOf);
     return {
       check,
       async write(writer, rows) {

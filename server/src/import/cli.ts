@@ -15,6 +15,7 @@ import { createLocator } from '../street/locate.ts';
 import { mappingSchema, type Mapping } from './convert.ts';
 import { IMPORT_KINDS, isImportKind, type ImportKind } from './kinds.ts';
 import { runImport, type ImportProgress, type ImportSummary } from './run.ts';
+import { readTargetsFile, storedTargetsOf } from '../desk/targets.ts';
 import { writeTemplate } from './template.ts';
 import { importGrids, listVersions, relocateAll, restoreVersion, type Crs } from './grids.ts';
 import { notifyMapChanged } from '../street/plugin.ts';
@@ -294,6 +295,8 @@ async function main(): Promise<number> {
       const summary = await runImport({
         kind, file, store, street, locator: createLocator(street, { serviceAreaM: config.serviceAreaKm * 1000 }), dryRun: args['dry-run'], mapping,
         actor: args.actor ?? `cli:${os.userInfo().username}`, onProgress: bar.update,
+        // The targets the server stamps with: the database's (a leader's edits), else the street's file, else the defaults.
+        targetsOf: await storedTargetsOf(store.sql, street.meta.id, await readTargetsFile(path.join(config.streetsDir, config.streetId, 'targets.json'))),
       });
       bar.done();
       process.stdout.write(`${formatSummary(summary)}\n`);

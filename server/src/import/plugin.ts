@@ -33,6 +33,7 @@ const PROBLEMS_SHOWN = 1_000;
 export const importPlugin: Plugin = (ctx) => {
   const bus = ctx.use('bus');
   const store = ctx.use('store');
+  const targets = ctx.use('targets');
   const router = Router();
   // The ingest key for now; an admin role check slots in here with sessions.
   router.post('/api/v1/admin/imported', ctx.auth.requireServerKey, (req, res) => {
@@ -111,6 +112,8 @@ export const importPlugin: Plugin = (ctx) => {
         const summary = await runImport({
           kind, file: file.path, store, street: ctx.street, locator: ctx.locator, dryRun, rejectedFile: null,
           actor: principal.username ?? 'admin', actorKind: 'user', address: req.ip ?? null, displayName: name, ...(mapping ? { mapping } : {}),
+          // Stamped with the time targets as they stand, as the API stamps a report.
+          targetsOf: (profile) => targets.targets(profile),
         });
         if (!dryRun && summary.created > 0) bus.emit('imported', kind, summary.created);
         // A file of many bad rows: the first thousand problems are enough to act on.

@@ -12,6 +12,8 @@ import type { Locator } from '../street/locate.ts';
 import type { Store } from '../store/types.ts';
 import { rowReasoner } from './reasons.ts';
 import { kindWriter, type ImportRow } from './checkers.ts';
+import { storedTargetsOf } from '../desk/targets.ts';
+import type { TargetsOf } from '../ingest/incidents.ts';
 import {
   checkMapping, columnForPath, HEADER_SEARCH_ROWS, HeaderError, isBlank, isTotalsRow, missingColumns, planHeader, rowConverter,
   type HeaderPlan, type Mapping, type RowProblem,
@@ -47,6 +49,12 @@ export interface ImportOptions {
   /** Rows per insert statement inside the one transaction (default 2,000). */
   chunkSize?: number;
   clock?: () => number;
+  /**
+   * The time targets new incidents are stamped with (acceptBy, arriveBy, handleBy, dueAt), as the
+   * API stamps them: the server passes its own (ctx.use('targets')); without it they are read
+   * from the database's time_targets (the taxonomy's defaults for a profile it lacks).
+   */
+  targetsOf?: TargetsOf;
   /** Tests only: throw after this many rows have been written (a crash in the middle). */
   crashAfterRows?: number;
 }
@@ -123,7 +131,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const table = await openTable(file);
   const chunkSize = options.chunkSize ?? 2_000;
   const actorName = options.actor ?? `import:${path.basename(file)}`;
-  const writerOf = kindWriter(kind, street, options.locator, actorName, options.clock);
+  const targetsOf = kind === 'incidents' ? (options.targetsOf ?? (await storedTargetsOf(store.sql, street.meta.id))) : undefined;
+  const writerOf = kindWriter(kind, street, options.locator, actorName, options.clock, targetsOf);
   const reasonsOf = rowReasoner(kind, options.clock);
   const rejectedPath = options.dryRun ? null : options.rejectedFile === undefined ? defaultRejectedFile(file) : options.rejectedFile;
   const partPath = rejectedPath ? `${rejectedPath}.part` : null;

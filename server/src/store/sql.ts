@@ -30,7 +30,7 @@ function toIncidentFacts(a: unknown[]): IncidentFacts {
     source: a[4] as Incident['source'], urgency: a[5] as Incident['urgency'], slaProfile: a[6] as string,
     communityId: a[7] as string | null, gridId: a[8] as string | null, outsideArea: a[9] as boolean, simulated: a[10] as boolean,
     reportedAt: time(a[11]) as string, acceptedAt: time(a[12]), closedAt: time(a[13]), dueAt: time(a[14]) as string,
-    updatedAt: time(a[15]) as string,
+    updatedAt: time(a[15]) as string, acceptBy: time(a[16] ?? null),
   };
 }
 const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -463,7 +463,7 @@ export class SqlStore implements Store {
       // One JSON text per batch: returning rows field by field is what makes a PGlite scan slow.
       const [row] = await this.driver.query<{ j: string | null }>(
         `SELECT json_agg(json_build_array(id, status, colour, category, source, urgency, sla_profile, community_id, grid_id,
-           outside_area, simulated, reported_at, accepted_at, closed_at, due_at, updated_at) ORDER BY id)::text AS j
+           outside_area, simulated, reported_at, accepted_at, closed_at, due_at, updated_at, accept_by) ORDER BY id)::text AS j
          FROM incidents WHERE id = ANY($1::text[])`,
         [ids],
       );

@@ -16,6 +16,7 @@ function toWeekIncident(a: unknown[]): WeekIncident {
     category: a[3] as WeekIncident['category'], source: a[4] as WeekIncident['source'], urgency: a[5] as WeekIncident['urgency'],
     slaProfile: a[6] as string, communityId: a[7] as string | null, gridId: a[8] as string | null, simulated: a[9] as boolean,
     reportedAt: a[10] as number, acceptedAt: a[11] as number | null, closedAt: a[12] as number | null, dueAt: a[13] as number,
+    acceptBy: (a[14] as number | null | undefined) ?? null,
   };
 }
 
@@ -53,7 +54,7 @@ export async function readWeekRecords(db: Queryable, streetId: string, start: Da
   const to = end.toISOString();
   const incidents = (await jsonRows(db,
     `SELECT json_agg(json_build_array(id, status, colour, category, source, urgency, sla_profile, community_id, grid_id,
-       simulated, ${ms('reported_at')}, ${ms('accepted_at')}, ${ms('closed_at')}, ${ms('due_at')}))::text AS j
+       simulated, ${ms('reported_at')}, ${ms('accepted_at')}, ${ms('closed_at')}, ${ms('due_at')}, ${ms('accept_by')}))::text AS j
      FROM incidents WHERE street_id = $1 AND (
        (reported_at >= $2::timestamptz AND reported_at < $3::timestamptz)
        OR (closed_at >= $2::timestamptz AND closed_at < $3::timestamptz)

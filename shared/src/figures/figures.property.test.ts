@@ -19,7 +19,7 @@ const DAY = 24 * HOUR;
 const pick = <T>(list: readonly T[], n: number): T => list[n % list.length] as T;
 
 type Step =
-  | { type: 'incident'; ago: number; cat: number; urg: number; col: number; src: number; place: number; sim: boolean; due: number }
+  | { type: 'incident'; ago: number; cat: number; urg: number; col: number; src: number; place: number; sim: boolean; due: number; accept: number }
   | { type: 'move'; which: number; choice: number; late: number }
   | { type: 'unmerge'; which: number }
   | { type: 'feed'; kind: number; ago: number; a: number; b: number; sim: boolean }
@@ -34,7 +34,9 @@ const agoArb = fc.oneof(
 );
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ type: fc.constant('incident' as const), ago: agoArb, cat: fc.nat(), urg: fc.nat(), col: fc.nat(), src: fc.nat(), place: fc.nat(), sim: fc.boolean(), due: fc.oneof(fc.constant(-1), fc.integer({ min: -2 * DAY, max: 3 * DAY })) }) },
+  { weight: 5, arbitrary: fc.record({ type: fc.constant('incident' as const), ago: agoArb, cat: fc.nat(), urg: fc.nat(), col: fc.nat(), src: fc.nat(), place: fc.nat(), sim: fc.boolean(), due: fc.oneof(fc.constant(-1), fc.integer({ min: -2 * DAY, max: 3 * DAY })),
+    // The accept target stamped at the report: none (an incident from before targets were stored: -2 null, -1 absent), or minutes a leader had set (not the taxonomy's).
+    accept: fc.oneof(fc.constant(-2), fc.constant(-1), fc.integer({ min: 1, max: 600 })) }) },
   { weight: 6, arbitrary: fc.record({ type: fc.constant('move' as const), which: fc.nat(), choice: fc.nat(), late: fc.integer({ min: 0, max: 3 * HOUR }) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('unmerge' as const), which: fc.nat() }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('feed' as const), kind: fc.nat(), ago: agoArb, a: fc.nat({ max: 40 }), b: fc.nat({ max: 40 }), sim: fc.boolean() }) },
@@ -100,6 +102,7 @@ function run(tz: string, start: number, steps: Step[]): void {
           dueAt: step.due === -1 ? dueAtFor(category, urgency, iso(reportedAt)) : iso(now + step.due),
           slaProfile: slaProfileFor(category, urgency), assignee: null, escalations: [], evaluation: null,
           simulated: step.sim, version: 1, overdue: false,
+          ...(step.accept === -1 ? {} : { acceptBy: step.accept === -2 ? null : iso(reportedAt + step.accept * MIN) }),
         };
         incidents.set(id, incident);
         foldIncident(state, null, incident);
@@ -216,6 +219,29 @@ describe('figures reducers equal a recount from scratch', () => {
     expect(toSummary(state, now + 60_000).incidents.today.overdue).toBe(1);
     foldIncident(state, incident, { ...incident, status: 'rejected', closedAt: iso(now + 60_000) });
     expect(toSummary(state, now + 60_000).incidents.today).toMatchObject({ open: 0, overdue: 0 });
+  });
+
+  it('counts acceptance against the acceptBy stamped at the report when a leader has changed the targets since, the taxonomy only without one', () => {
+    const tz = 'Asia/Shanghai';
+    const now = Date.parse('2026-11-25T06:00:00Z');
+    const state = createFiguresState('s', tz, now);
+    // rapid_1_5_10 accepts within 1 minute in the taxonomy; a leader had set 15 when these came in.
+    const base = {
+      category: 'emergency', urgency: 'critical', colour: 'red', source: 'grid_patrol', status: 'accepted', gridId: 'g1', communityId: 'c1',
+      outsideArea: false, reportedAt: iso(now - HOUR), dueAt: iso(now + DAY), closedAt: null, slaProfile: 'rapid_1_5_10', simulated: false,
+      updatedAt: iso(now - HOUR),
+    };
+    const incidents = [
+      { ...base, id: 'a', acceptedAt: iso(now - HOUR + 10 * MIN), acceptBy: iso(now - HOUR + 15 * MIN) },
+      { ...base, id: 'b', acceptedAt: iso(now - HOUR + 14 * MIN), acceptBy: iso(now - HOUR + 15 * MIN) },
+      { ...base, id: 'c', acceptedAt: iso(now - HOUR + 20 * MIN), acceptBy: iso(now - HOUR + 15 * MIN) },
+      { ...base, id: 'd', acceptedAt: iso(now - HOUR + 30_000), acceptBy: null },
+    ] as unknown as Incident[];
+    for (const i of incidents) foldIncident(state, null, i);
+    const live = toSummary(state, now);
+    // By the stored targets: a, b and d; by the taxonomy's minute it would be d alone.
+    expect(live.incidents.sla.responseOnTimeRate).toBe(0.75);
+    expect(live).toStrictEqual(recount(incidents, [], now, tz, 's'));
   });
 
   it('counts a merged duplicate as a report but not as open, overdue or closed; an undone merge counts it again', () => {

@@ -9,7 +9,7 @@ import { bucket, bump, bumpSample, type DayDetail, type FiguresState, type Incid
 /** The fields of an incident the figures read (a full Incident is one). */
 export type IncidentFacts = Pick<Incident,
   'id' | 'status' | 'colour' | 'category' | 'source' | 'urgency' | 'slaProfile' | 'communityId' | 'gridId' | 'outsideArea'
-  | 'simulated' | 'reportedAt' | 'acceptedAt' | 'closedAt' | 'dueAt' | 'updatedAt'>;
+  | 'simulated' | 'reportedAt' | 'acceptedAt' | 'closedAt' | 'dueAt' | 'updatedAt' | 'acceptBy'>;
 
 function newDetail(): DayDetail {
   return { byStatus: new Map(), byColour: new Map(), byCategory: new Map(), bySource: new Map(), byCommunity: new Map(), byGrid: new Map(), outsideArea: 0 };
@@ -23,8 +23,13 @@ export function newIncidentDay(withDetail: boolean): IncidentDay {
   };
 }
 
-/** Minutes allowed to accept: the incident's own profile, else its category and urgency. */
-export function acceptTargetMs(incident: IncidentFacts): number {
+/**
+ * Milliseconds from the report allowed to accept: the incident's stored `acceptBy` (stamped from
+ * the targets as they stood at its report, docs/desk.md), else, for an incident without one, its
+ * profile's accept minutes in the taxonomy (else its category and urgency's).
+ */
+export function acceptTargetMs(incident: Pick<IncidentFacts, 'slaProfile' | 'category' | 'urgency' | 'reportedAt' | 'acceptBy'>): number {
+  if (incident.acceptBy) return Date.parse(incident.acceptBy) - Date.parse(incident.reportedAt);
   const profile = SLA_PROFILES.find((p) => p.code === incident.slaProfile);
   const targets = profile ? profile.targets : targetsFor(incident.category, incident.urgency);
   return targets.acceptMin * 60_000;

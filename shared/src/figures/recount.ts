@@ -40,9 +40,12 @@ function median(values: number[]): number | null {
   return Math.round((ms / 60_000) * 10) / 10;
 }
 
-function acceptLimitMs(i: Incident): number {
+/** Accepted within its target: by the stored acceptBy (the targets at its report), else the profile's accept minutes. */
+function acceptedInTime(i: Incident): boolean {
+  const acceptedAt = t(i.acceptedAt as string);
+  if (i.acceptBy) return acceptedAt <= t(i.acceptBy);
   const p = SLA_PROFILES.find((x) => x.code === i.slaProfile);
-  return (p ? p.targets.acceptMin : targetsFor(i.category, i.urgency).acceptMin) * 60_000;
+  return acceptedAt - t(i.reportedAt) <= (p ? p.targets.acceptMin : targetsFor(i.category, i.urgency).acceptMin) * 60_000;
 }
 
 /** Every figure of the Summary at `now`, from all the records (latest version of each incident). */
@@ -92,7 +95,7 @@ export function recount(incidents: Incident[], feeds: AnyFeedRecord[], now: numb
   const closedInSla = incidents.filter((i) => slaDays.includes(closedDay(i) ?? ''));
   const took = (i: Incident) => t(i.acceptedAt as string) - t(i.reportedAt);
   s.incidents.sla = {
-    responseOnTimeRate: ratio(acceptedInSla.filter((i) => took(i) <= acceptLimitMs(i)).length, acceptedInSla.length),
+    responseOnTimeRate: ratio(acceptedInSla.filter(acceptedInTime).length, acceptedInSla.length),
     resolveOnTimeRate: ratio(closedInSla.filter((i) => t(i.closedAt as string) <= t(i.dueAt)).length, closedInSla.length),
     medianResponseMin: median(acceptedInSla.map(took)),
     medianResolveMin: median(closedInSla.map((i) => t(i.closedAt as string) - t(i.reportedAt))),

@@ -16,6 +16,8 @@ export interface WeekIncident extends Pick<IncidentFacts, 'id' | 'status' | 'col
   acceptedAt: number | null;
   closedAt: number | null;
   dueAt: number;
+  /** The accept target stamped at the report (the targets as they stood then); null for an incident without one. */
+  acceptBy: number | null;
 }
 
 /** What the store reads for one week; see the server's reports/weekly.ts for the exact rows. */
@@ -63,16 +65,23 @@ export function medianMinutes(samples: number[]): number | null {
   return Math.round((ms / 60_000) * 10) / 10;
 }
 
-/** The accept target of an incident's profile, memoised per profile/category/urgency (tens of thousands a week). */
+/** The accept target of an incident's profile in the taxonomy, memoised per profile/category/urgency (for incidents without a stored acceptBy). */
 const acceptTargets = new Map<string, number>();
-function acceptTarget(incident: WeekIncident): number {
+function profileAcceptTarget(incident: WeekIncident): number {
   const key = `${incident.slaProfile}|${incident.category}|${incident.urgency}`;
   let ms = acceptTargets.get(key);
   if (ms === undefined) {
-    ms = acceptTargetMs(incident as unknown as IncidentFacts);
+    ms = acceptTargetMs({ slaProfile: incident.slaProfile, category: incident.category, urgency: incident.urgency, reportedAt: new Date(0).toISOString(), acceptBy: null });
     acceptTargets.set(key, ms);
   }
   return ms;
+}
+
+/** Accepted within its target, as the live figures count it: by its stored acceptBy, else its profile's accept minutes. */
+function acceptedWithinTarget(incident: WeekIncident, acceptedAt: number): boolean {
+  const by = incident.acceptBy ?? null;
+  if (by !== null) return acceptedAt <= by;
+  return acceptedAt - incident.reportedAt <= profileAcceptTarget(incident);
 }
 
 const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
@@ -151,7 +160,7 @@ export function weekFigures(week: string, bounds: WeekBounds, tz: string, record
       counted = true;
       const took = incident.acceptedAt - reportedAt;
       accepted += 1;
-      if (took <= acceptTarget(incident)) acceptedOnTime += 1;
+      if (acceptedWithinTarget(incident, incident.acceptedAt)) acceptedOnTime += 1;
       responseSamples.push(took);
     }
     if (counted && incident.simulated) simulated = true;

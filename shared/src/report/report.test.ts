@@ -7,7 +7,7 @@ import { buildWeeklyReport } from './report.ts';
 
 const TZ = 'Asia/Shanghai';
 
-type Times = 'reportedAt' | 'acceptedAt' | 'closedAt' | 'dueAt';
+type Times = 'reportedAt' | 'acceptedAt' | 'closedAt' | 'dueAt' | 'acceptBy';
 /** An incident with its times written as ISO text (converted to the report's epoch ms). */
 function incident(over: Partial<Omit<WeekIncident, Times>> & Partial<Record<Times, string | null>>): WeekIncident {
   const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
@@ -17,6 +17,7 @@ function incident(over: Partial<Omit<WeekIncident, Times>> & Partial<Record<Time
     reportedAt: ms(over.reportedAt ?? '2026-11-17T10:00:00+08:00') as number,
     acceptedAt: ms(over.acceptedAt), closedAt: ms(over.closedAt),
     dueAt: ms(over.dueAt ?? '2026-11-20T10:00:00+08:00') as number,
+    acceptBy: ms(over.acceptBy),
   } as WeekIncident;
 }
 
@@ -177,6 +178,22 @@ describe('one week of figures', () => {
     expect(f.incidents.reported).toBe(1);
     expect(f.incidents.daily.at(-1)).toEqual({ date: '2026-11-22', reported: 1, closed: 0 });
     expect(f.incidents).toMatchObject({ closed: 1, resolveOnTimeRate: 0, medianResolveMin: 6 * 24 * 60 + 60 });
+  });
+  it('counts acceptance against the acceptBy stamped at the report (a leader changed the targets since), the profile only without one', () => {
+    // `urgent` accepts within 10 minutes in the taxonomy; these were reported when a leader had set 30.
+    const urgent = { urgency: 'urgent' as const, slaProfile: 'urgent', reportedAt: '2026-11-17T10:00:00+08:00' };
+    const records = emptyWeekRecords();
+    records.incidents = [
+      incident({ id: 'stored-in', ...urgent, acceptedAt: '2026-11-17T10:20:00+08:00', acceptBy: '2026-11-17T10:30:00+08:00' }),
+      incident({ id: 'stored-in-2', ...urgent, acceptedAt: '2026-11-17T10:30:00+08:00', acceptBy: '2026-11-17T10:30:00+08:00' }),
+      // A tighter stored target than the taxonomy's: 5 minutes.
+      incident({ id: 'stored-tight', ...urgent, acceptedAt: '2026-11-17T10:08:00+08:00', acceptBy: '2026-11-17T10:05:00+08:00' }),
+      incident({ id: 'profile-in', ...urgent, acceptedAt: '2026-11-17T10:08:00+08:00' }),
+    ];
+    // By the stored targets 3 of 4 (by the taxonomy's 10 minutes it would be 2 of 4).
+    expect(weekFigures('2026-W47', b, TZ, records).incidents.responseOnTimeRate).toBe(0.75);
+    records.incidents = records.incidents.filter((i) => i.id === 'stored-tight');
+    expect(weekFigures('2026-W47', b, TZ, records).incidents.responseOnTimeRate).toBe(0);
   });
 });
 
