@@ -1,6 +1,6 @@
 // The desk's SQL over the incidents table: the queue (what needs action first), its filters and
 // its two-character search, the same statements on the embedded store and on PostgreSQL.
-import { foldSearchText, nextTarget, QUEUE_COUNT_CAP, searchGrams, TERMINAL_STATUSES, type QueueItem, type QueuePage, type QueueQuery } from '@grid141/shared';
+import { foldSearchText, nextTarget, QUEUE_COUNT_CAP, searchGrams, TERMINAL_STATUSES, URGENCY_RANK, type QueueItem, type QueuePage, type QueueQuery, type Urgency } from '@grid141/shared';
 import { INCIDENT_SELECT, textArrayLiteral, toIncident } from '../store/rows.ts';
 import type { Queryable } from '../store/types.ts';
 
@@ -34,7 +34,11 @@ export function queueWhere(streetId: string, q: QueueQuery): { where: string[]; 
   ] as const;
   for (const [name, column] of lists) {
     const values = q[name];
-    if (values?.length) add((p) => `${column} = ANY(${p}::text[])`, values);
+    // One value as plain equality: in an ordered scan PostgreSQL before 17 checks "= ANY" on a
+    // later column of an index only after reading the row, "=" on the index entry
+    // (incidents_queue_filters, migration 13).
+    if (values?.length === 1) add((p) => `${column} = ${p}::text`, values[0]);
+    else if (values?.length) add((p) => `${column} = ANY(${p}::text[])`, values);
   }
   if (q.from) add((p) => `reported_at >= ${p}::timestamptz`, new Date(q.from).toISOString());
   if (q.to) add((p) => `reported_at < ${p}::timestamptz`, new Date(q.to).toISOString());
@@ -49,20 +53,63 @@ export function queueWhere(streetId: string, q: QueueQuery): { where: string[]; 
 }
 
 /**
- * One page of the queue: overdue first, then critical, urgent, normal, each by the time left to
- * its next target. Six index range scans (late or not, by urgency) over the partial queue index,
- * each cut at offset+limit, merged in that order.
+ * Up to this many matches of a filtered queue are taken whole and sorted (rows of the
+ * filtered set first); beyond it the matches are dense enough for the six ordered range scans.
+ * A search reads its candidates from the heap either way, so it takes more whole.
  */
-export async function queuePage(db: Queryable, streetId: string, q: QueueQuery, now: number): Promise<QueuePage> {
+export interface QueueWhole {
+  filters: number;
+  search: number;
+}
+export const QUEUE_WHOLE: QueueWhole = { filters: QUEUE_COUNT_CAP, search: 5_000 };
+
+/**
+ * One page of the queue: overdue first, then critical, urgent, normal, each by the time left to
+ * its next target.
+ *
+ * Unfiltered: six index range scans (late or not, by urgency) over the partial queue index
+ * (incidents_queue_filters), each cut at offset+limit, merged in that order.
+ * Filtered: the matches are first counted up to `whole.filters` (`whole.search` with a
+ * search; QUEUE_WHOLE unless a test lowers them) in one statement that also sorts them and returns the page's ids; when there are no
+ * more, that is the answer (the filter columns are keys of the queue index, so a selective
+ * filter is checked on index entries, and a search takes its candidates from the GIN index).
+ * Dense matches go the six-scan way, which then finds its rows early in each range.
+ */
+export async function queuePage(db: Queryable, streetId: string, q: QueueQuery, now: number, whole: QueueWhole = QUEUE_WHOLE): Promise<QueuePage> {
   const { where, params } = queueWhere(streetId, q);
   const nowAt = new Date(now).toISOString();
+  const ranks = q.urgency?.length ? [0, 1, 2].filter((r) => q.urgency?.some((u) => URGENCY_RANK[u as Urgency] === r)) : [0, 1, 2];
+  // What the probe of a filtered queue already counted past the cap (lower bounds).
+  let known: { n: number; late: number } | null = null;
+  if (where.length > 2) {
+    const max = q.q ? whole.search : whole.filters;
+    const at = params.length;
+    const late = `next_due < $${at + 1}::timestamptz`;
+    const order = `${late} DESC, rnk, next_due, id`;
+    const [probe] = await db.query<{ n: number; late: number; page: string[] | null }>(
+      `WITH m AS MATERIALIZED (SELECT id, ${URGENCY_RANK_SQL} AS rnk, ${NEXT_DUE_SQL} AS next_due FROM incidents
+         WHERE ${where.join(' AND ')} LIMIT $${at + 2}::int)
+       SELECT (SELECT count(*)::int FROM m) AS n, (SELECT count(*)::int FROM m WHERE ${late}) AS late,
+         CASE WHEN (SELECT count(*) FROM m) <= $${at + 2}::int - 1 THEN
+           (SELECT array_agg(id ORDER BY ${order}) FROM (SELECT * FROM m ORDER BY ${order} LIMIT $${at + 3}::int OFFSET $${at + 4}::int) p) END AS page`,
+      [...params, nowAt, max + 1, q.limit, q.offset],
+    );
+    const n = probe?.n ?? 0;
+    if (n <= max) {
+      const ids = probe?.page ?? [];
+      const rows = ids.length > 0 ? await db.query<Row>(`SELECT ${INCIDENT_SELECT} FROM incidents WHERE id = ANY($1::text[])`, [ids]) : [];
+      const byId = new Map(rows.map((r) => [r.id as string, r]));
+      return answer(ids.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined), n, probe?.late ?? 0, now, nowAt);
+    }
+    known = { n, late: probe?.late ?? 0 };
+  }
   params.push(nowAt);
   const pNow = `$${params.length}::timestamptz`;
   params.push(q.offset + q.limit);
   const pCut = `$${params.length}`;
   const parts: string[] = [];
   for (const late of [true, false]) {
-    for (const rank of [0, 1, 2]) {
+    for (const rank of ranks) {
       parts.push(`(SELECT ${INCIDENT_SELECT}, ${late ? 0 : 1} AS grp, ${rank} AS rnk, ${NEXT_DUE_SQL} AS next_due
         FROM incidents WHERE ${where.join(' AND ')} AND ${URGENCY_RANK_SQL} = ${rank}
           AND ${NEXT_DUE_SQL} ${late ? '<' : '>='} ${pNow}
@@ -72,26 +119,35 @@ export async function queuePage(db: Queryable, streetId: string, q: QueueQuery, 
   params.push(q.limit, q.offset);
   const sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) u ORDER BY grp, rnk, next_due, id LIMIT $${params.length - 1} OFFSET $${params.length}`;
   const countParams = params.slice(0, params.length - 4);
-  const [rows, counts] = await Promise.all([
+  const filter = where.join(' AND ');
+  const cap = QUEUE_COUNT_CAP + 1;
+  // What the probe counted past the cap already is not counted again.
+  const counts = [
+    known && known.n > QUEUE_COUNT_CAP ? `${cap} AS n` : `(SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${filter} LIMIT ${cap}) a) AS n`,
+    known && known.late > QUEUE_COUNT_CAP ? `${cap} AS late`
+      : `(SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${filter} AND ${NEXT_DUE_SQL} < $${countParams.length + 1}::timestamptz LIMIT ${cap}) b) AS late`,
+  ];
+  if (!(known && known.late > QUEUE_COUNT_CAP)) countParams.push(nowAt);
+  const [rows, [count]] = await Promise.all([
     db.query<Row>(sql, params),
-    db.query<{ n: number; late: number }>(
-      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${where.join(' AND ')} LIMIT ${QUEUE_COUNT_CAP + 1}) a) AS n,
-              (SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${where.join(' AND ')} AND ${NEXT_DUE_SQL} < $${countParams.length + 1}::timestamptz LIMIT ${QUEUE_COUNT_CAP + 1}) b) AS late`,
-      [...countParams, nowAt],
-    ),
+    known && known.n > QUEUE_COUNT_CAP && known.late > QUEUE_COUNT_CAP ? Promise.resolve([{ n: cap, late: cap }])
+      : db.query<{ n: number; late: number }>(`SELECT ${counts.join(', ')}`, countParams),
   ]);
+  return answer(rows, count?.n ?? 0, count?.late ?? 0, now, nowAt);
+}
+
+function answer(rows: Row[], n: number, late: number, now: number, nowAt: string): QueuePage {
   const items: QueueItem[] = rows.map((row) => {
     const incident = toIncident(row, now);
     const next = nextTarget({ ...incident, acceptBy: incident.acceptBy ?? null, arriveBy: incident.arriveBy ?? null, handleBy: incident.handleBy ?? null });
     return { incident, next, late: Date.parse(next.dueAt) < now };
   });
-  const n = counts[0]?.n ?? 0;
   return {
     at: nowAt,
     items,
     total: Math.min(n, QUEUE_COUNT_CAP),
     totalCapped: n > QUEUE_COUNT_CAP,
-    overdue: Math.min(counts[0]?.late ?? 0, QUEUE_COUNT_CAP),
+    overdue: Math.min(late, QUEUE_COUNT_CAP),
   };
 }
 
