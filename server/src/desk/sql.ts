@@ -1,6 +1,6 @@
 // The desk's SQL over the incidents table: the queue (what needs action first), its filters and
 // its two-character search, the same statements on the embedded store and on PostgreSQL.
-import { foldSearchText, nextTarget, QUEUE_COUNT_CAP, searchGrams, TERMINAL_STATUSES, URGENCY_RANK, type QueueItem, type QueuePage, type QueueQuery, type Urgency } from '@grid141/shared';
+import { foldSearchText, nextTarget, QUEUE_COUNT_CAP, QUEUE_LIST_PARAMS, searchGrams, TERMINAL_STATUSES, URGENCY_RANK, type QueueItem, type QueuePage, type QueueQuery, type Urgency } from '@grid141/shared';
 import { INCIDENT_SELECT, textArrayLiteral, toIncident } from '../store/rows.ts';
 import type { Queryable } from '../store/types.ts';
 
@@ -20,8 +20,12 @@ export const NEXT_STAGE_SQL = `(CASE WHEN accepted_at IS NULL AND accept_by IS N
   ELSE 'close' END)`;
 const FOLDED_TEXT = `translate(description || E'\\n' || coalesce(address, ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
 
-/** WHERE clauses and their parameters for the filters and the search ($1 is the street). */
-export function queueWhere(streetId: string, q: QueueQuery): { where: string[]; params: unknown[] } {
+/**
+ * WHERE clauses and their parameters for the filters and the search ($1 is the street).
+ * listsAfterRead writes a list of several values so that no index takes it (for the ordered
+ * scans on PostgreSQL before 17, see orderedListsAfterRead); the parameters are the same.
+ */
+export function queueWhere(streetId: string, q: QueueQuery, listsAfterRead = false): { where: string[]; params: unknown[] } {
   const params: unknown[] = [streetId];
   const where = ['street_id = $1', OPEN];
   const add = (sql: (p: string) => string, value: unknown) => {
@@ -34,11 +38,9 @@ export function queueWhere(streetId: string, q: QueueQuery): { where: string[]; 
   ] as const;
   for (const [name, column] of lists) {
     const values = q[name];
-    // One value as plain equality: in an ordered scan PostgreSQL before 17 checks "= ANY" on a
-    // later column of an index only after reading the row, "=" on the index entry
-    // (incidents_queue_filters, migration 13).
+    // One value as plain equality, checked on the entry of incidents_queue_filters in any scan.
     if (values?.length === 1) add((p) => `${column} = ${p}::text`, values[0]);
-    else if (values?.length) add((p) => `${column} = ANY(${p}::text[])`, values);
+    else if (values?.length) add((p) => (listsAfterRead ? `(${column} = ANY(${p}::text[])) IS TRUE` : `${column} = ANY(${p}::text[])`), values);
   }
   if (q.from) add((p) => `reported_at >= ${p}::timestamptz`, new Date(q.from).toISOString());
   if (q.to) add((p) => `reported_at < ${p}::timestamptz`, new Date(q.to).toISOString());
@@ -57,11 +59,30 @@ export function queueWhere(streetId: string, q: QueueQuery): { where: string[]; 
  * filtered set first); beyond it the matches are dense enough for the six ordered range scans.
  * A search reads its candidates from the heap either way, so it takes more whole.
  */
+const versions = new WeakMap<Queryable, Promise<number>>();
+
+/**
+ * Whether the ordered scans take lists of several values after reading the row. PostgreSQL
+ * before 17 cannot keep an index's order with "= ANY" on a later column: given one, its planner
+ * reads every match of a range and sorts them (the planner guesses a handful of rows there; a
+ * dense list on a million rows made 18,000). Checked on the row instead, a dense list (the only
+ * kind these scans see) finds its page early. From 17 on (PGlite is 17+) the index takes it in
+ * order. The version is asked once per connection pool or database.
+ */
+async function orderedListsAfterRead(db: Queryable): Promise<boolean> {
+  let version = versions.get(db);
+  if (!version) {
+    version = db.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`).then((rows) => rows[0]?.v ?? 0);
+    versions.set(db, version);
+  }
+  return (await version) < 170_000;
+}
+
 export interface QueueWhole {
   filters: number;
   search: number;
 }
-export const QUEUE_WHOLE: QueueWhole = { filters: QUEUE_COUNT_CAP, search: 5_000 };
+export const QUEUE_WHOLE: QueueWhole = { filters: QUEUE_COUNT_CAP, search: 2_500 };
 
 /**
  * One page of the queue: overdue first, then critical, urgent, normal, each by the time left to
@@ -103,6 +124,9 @@ export async function queuePage(db: Queryable, streetId: string, q: QueueQuery, 
     }
     known = { n, late: probe?.late ?? 0 };
   }
+  // The ordered scans' filters: the same parameters, several-value lists maybe after the read.
+  const several = QUEUE_LIST_PARAMS.some((name) => (q[name]?.length ?? 0) > 1);
+  const ordered = several && (await orderedListsAfterRead(db)) ? queueWhere(streetId, q, true).where : where;
   params.push(nowAt);
   const pNow = `$${params.length}::timestamptz`;
   params.push(q.offset + q.limit);
@@ -111,7 +135,7 @@ export async function queuePage(db: Queryable, streetId: string, q: QueueQuery, 
   for (const late of [true, false]) {
     for (const rank of ranks) {
       parts.push(`(SELECT ${INCIDENT_SELECT}, ${late ? 0 : 1} AS grp, ${rank} AS rnk, ${NEXT_DUE_SQL} AS next_due
-        FROM incidents WHERE ${where.join(' AND ')} AND ${URGENCY_RANK_SQL} = ${rank}
+        FROM incidents WHERE ${ordered.join(' AND ')} AND ${URGENCY_RANK_SQL} = ${rank}
           AND ${NEXT_DUE_SQL} ${late ? '<' : '>='} ${pNow}
         ORDER BY ${NEXT_DUE_SQL}, id LIMIT ${pCut})`);
     }
