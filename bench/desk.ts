@@ -85,6 +85,12 @@ const sessions: Plugin = (ctx) => ctx.auth.addSessionResolver((req) => {
   return typeof who === 'string' ? { role: who === 'leader' ? 'leader' : 'operator', via: 'session', username: who } : null;
 });
 
+/** Nearest-rank percentile (the rule of spread in lib/stats.ts), for the p95 the action target names. */
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number);
+}
+
 async function timed(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -114,6 +120,8 @@ async function measure(ctx: BenchContext, label: string, env: Record<string, str
     const combos = [
       `?grid=${any?.gridId}`, `?community=${any?.communityId}&urgency=urgent`, '?category=safety_hazard&colour=red&status=accepted',
       `?from=${encodeURIComponent(since)}`, '?assignee=team-3', '?source=hotline_12345&urgency=critical', `?grid=${any?.gridId}&category=dispute&status=handled`,
+      // Lists of several values (PostgreSQL before 17 orders them differently: desk/sql.ts).
+      '?status=accepted,handled&colour=red,yellow',
     ];
     const filterTimes: number[] = [];
     const perCombo: Record<string, number> = {};
@@ -123,7 +131,8 @@ async function measure(ctx: BenchContext, label: string, env: Record<string, str
       perCombo[q] = s.p90;
       filterTimes.push(...Array(Math.ceil(runs / 2)).fill(0).map(() => s.p90));
     }
-    const searches = ['扰民', '燃气泄漏', '老人摔倒', '石油路17', '第12345号'];
+    // Dense (a fifth of the open rows), 784 and ~1,100 matches, none.
+    const searches = ['扰民', '燃气泄漏', '老人摔倒', '石油路17', '第12', '第12345号'];
     const perSearch: Record<string, { p90: number; total: number }> = {};
     const searchAll: number[] = [];
     for (const q of searches) {
@@ -142,10 +151,10 @@ async function measure(ctx: BenchContext, label: string, env: Record<string, str
       });
       if (!res.ok) throw new Error(`accept: ${res.status} ${await res.text()}`);
     });
-    const action = spread(actions);
+    const action = { ...spread(actions), p95: percentile(actions, 0.95) };
     const filters = spread(Object.values(perCombo));
     const search = spread(searchAll);
-    ctx.log(`  ${label}: first page p99 ${first.p99.toFixed(1)} ms, filters worst ${filters.max.toFixed(1)} ms, search p99 ${search.p99.toFixed(1)} ms, action p99 ${action.p99.toFixed(1)} ms`);
+    ctx.log(`  ${label}: first page p99 ${first.p99.toFixed(1)} ms, filters worst ${filters.max.toFixed(1)} ms, search p99 ${search.p99.toFixed(1)} ms, action p95 ${action.p95.toFixed(1)} ms (p99 ${action.p99.toFixed(1)})`);
     const row = (figure: string, measured: number, target: number, note?: string): Row => ({
       bench: 'desk', figure: `${figure}, ${label}`, unit: 'ms', measured, target: `≤ ${target} ms`, met: measured <= target, baseline: null, baselineLabel: null, ratio: null, ...(note ? { note } : {}),
     });
@@ -154,7 +163,7 @@ async function measure(ctx: BenchContext, label: string, env: Record<string, str
         row('queue first page p95 (p99 shown)', first.p99, 100, `p50 ${first.p50.toFixed(1)} ms; ${sample.total}${sample.totalCapped ? '+' : ''} open`),
         row('filter combinations, worst p90', filters.max, 300, Object.entries(perCombo).map(([q, v]) => `${q.slice(0, 40)} ${v.toFixed(0)}`).join('; ')),
         row('search p95 (p99 shown)', search.p99, 300, Object.entries(perSearch).map(([q, v]) => `${q} ${v.p90.toFixed(0)} ms/${v.total}`).join('; ')),
-        row('action round trip p95 (p99 shown)', action.p99, 50, `p50 ${action.p50.toFixed(1)} ms`),
+        row('action round trip p95', action.p95, 50, `p99 ${action.p99.toFixed(1)} ms; p50 ${action.p50.toFixed(1)} ms; ${action.count} accepts`),
       ],
       details: { first, perCombo, perSearch, action },
     };
