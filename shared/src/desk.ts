@@ -236,6 +236,19 @@ export function maskContact(contact: string): string {
   return contact.length <= 2 ? '**' : `${contact.slice(0, 1)}***`;
 }
 
+/**
+ * The incident as everyone below a leader sees it: the reporter's contact masked (maskContact),
+ * the rest as it is. Walls (viewer token), viewers and operators get this from every door (the
+ * incidents API, the live socket, the desk); leaders and admins call back reporters and get the
+ * number whole. Personal information of residents is shown to whom the work needs it (个人信息
+ * 保护法 art. 6: the least needed).
+ */
+export function withMaskedContact<T extends { reporter?: { contact?: string | null | undefined } | null | undefined }>(incident: T): T {
+  const contact = incident.reporter?.contact;
+  if (!contact) return incident;
+  return { ...incident, reporter: { ...incident.reporter, contact: maskContact(contact) } };
+}
+
 
 export const DISPATCH_KINDS = [
   { code: 'post', zh: '岗位', en: 'Post' },

@@ -121,6 +121,50 @@ describe('sessions', () => {
     }
   });
 
+  it("a reporter's number is masked for walls, viewers and operators at every door (list, by id, the live socket), whole for a leader", async () => {
+    const admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const suffix = randomUUID().slice(0, 8);
+    for (const role of ['operator', 'leader'] as const) {
+      expect((await json('POST', '/api/v1/users', { username: `${role}-${suffix}`, password: 'some password 12', role }, { cookie: admin })).status).toBe(201);
+    }
+    const operator = await signIn(server.url, `operator-${suffix}`, 'some password 12');
+    const leader = await signIn(server.url, `leader-${suffix}`, 'some password 12');
+    const wall = io(`${server.url}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: server.credentials.viewerToken } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        wall.once('snapshot', () => resolve());
+        wall.once('connect_error', reject);
+      });
+      const externalId = `pii-${suffix}`;
+      const live = new Promise<{ reporter?: { contact?: string } }>((resolve) => {
+        wall.on('incidents', (p: { items: { externalId?: string; reporter?: { contact?: string } }[] }) => {
+          const mine = p.items.find((i) => i.externalId === externalId);
+          if (mine) resolve(mine);
+        });
+      });
+      const posted = await json('POST', '/api/v1/incidents', {
+        externalId, source: 'hotline_12345', category: 'city_mgmt', description: '井盖缺失', location: { lng: 106.526, lat: 29.558 },
+        reporter: { name: '王五', contact: '13812345678' },
+      }, { 'x-api-key': server.credentials.ingestKey });
+      expect(posted.status).toBe(201);
+      const { id } = (await posted.json()) as { id: string };
+      expect((await live).reporter?.contact).toBe('138****5678');
+      const contactOf = async (headers: Record<string, string>) => {
+        const one = (await (await json('GET', `/api/v1/incidents/${id}`, undefined, headers)).json()) as { reporter: { contact: string } };
+        const list = (await (await json('GET', `/api/v1/incidents?limit=500`, undefined, headers)).json()) as { items: { id: string; reporter: { contact: string } }[] };
+        const listed = list.items.find((i) => i.id === id)?.reporter.contact;
+        expect(listed, 'the list and the single incident agree').toBe(one.reporter.contact);
+        return one.reporter.contact;
+      };
+      expect(await contactOf({ authorization: `Bearer ${server.credentials.viewerToken}` })).toBe('138****5678');
+      expect(await contactOf({ cookie: operator })).toBe('138****5678');
+      expect(await contactOf({ cookie: leader })).toBe('13812345678');
+      expect(await contactOf({ cookie: admin })).toBe('13812345678');
+    } finally {
+      wall.close();
+    }
+  });
+
   it('the ingest key posts records but a lifecycle move with it is 403; the purge too', async () => {
     const posted = await json('POST', '/api/v1/incidents', {
       externalId: `k-${randomUUID()}`, source: 'hotline_12345', category: 'city_mgmt', description: '井盖缺失', location: { lng: 106.526, lat: 29.558 },

@@ -189,7 +189,10 @@ describe('Open311 GeoReport v2', () => {
     // The same incident in Grid141's own API: placed, urgent, reported by the form's person.
     const incident = (await (await server.get(`/api/v1/incidents/${id}`)).json()) as Incident;
     expect(incident).toMatchObject({ source: 'open311', urgency: 'urgent', subcategory: '占道经营', photos: ['https://example.org/photo.jpg'] });
-    expect(incident.reporter).toEqual({ kind: 'resident', name: '李 四', contact: 'resident@example.org / 13800000000' });
+    // A wall's token sees the reporter's number masked; an admin (a leader and up) whole.
+    expect(incident.reporter).toEqual({ kind: 'resident', name: '李 四', contact: '138****0000' });
+    const whole = (await (await fetch(`${server.url}/api/v1/incidents/${id}`, { headers: { cookie: await signIn(server.url, 'admin', server.credentials.adminPassword) } })).json()) as Incident;
+    expect(whole.reporter).toEqual({ kind: 'resident', name: '李 四', contact: 'resident@example.org / 13800000000' });
     expect(incident.gridId).toMatch(/^SYL-/);
 
     // The desk moves it: status_notes is the last note, agency_responsible the department, closed is closed.

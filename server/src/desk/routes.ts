@@ -2,7 +2,7 @@
 // moves the caller may make, the desk's actions with If-Match, and the time targets.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
-  deskMoveSchema, maskContact, movesFor, QUEUE_LIST_PARAMS, queueQuerySchema, targetEditSchema, type DeskRole, type Incident,
+  deskMoveSchema, movesFor, withMaskedContact, QUEUE_LIST_PARAMS, queueQuerySchema, targetEditSchema, type DeskRole, type Incident,
 } from '@grid141/shared';
 import type { AppContext } from '../app.ts';
 import { actorOf, roleAtLeast, type Principal } from '../auth/auth.ts';
@@ -43,8 +43,7 @@ const nameOf = (p: Principal) => p.username ?? p.via;
 
 /** What the desk shows of an incident to this role: operators see the reporter's number masked. */
 export function forRole(incident: Incident, role: DeskRole): Incident {
-  if (roleAtLeast(role, 'leader') || !incident.reporter?.contact) return incident;
-  return { ...incident, reporter: { ...incident.reporter, contact: maskContact(incident.reporter.contact) } };
+  return roleAtLeast(role, 'leader') ? incident : withMaskedContact(incident);
 }
 
 /** The If-Match header's version as the API reads it (parseIfMatch); null when absent or `*`, 0 (never current) when not a strong version tag. */

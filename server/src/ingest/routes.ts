@@ -2,7 +2,7 @@
 // it creates and provides as `writes` for every other entry point. A 2xx is sent only after the
 // store's COMMIT has returned.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { FEED_KINDS, type FeedRecord, type Incident, type RecordKind } from '@grid141/shared';
+import { FEED_KINDS, roleAtLeast, withMaskedContact, type FeedRecord, type Incident, type RecordKind } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import { actorOf } from '../auth/auth.ts';
 import { HttpProblem } from '../http/problem.ts';
@@ -12,6 +12,12 @@ import { describeIncident } from './incidents.ts';
 import { parseListQuery } from './query.ts';
 import { createWriteService, type IngestResult, type WriteService } from './service.ts';
 import { incidentEtag, purgeHandler, resolveAlarmHandler, transitionHandler, type ActorOf } from './transitions.ts';
+
+/** Whether the reader is a leader or admin session, who sees reporters' numbers whole (withMaskedContact). */
+const leaderAsks = (res: Response): boolean => {
+  const principal = res.locals.principal;
+  return principal?.via === 'session' && principal.role !== undefined && roleAtLeast(principal.role, 'leader');
+};
 
 declare module '../app.ts' {
   interface Services {
@@ -60,14 +66,15 @@ export const ingestRoutes: Plugin = (ctx) => {
 
   router.get('/api/v1/incidents', auth.requireViewer, route(async (req, res) => {
     const { filter, limit, cursor } = parseListQuery(req.query as Record<string, unknown>);
-    res.json(await store.listIncidents(filter, limit, cursor));
+    const page = await store.listIncidents(filter, limit, cursor);
+    res.json(leaderAsks(res) ? page : { ...page, items: page.items.map(withMaskedContact) });
   }));
 
   router.get('/api/v1/incidents/:id', auth.requireViewer, route(async (req, res) => {
     const id = String(req.params.id);
     const incident = await store.getIncident(id);
     if (!incident) throw new HttpProblem(404, 'Not found', `no incident ${id}`);
-    res.set('ETag', incidentEtag(incident)).json(incident);
+    res.set('ETag', incidentEtag(incident)).json(leaderAsks(res) ? incident : withMaskedContact(incident));
   }));
 
   router.post('/api/v1/incidents/:id/transitions', requireOperator, route(transitionHandler(writes, requestActor)));

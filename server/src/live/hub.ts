@@ -2,7 +2,7 @@
 // wall with the server info and a snapshot (or the deltas it missed), answers `resume`, pushes
 // coalesced deltas and batched incidents, all through the live channel. The alert policy is its
 // own bus subscriber (alert-policy.ts), the channel owns the sockets (channel.ts).
-import type { Delta, Incident, ServerInfoPayload, SnapshotPayload } from '@grid141/shared';
+import { withMaskedContact, type Delta, type Incident, type ServerInfoPayload, type SnapshotPayload } from '@grid141/shared';
 import type { IncidentChange, RecordBus } from '../engine/bus.ts';
 import { DeltaCoalescer } from './coalescer.ts';
 import { DeltaRing, DEFAULT_DELTA_CAPACITY } from './deltas.ts';
@@ -87,7 +87,9 @@ export function createLiveHub(deps: LiveHubDeps): LiveHub {
     flush: (items) => {
       counters.incidentMessages += 1;
       const at = now();
-      channel.publish('incidents', { items: items.map((incident) => withOverdue(incident, at)) });
+      // One message for every socket (walls on the viewer token too): reporters' numbers masked;
+      // a leader's desk reads the whole number from the desk's API.
+      channel.publish('incidents', { items: items.map((incident) => withMaskedContact(withOverdue(incident, at))) });
     },
   });
 
