@@ -221,10 +221,19 @@ describe.each(targets)('store contract: $name', (target) => {
     expect(r[0]?.record).toMatchObject({ kind: 'evacuation', participants: 30, gridId: 'g1', externalId: ext });
     const replay = await store.insertFeed('fire-drills', [drill(ext, { participants: 1 })]);
     expect(replay[0]).toMatchObject({ created: false, record: { participants: 30 } });
+    // The count-only insert (imports): same rule, only the number of new records comes back.
+    const counted = `d-${randomUUID()}`;
+    const viaCount = drill(counted, { buildingName: '石油路1号 "3栋"' });
+    expect(await store.insertFeedCount('fire-drills', [drill(ext), viaCount, drill(counted, { participants: 7 })])).toBe(1);
+    expect(await store.insertFeedCount('fire-drills', [drill(counted)])).toBe(0);
+    // It writes the row insertFeed writes (its batch goes in as one JSON text).
+    const { receivedAt: _r, ...sent } = viaCount as unknown as Record<string, unknown>;
+    expect(await store.getFeedRecord('fire-drills', (viaCount as unknown as { id: string }).id)).toMatchObject(sent);
+    expect(await store.insertFeedCount('fire-drills', [])).toBe(0);
     let scanned = 0;
     await store.scanFeed('fire-drills', new Date('2026-11-01T00:00:00Z'), (b) => void (scanned += b.length), 1);
-    expect(scanned).toBe(2);
-    expect(await store.countFeed('fire-drills')).toBe(2);
+    expect(scanned).toBe(3);
+    expect(await store.countFeed('fire-drills')).toBe(3);
 
     const alarm = {
       id: randomUUID(), feed: 'alarms', streetId: STREET, receivedAt: new Date().toISOString(), gridId: null, communityId: null,

@@ -49,15 +49,22 @@ export class HeaderError extends Error {
 const HEADER_SEARCH_ROWS = 30;
 
 export function isBlank(cells: readonly Cell[]): boolean {
-  return cells.every((c) => cellText(c) === null);
+  for (const c of cells) if (c !== null && cellText(c) !== null) return false;
+  return true;
 }
 
 const TOTALS = /^(合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|汇\s*总|total|sum|grand total)(?![a-z])/i;
 
 /** A totals row at the bottom of a sheet: its first non-empty cell reads 合计, 总计, Total… */
 export function isTotalsRow(cells: readonly Cell[]): boolean {
-  const first = cells.map(plainText).find((t) => t !== null);
-  return first !== undefined && first !== null && TOTALS.test(first);
+  // Only the first non-empty cell counts, and only text can say 合计 (a number or a date never does).
+  for (const c of cells) {
+    if (c === null) continue;
+    if (typeof c !== 'string') return false;
+    const text = plainText(c);
+    if (text !== null) return TOTALS.test(text);
+  }
+  return false;
 }
 
 /** The columns of a header row, or null when fewer than two cells are headers this kind knows. */

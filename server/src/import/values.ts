@@ -13,14 +13,17 @@ const bad = (reason: string): Read<never> => ({ ok: false, reason });
 
 /** Full-width ASCII (U+FF01–FF5E) to half-width, the ideographic space and NBSP to a space. */
 export function halfWidth(text: string): string {
+  if (!/[\uFF01-\uFF5E\u3000\u00A0]/.test(text)) return text;
   return text.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[\u3000\u00A0]/g, ' ');
 }
 
 /** A cell as trimmed text; empty and whitespace-only cells are null. */
 export function cellText(cell: Cell): string | null {
   if (cell === null) return null;
+  if (typeof cell === 'number') return String(cell);
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? null : cell.toISOString();
-  const text = String(cell).replace(/^[\s\u3000\u00A0]+|[\s\u3000\u00A0]+$/g, '');
+  // String.prototype.trim takes every Unicode space (the ideographic space and NBSP too) and the BOM.
+  const text = String(cell).trim();
   return text === '' ? null : text;
 }
 

@@ -5,7 +5,7 @@ import {
   type FeedKind, type FeedRecord, type HistoryEntry, type Incident, type IncidentFacts,
 } from '@grid141/shared';
 import {
-  columnArrays, FEED_COLUMNS, FEED_SELECT, INCIDENT_COLUMNS, INCIDENT_SELECT, insertedIncident, toFeedRecord,
+  columnArrays, FEED_COLUMNS, FEED_SELECT, feedJson, INCIDENT_COLUMNS, INCIDENT_SELECT, insertedIncident, jsonSelect, toFeedRecord,
   toHistoryEntry, toIncident, unnestSelect,
 } from './rows.ts';
 import { writeAudit, type NewAuditEntry } from '../audit/log.ts';
@@ -89,6 +89,13 @@ const INSERT_FEED = `
   INSERT INTO feed_records (${feedInsert.names}) ${feedInsert.select}
   ON CONFLICT (street_id, kind, external_id) DO NOTHING
   RETURNING ${FEED_SELECT}, external_id`;
+// The same insert with the batch as one JSON text, answering one row per new record and nothing
+// of it (imports count them).
+const feedJsonInsert = jsonSelect(FEED_COLUMNS);
+const INSERT_FEED_COUNT = `
+  INSERT INTO feed_records (${feedJsonInsert.names}) ${feedJsonInsert.select}
+  ON CONFLICT (street_id, kind, external_id) DO NOTHING
+  RETURNING 1 AS n`;
 
 export interface SqlStoreOptions {
   streetId: string;
@@ -397,6 +404,13 @@ export class SqlStore implements Store {
       firstAt.add(slot);
       return written;
     });
+  }
+
+  async insertFeedCount<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const { unique } = firstByKey(rows, (r) => r.externalId);
+    const inserted = await this.driver.query<Row>(INSERT_FEED_COUNT, [feedJson(unique.map((record) => ({ feed: kind, record: record as unknown as NewFeedRecord })))]);
+    return inserted.length;
   }
 
   async getFeedRecord<K extends FeedKind>(kind: K, id: string): Promise<FeedRecord<K> | null> {

@@ -127,6 +127,11 @@ export interface RecordPlace {
 export interface StoreWriter {
   insertIncidents(rows: NewIncident[], options?: InsertIncidentOptions): Promise<Written<Incident>[]>;
   insertFeed<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<Written<FeedRecord<K>>[]>;
+  /**
+   * The same insert as insertFeed (one statement, existing (kind, externalId) left as they are),
+   * answering only how many rows were new: no records are read back (imports, which count).
+   */
+  insertFeedCount<K extends FeedKind>(kind: K, rows: NewFeedRecord<K>[]): Promise<number>;
   /** Appends audit entries; inside writeMany they commit with the writes they record. */
   audit(entries: NewAuditEntry[]): Promise<void>;
 }
