@@ -2,18 +2,15 @@
 // or by the six ordered range scans when the matches are many) is the same slice of a plain
 // sort of the matching open rows in TypeScript (late first, urgency, next target, id), with the
 // same counts. The "many" threshold is lowered here so that both ways run on a small store.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CATEGORIES, foldSearchText, incidentSearchText, mulberry32, nextTarget, queueQuerySchema, slaProfileFor, SOURCES, stageDue, targetsFor,
   TERMINAL_STATUSES, URGENCY_RANK, type IncidentStatus, type QueueQuery, type Urgency,
 } from '@grid141/shared';
-import { openStore, type NewIncident, type Store } from '../../server/src/store/index.ts';
+import type { NewIncident, Store } from '../../server/src/store/index.ts';
 import { queuePage, QUEUE_WHOLE, type QueueWhole } from '../../server/src/desk/sql.ts';
+import { storeTargets } from '../helpers/store-targets.ts';
 
 const STREET = 'orderstreet';
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -70,39 +67,7 @@ function plainSort(all: NewIncident[], q: QueueQuery): { ids: string[]; total: n
   return { ids: keyed.map((k) => k.id), total: keyed.length, overdue: keyed.filter((k) => k.late === 0).length };
 }
 
-interface Target {
-  name: string;
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-const targets: Target[] = [];
-{
-  let dir = '';
-  targets.push({
-    name: 'embedded (PGlite)',
-    async open() {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'grid141-desk-order-'));
-      return openStore({ streetId: STREET, databaseUrl: null, dataDir: dir, now: () => NOW });
-    },
-    async cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-}
-const pgUrl = process.env.TEST_DATABASE_URL;
-if (pgUrl) {
-  const schema = `grid141_desk_order_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  targets.push({
-    name: 'PostgreSQL',
-    open: () => openStore({ streetId: STREET, databaseUrl: pgUrl, dataDir: null, schema, now: () => NOW }),
-    async cleanup() {
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    },
-  });
-}
+const targets = storeTargets('desk_order', { streetId: STREET, now: () => NOW });
 
 const FILTERS: Record<string, unknown>[] = [
   {},

@@ -1,15 +1,12 @@
 // The desk's SQL on both stores: queue order (overdue, then critical, urgent, normal, each by
 // time left), filters, two-character search, breaches recorded once, targets seeded and edited.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueQuerySchema, slaProfileFor, stageDue, targetsFor, type Urgency } from '@grid141/shared';
-import { openStore, type NewIncident, type Store } from '../../server/src/store/index.ts';
+import type { NewIncident, Store } from '../../server/src/store/index.ts';
 import { queuePage, recordBreaches } from '../../server/src/desk/sql.ts';
 import { openTargets } from '../../server/src/desk/targets.ts';
+import { storeTargets } from '../helpers/store-targets.ts';
 
 const STREET = 'deskstreet';
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -29,39 +26,7 @@ function incident(minutesAgo: number, urgency: Urgency, over: Partial<NewInciden
   };
 }
 
-interface Target {
-  name: string;
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-const targets: Target[] = [];
-{
-  let dir = '';
-  targets.push({
-    name: 'embedded (PGlite)',
-    async open() {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'grid141-desk-'));
-      return openStore({ streetId: STREET, databaseUrl: null, dataDir: dir, now: () => NOW });
-    },
-    async cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-}
-const pgUrl = process.env.TEST_DATABASE_URL;
-if (pgUrl) {
-  const schema = `grid141_desk_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  targets.push({
-    name: 'PostgreSQL',
-    open: () => openStore({ streetId: STREET, databaseUrl: pgUrl, dataDir: null, schema, now: () => NOW }),
-    async cleanup() {
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    },
-  });
-}
+const targets = storeTargets('desk', { streetId: STREET, now: () => NOW });
 
 const query = (q: Record<string, unknown> = {}) => queueQuerySchema.parse(q);
 

@@ -1,13 +1,10 @@
 // One contract for both stores: the embedded one (PGlite in a temp dir) always, PostgreSQL
 // when TEST_DATABASE_URL is set (each run in a fresh schema, dropped afterwards).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dueAtFor, slaProfileFor, type FeedRecord } from '@grid141/shared';
-import { openStore, type NewIncident, type Store } from '../../server/src/store/index.ts';
+import type { NewIncident, Store } from '../../server/src/store/index.ts';
+import { storeTargets } from '../helpers/store-targets.ts';
 
 const STREET = 'teststreet';
 
@@ -63,40 +60,7 @@ function drill(externalId: string, over: Record<string, unknown> = {}): FeedReco
   } as unknown as FeedRecord<'fire-drills'>;
 }
 
-interface Target {
-  name: string;
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-const targets: Target[] = [];
-{
-  let dir = '';
-  targets.push({
-    name: 'embedded (PGlite)',
-    async open() {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'grid141-store-'));
-      return openStore({ streetId: STREET, databaseUrl: null, dataDir: dir });
-    },
-    async cleanup() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-}
-const pgUrl = process.env.TEST_DATABASE_URL;
-if (pgUrl) {
-  const schema = `grid141_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  targets.push({
-    name: 'PostgreSQL',
-    open: () => openStore({ streetId: STREET, databaseUrl: pgUrl, dataDir: null, schema }),
-    async cleanup() {
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    },
-  });
-}
+const targets = storeTargets('store', { streetId: STREET });
 
 describe.each(targets)('store contract: $name', (target) => {
   let store: Store;
