@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import pg from 'pg';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +13,8 @@ import {
 } from '@grid141/shared';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
 import { signIn } from '../helpers/session.ts';
-import { storeKinds, testDatabaseUrl } from '../helpers/env.ts';
+import { storeKinds } from '../helpers/env.ts';
+import { throwawayDatabase } from '../helpers/pg.ts';
 
 const streetDir = path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu');
 type Feature = { geometry: { coordinates: unknown }; properties: Record<string, string> };
@@ -112,21 +112,9 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
   beforeAll(async () => {
     const env: Record<string, string> = { SERVICE_AREA_KM: String(SERVICE_AREA_KM) };
     if (storeKind === 'postgres') {
-      const admin = testDatabaseUrl() as string;
-      const name = `grid141_harden_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`CREATE DATABASE ${name}`);
-      await c.end();
-      const url = new URL(admin);
-      url.pathname = `/${name}`;
-      env.DATABASE_URL = url.toString();
-      dropDb = async () => {
-        const d = new pg.Client({ connectionString: admin });
-        await d.connect();
-        await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await d.end();
-      };
+      const db = await throwawayDatabase('harden');
+      env.DATABASE_URL = db.url;
+      dropDb = db.drop;
     }
     server = await startTestServer({ env, startTimeoutMs: 150_000 });
   });

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_MAX, type IncidentWithHistory } from '@grid141/shared';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
-import { storeKinds, testDatabaseUrl } from '../helpers/env.ts';
+import { storeKinds } from '../helpers/env.ts';
+import { throwawayDatabase } from '../helpers/pg.ts';
 import { signIn } from '../helpers/session.ts';
 
 const streetDir = path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu');
@@ -33,26 +33,6 @@ function incident(over: Record<string, unknown> = {}) {
   };
 }
 
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const admin = testDatabaseUrl() as string;
-  const name = `grid141_ingest_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 describe.each(storeKinds())('ingest through the real server (%s store)', (kind) => {
   let server: TestServer;
   let dropDb: (() => Promise<void>) | null = null;
@@ -60,7 +40,7 @@ describe.each(storeKinds())('ingest through the real server (%s store)', (kind) 
   beforeAll(async () => {
     const env: Record<string, string> = {};
     if (kind === 'postgres') {
-      const db = await freshDatabase();
+      const db = await throwawayDatabase('ingest');
       env.DATABASE_URL = db.url;
       dropDb = db.drop;
     }

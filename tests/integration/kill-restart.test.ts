@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeTempDir, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
-import { storeKinds, testDatabaseUrl } from '../helpers/env.ts';
+import { storeKinds } from '../helpers/env.ts';
+import { throwawayDatabase } from '../helpers/pg.ts';
 
 const pois = JSON.parse(readFileSync(path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu', 'pois.geojson'), 'utf8')) as {
   features: { geometry: { coordinates: [number, number] } }[];
@@ -57,21 +57,9 @@ describe.each(storeKinds())('kill and restart (%s store)', (kind) => {
     const env: Record<string, string> = {};
     let drop: (() => Promise<void>) | null = null;
     if (kind === 'postgres') {
-      const admin = testDatabaseUrl() as string;
-      const name = `grid141_kill_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`CREATE DATABASE ${name}`);
-      await c.end();
-      const url = new URL(admin);
-      url.pathname = `/${name}`;
-      env.DATABASE_URL = url.toString();
-      drop = async () => {
-        const d = new pg.Client({ connectionString: admin });
-        await d.connect();
-        await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await d.end();
-      };
+      const db = await throwawayDatabase('kill');
+      env.DATABASE_URL = db.url;
+      drop = db.drop;
     }
     try {
       const dataDir = makeTempDir();

@@ -9,11 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as turf from '@turf/turf';
-import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type MapPayload, type ServerInfoPayload, type ServerToClientEvents } from '@grid141/shared';
 import { SERVER_VARIABLES, testDatabaseUrl } from '../helpers/env.ts';
+import { throwawayDatabase } from '../helpers/pg.ts';
 import { makeTempDir, REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { signIn } from '../helpers/session.ts';
 
@@ -170,32 +170,22 @@ describe('a running server takes a new grid map', () => {
   });
 
   it.skipIf(!testDatabaseUrl())('on PostgreSQL, from the CLI of another DATA_DIR (NOTIFY)', async () => {
-    const admin = testDatabaseUrl() as string;
-    const name = `grid141_map_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
+    const db = await throwawayDatabase('map');
     try {
       const streetsDir = copyStreet();
-      const server = await startTestServer({ env: { STREETS_DIR: streetsDir, DATABASE_URL: url.toString() } });
+      const server = await startTestServer({ env: { STREETS_DIR: streetsDir, DATABASE_URL: db.url } });
       const w = await wall(server);
       const change = renamedMap(streetsDir, 7, 'SYL-NEW-PG');
       const before = await postIncident(server, change.at);
       // Another DATA_DIR: no lock leads to the server, only the database's notification does.
-      const run = await cli(['--kind', 'grids', change.file], { DATA_DIR: makeTempDir(), STREETS_DIR: streetsDir, DATABASE_URL: url.toString() });
+      const run = await cli(['--kind', 'grids', change.file], { DATA_DIR: makeTempDir(), STREETS_DIR: streetsDir, DATABASE_URL: db.url });
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       expect(run.stdout).toContain('已通知同一数据库上的其他服务器');
       await expectNewMap(server, w, before, { ...change, newId: 'SYL-NEW-PG' }, 0);
       w.socket.close();
       await server.stop();
     } finally {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
+      await db.drop();
     }
   });
 });
