@@ -72,6 +72,32 @@ describe.each(targets)('store contract: $name', (target) => {
     await target.cleanup();
   });
 
+  it('reads a week\'s incidents once each: reported in it (slice edges included), or reported before and closed or accepted in it', async () => {
+    // 2026-W10 in Beijing: Monday 2 March 00:00 to Monday 9 March 00:00 (+08:00).
+    const start = Date.parse('2026-03-02T00:00:00+08:00');
+    const end = Date.parse('2026-03-09T00:00:00+08:00');
+    const at = (ms: number) => new Date(ms).toISOString();
+    const DAY = 86_400_000;
+    const seventh = (end - start) / 7;
+    const rows = {
+      atStart: newIncident({ reportedAt: at(start) }),
+      atSliceEdge: newIncident({ reportedAt: at(start + 3 * seventh) }),
+      justBeforeEnd: newIncident({ reportedAt: at(end - 1) }),
+      closedIn: newIncident({ reportedAt: at(start - 2 * DAY), status: 'closed', acceptedAt: at(start - DAY), closedAt: at(start + DAY) }),
+      acceptedAndClosedIn: newIncident({ reportedAt: at(start - DAY), status: 'closed', acceptedAt: at(start + 1000), closedAt: at(start + 2 * DAY) }),
+      acceptedIn: newIncident({ reportedAt: at(start - DAY), status: 'accepted', acceptedAt: at(start + DAY) }),
+      acceptedInClosedAfter: newIncident({ reportedAt: at(start - DAY), status: 'closed', acceptedAt: at(start + DAY), closedAt: at(end + DAY) }),
+      before: newIncident({ reportedAt: at(start - 3 * DAY), status: 'closed', acceptedAt: at(start - 2 * DAY), closedAt: at(end + DAY) }),
+      after: newIncident({ reportedAt: at(end) }),
+    };
+    await store.insertIncidents(Object.values(rows));
+    const week = await store.readWeek(new Date(start), new Date(end), new Date('2025-12-31T16:00:00Z'));
+    const ids = week.incidents.map((i) => i.id).sort();
+    const expected = [rows.atStart, rows.atSliceEdge, rows.justBeforeEnd, rows.closedIn, rows.acceptedAndClosedIn, rows.acceptedIn, rows.acceptedInClosedAfter].map((r) => r.id).sort();
+    expect(ids).toEqual(expected);
+    expect(week.incidents.find((i) => i.id === rows.acceptedAndClosedIn.id)).toMatchObject({ status: 'closed', acceptedAt: start + 1000, closedAt: start + 2 * DAY });
+  });
+
   it('inserts a new incident with its first history row, and keeps text as sent', async () => {
     const row = newIncident();
     const [written] = await store.insertIncidents([row]);

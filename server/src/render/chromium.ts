@@ -1,7 +1,9 @@
 // Debian's Chromium through playwright-core, for everything that draws a page server side: the
 // weekly report, the wall snapshot, `npm run screenshots` and the browser tests. Software WebGL
 // (SwiftShader) so MapLibre draws without a GPU; see docs/browser-tests.md for the flags.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Where Chromium is looked for: CHROMIUM_PATH, else Debian's package. */
@@ -34,9 +36,45 @@ export function chromiumAvailable(): boolean {
   return existsSync(chromiumPath());
 }
 
-/** A headless Chromium; throws ChromiumMissingError when none is installed. The caller closes it. */
-export async function launchChromium(): Promise<Browser> {
-  const path = chromiumPath();
-  if (!existsSync(path)) throw new ChromiumMissingError(path);
-  return chromium.launch({ executablePath: path, args: CHROMIUM_ARGS, headless: true });
+/**
+ * How the server's own renders (the report deck, the snapshot) run Chromium: they share 2 cores
+ * with the live path, so Chromium and every process it starts run under SCHED_IDLE (chrt --idle):
+ * the kernel gives it the CPU the server and its walls leave over, and the deck takes longer
+ * instead (docs/reports.md). A nice value alone does not hold: Chromium sets its threads' nice
+ * values itself (0, and -8 for display threads when it may), but it keeps the scheduling policy.
+ * Without chrt(1), nice 19. Tests and scripts run it at the normal priority.
+ */
+const CHRT = '/usr/bin/chrt';
+const NICE = '/usr/bin/nice';
+const wrappers = new Map<string, string | null>();
+
+/**
+ * An executable that runs Chromium in the background class: playwright spawns one program, and
+ * Chromium's zygote and renderers inherit the policy from a parent started with it. Written once
+ * per process into a temporary folder; null where neither chrt(1) nor nice(1) is found.
+ */
+function backgroundChromium(chromiumBinary: string): string | null {
+  let wrapper = wrappers.get(chromiumBinary);
+  if (wrapper !== undefined) return wrapper;
+  const prefix = existsSync(CHRT) ? `${CHRT} --idle 0` : existsSync(NICE) ? `${NICE} -n 19` : null;
+  wrapper = null;
+  if (prefix) {
+    wrapper = path.join(mkdtempSync(path.join(os.tmpdir(), 'grid141-chromium-')), 'chromium');
+    const quoted = `'${chromiumBinary.replace(/'/g, `'\\''`)}'`;
+    writeFileSync(wrapper, `#!/bin/sh\nexec ${prefix} ${quoted} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+  }
+  wrappers.set(chromiumBinary, wrapper);
+  return wrapper;
+}
+
+/**
+ * A headless Chromium; throws ChromiumMissingError when none is installed. The caller closes it.
+ * `background: true` runs it and every process it starts in the background CPU class (above).
+ */
+export async function launchChromium(options: { background?: boolean } = {}): Promise<Browser> {
+  const binary = chromiumPath();
+  if (!existsSync(binary)) throw new ChromiumMissingError(binary);
+  const executablePath = (options.background ? backgroundChromium(binary) : null) ?? binary;
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }

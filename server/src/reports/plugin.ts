@@ -13,7 +13,7 @@ import { incidentsCsv, incidentsXlsx, weeklyXlsx, type ExportLang } from './expo
 import { listRendered, servableName, weekDir } from './folder.ts';
 import { Renderer, SnapshotPages, renderDeck } from './render.ts';
 import { scheduleWeeklyReport } from './schedule.ts';
-import { lastWeek, parseWeekParam, weeklyReport } from './weekly.ts';
+import { WeeklyReports, lastWeek, parseWeekParam, weeklyReport } from './weekly.ts';
 
 const route = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => {
   fn(req, res).catch(next);
@@ -55,9 +55,11 @@ export const reportsPlugin: Plugin = (ctx) => {
   const store = ctx.use('store');
   const tz = config.timeZone;
   const renderer = new Renderer();
+  const weeks = new WeeklyReports((week, now) => weeklyReport(store, ctx.street, tz, week, now), tz, ctx.use('bus'));
   const snapshots = new SnapshotPages();
   ctx.provide('renderer', renderer);
   ctx.onClose(async () => {
+    weeks.close();
     await snapshots.close();
     await renderer.close();
   });
@@ -73,13 +75,13 @@ export const reportsPlugin: Plugin = (ctx) => {
   router.get('/api/v1/reports/weekly', auth.requireViewer, route(async (req, res) => {
     const week = parseWeekParam(req.query.week, Date.now(), tz);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await weeklyReport(store, ctx.street, tz, week, Date.now()));
+    res.json(await weeks.get(week, Date.now()));
   }));
 
   router.get('/api/v1/reports/weekly.xlsx', auth.requireViewer, route(async (req, res) => {
     const week = parseWeekParam(req.query.week, Date.now(), tz);
     const lang = langOf(req.query.lang);
-    const report = await weeklyReport(store, ctx.street, tz, week, Date.now());
+    const report = await weeks.get(week, Date.now());
     res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.attachment(`grid141-${week.key}${lang === 'en' ? '-en' : ''}.xlsx`);
     res.send(await weeklyXlsx(report, ctx.street, lang));

@@ -61,7 +61,7 @@ export class Renderer {
     const next = this.queue.then(async () => {
       if (this.closed) throw new Error('the renderer is closed');
       if (this.idleTimer) clearTimeout(this.idleTimer);
-      this.browser ??= launchChromium();
+      this.browser ??= launchChromium({ background: true });
       try {
         return await fn(await this.browser);
       } catch (error) {

@@ -3,7 +3,7 @@ import { isoWithOffset } from '../figures/calendar.ts';
 import { weekChanges } from './changes.ts';
 import { weekFigures, weekHasData, type WeekIncident, type WeekRecords } from './figures.ts';
 import { gridWeeks, rankGrids, type RankedGrid } from './ranking.ts';
-import type { NotableEvent, WeeklyReport } from './schema.ts';
+import type { NotableEvent, WeekFigures, WeeklyReport } from './schema.ts';
 import { previousIsoWeek, weekBounds, type IsoWeek } from './week.ts';
 
 /** At most this many notable events (critical and red incidents first, then alarms, then drills). */
@@ -72,12 +72,16 @@ export interface WeeklyReportInput {
   now: number;
 }
 
-export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
+/** One of the report's two weeks folded into its figures (the costly part: every record of the week is counted). */
+export function reportWeekFigures(input: WeeklyReportInput, which: 'current' | 'previous'): WeekFigures {
+  const week = which === 'current' ? input.week : previousIsoWeek(input.week);
+  return weekFigures(week.key, weekBounds(week, input.timeZone), input.timeZone, which === 'current' ? input.current : input.previous);
+}
+
+/** The report from its two weeks' figures (reportWeekFigures): changes, ranking, notable events. */
+export function assembleWeeklyReport(input: WeeklyReportInput, current: WeekFigures, previous: WeekFigures): WeeklyReport {
   const tz = input.timeZone;
-  const before = previousIsoWeek(input.week);
   const bounds = weekBounds(input.week, tz);
-  const current = weekFigures(input.week.key, bounds, tz, input.current);
-  const previous = weekFigures(before.key, weekBounds(before, tz), tz, input.previous);
   return {
     streetId: input.streetId,
     week: input.week.key,
@@ -91,4 +95,8 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     ranking: rankGrids(input.grids, gridWeeks(input.current.incidents, bounds.start, bounds.end)),
     notable: notableEvents(input.current, bounds.start, bounds.end),
   };
+}
+
+export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
+  return assembleWeeklyReport(input, reportWeekFigures(input, 'current'), reportWeekFigures(input, 'previous'));
 }
