@@ -16,6 +16,7 @@ import { SERVER_VARIABLES, testDatabaseUrl } from '../helpers/env.ts';
 import { throwawayDatabase } from '../helpers/pg.ts';
 import { makeTempDir, REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { signIn } from '../helpers/session.ts';
+import { importGrids } from '../../server/src/import/grids.ts';
 
 const STREET = 'shiyoulu';
 const CLI = path.join(REPO_ROOT, 'server', 'src', 'import', 'cli.ts');
@@ -167,6 +168,28 @@ describe('a running server takes a new grid map', () => {
     expect(w.maps).toHaveLength(2);
     w.socket.close();
     await server.stop();
+  });
+
+  it('at start, when the map changed while no server ran: every stored record placed again', async () => {
+    const streetsDir = copyStreet();
+    const first = await startTestServer({ env: { STREETS_DIR: streetsDir } });
+    const change = renamedMap(streetsDir, 12, 'SYL-NEW-START');
+    const before = await postIncident(first, change.at);
+    expect(before.gridId).toBe(change.oldId);
+    await first.stop();
+    // The files replaced with no server and no store (as when the CLI could not reach its server).
+    await importGrids({ file: change.file, streetsDir, streetId: STREET });
+    const again = await startTestServer({ env: { STREETS_DIR: streetsDir }, dataDir: first.dataDir, credentials: first.credentials });
+    expect(await gridOf(again, before.id)).toBe('SYL-NEW-START');
+    const cookie = await signIn(again.url, 'admin', again.credentials.adminPassword);
+    const audit = (await (await fetch(`${again.url}/api/v1/audit?kind=map.reloaded`, { headers: { cookie } })).json()) as { items: { actor: string; detail: Record<string, unknown> }[] };
+    expect(audit.items[0]).toMatchObject({ actor: 'server', detail: { reason: 'start', incidents: 1 } });
+    // A third start on the same map places nothing again.
+    await again.stop();
+    const third = await startTestServer({ env: { STREETS_DIR: streetsDir }, dataDir: first.dataDir, credentials: first.credentials });
+    const later = (await (await fetch(`${third.url}/api/v1/audit?kind=map.reloaded`, { headers: { cookie: await signIn(third.url, 'admin', third.credentials.adminPassword) } })).json()) as { items: unknown[] };
+    expect(later.items).toHaveLength(1);
+    await third.stop();
   });
 
   it.skipIf(!testDatabaseUrl())('on PostgreSQL, from the CLI of another DATA_DIR (NOTIFY)', async () => {

@@ -259,7 +259,7 @@ async function main(): Promise<number> {
             const relocated = await relocateAll(store, next, createLocator(next, { serviceAreaM }));
             process.stdout.write(`  已按新网格重新归属 ${relocated.incidents} 条事件、${relocated.feedRecords} 条台账记录；服务器需重启才会使用新地图 / restart the server to serve the new map\n`);
           } else {
-            process.stdout.write('  新地图文件已写入，但记录尚未重新归属：服务器可用时再次请求 POST /api/v1/admin/map/reload，或停止服务器后重新运行本命令 / the files are written but the records are not placed again yet\n');
+            process.stdout.write('  新地图文件已写入，但记录尚未重新归属：服务器下次启动时会重新归属；也可再次请求 POST /api/v1/admin/map/reload / the files are written; the records are placed again when the server next starts, or when asked again\n');
             code = 1;
           }
         }

@@ -626,7 +626,8 @@ export async function listVersions(streetsDir: string, streetId: string): Promis
 
 /**
  * Places every stored record again on the street as it now is, in one transaction: incidents by
- * their point, feed records by theirs, canteen meals by their canteen's POI.
+ * their point, feed records by theirs, canteen meals by their canteen's POI; the street's map
+ * version is noted with them (Store.placedMap).
  */
 export async function relocateAll(store: Store, street: LoadedStreet, locator: Locator) {
   const canteens = new Map(street.pois.features.map((p) => [p.properties.id, p.properties]));
@@ -637,7 +638,7 @@ export async function relocateAll(store: Store, street: LoadedStreet, locator: L
     }
     if (record.lng === null || record.lat === null) return null;
     return locator.locate(record.lng, record.lat);
-  });
+  }, street.version);
 }
 
 export async function importGrids(options: GridImportOptions): Promise<GridImportReport> {

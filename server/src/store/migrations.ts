@@ -255,6 +255,17 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 12,
+    name: 'the map version the stored records are placed on (a grid map replaced while no server ran is taken up at start)',
+    sql: `
+      CREATE TABLE street_maps (
+        street_id text PRIMARY KEY,
+        version text NOT NULL,
+        placed_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
     version: 13,
     name: 'duty desk queue index carries the filter columns (filters checked in the index, not on the heap)',
     // Same order as incidents_queue (street, urgency rank, next due, id: id is unique, so the

@@ -97,6 +97,12 @@ const INSERT_FEED_COUNT = `
   ON CONFLICT (street_id, kind, external_id) DO NOTHING
   RETURNING 1 AS n`;
 
+function notePlaced(db: Queryable, streetId: string, version: string): Promise<unknown> {
+  return db.query(
+    `INSERT INTO street_maps (street_id, version) VALUES ($1, $2)
+     ON CONFLICT (street_id) DO UPDATE SET version = excluded.version, placed_at = now()`, [streetId, version]);
+}
+
 export interface SqlStoreOptions {
   streetId: string;
   /** The clock used to derive `overdue` when serving. */
@@ -172,9 +178,20 @@ export class SqlStore implements Store {
     return this.driver.transaction((tx) => fn(new SqlStore(inTransaction(tx, this.kind), { streetId: this.streetId, now: this.now })));
   }
 
-  relocate(place: (record: PlaceableRecord) => RecordPlace | null): Promise<{ incidents: number; feedRecords: number }> {
+  async placedMap(): Promise<string | null> {
+    const rows = await this.driver.query<{ version: string }>('SELECT version FROM street_maps WHERE street_id = $1', [this.streetId]);
+    return rows[0]?.version ?? null;
+  }
+
+  async notePlacedMap(version: string): Promise<void> {
+    await notePlaced(this.driver, this.streetId, version);
+  }
+
+  relocate(place: (record: PlaceableRecord) => RecordPlace | null, mapVersion?: string): Promise<{ incidents: number; feedRecords: number }> {
     const page = 5_000;
     return this.driver.transaction(async (tx) => {
+      // The version is noted in the same transaction: the records are on it exactly when it says so.
+      if (mapVersion !== undefined) await notePlaced(tx, this.streetId, mapVersion);
       let incidents = 0;
       for (let after = ''; ;) {
         const rows = await tx.query<{ id: string; lng: number; lat: number }>(

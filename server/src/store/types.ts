@@ -156,7 +156,14 @@ export interface Store extends StoreWriter {
    * grid, micro-grid and community, or null to leave a record as it is. One transaction, read and
    * written 5,000 rows at a time; returns how many of each were updated.
    */
-  relocate(place: (record: PlaceableRecord) => RecordPlace | null): Promise<{ incidents: number; feedRecords: number }>;
+  relocate(place: (record: PlaceableRecord) => RecordPlace | null, mapVersion?: string): Promise<{ incidents: number; feedRecords: number }>;
+  /**
+   * The version of the street's map (LoadedStreet.version) the stored records were last placed on
+   * (`relocate` with a version, or `notePlacedMap`); null when none was ever noted.
+   */
+  placedMap(): Promise<string | null>;
+  /** Notes that the stored records are placed on map `version` (a first start: they were placed as they came). */
+  notePlacedMap(version: string): Promise<void>;
   getIncident(id: string): Promise<IncidentWithHistory | null>;
   listIncidents(filter: IncidentFilter, limit: number, cursor: string | null): Promise<Page<Incident>>;
   /** Checks the lifecycle, stamps the status time, appends history; one transaction. */

@@ -9,6 +9,8 @@
 //   DATA_DIR's lock; the ingest key or a signed-in admin);
 // - with PostgreSQL, a `NOTIFY grid141_map, '<streetId>'` on the database (the CLI sends it after a
 //   grid import), so every server instance on that database reloads.
+// At start, a map that changed while no server ran is taken up the same way: the store notes the
+// map version its records are placed on (Store.placedMap, migration 12).
 import pg from 'pg';
 import type { Plugin } from '../app.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -48,10 +50,26 @@ declare module '../app.ts' {
   }
 }
 
-export const streetMapPlugin: Plugin = (ctx) => {
+export const streetMapPlugin: Plugin = async (ctx) => {
   const store = ctx.use('store');
   const bus = ctx.use('bus');
   const { config, logger } = ctx;
+
+  // At start: the stored records sit on the map they were last placed on. A map replaced while no
+  // server ran (files edited, or a CLI import that could not reach its server) is taken up here,
+  // before the figures are built from the store; a store that never noted one notes this map.
+  const placed = await store.placedMap();
+  if (placed === null) {
+    await store.notePlacedMap(ctx.street.version);
+  } else if (placed !== ctx.street.version) {
+    const started = Date.now();
+    const relocated = await relocateAll(store, ctx.street, ctx.locator);
+    await store.writeMany((w) => w.audit([{
+      actor: 'server', actorKind: 'system', address: null, kind: 'map.reloaded', target: ctx.street.meta.id,
+      detail: { from: placed, to: ctx.street.version, reason: 'start', grids: ctx.street.grids.features.length, communities: ctx.street.communities.features.length, ...relocated },
+    }]));
+    logger.info({ from: placed, to: ctx.street.version, ms: Date.now() - started, ...relocated }, 'the street map changed while the server was stopped: every stored record placed again');
+  }
 
   let queue: Promise<unknown> = Promise.resolve();
   const reload: MapService['reload'] = (actor, reason) => {
