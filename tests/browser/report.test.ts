@@ -82,7 +82,7 @@ describe.skipIf(!browserAvailable())('the weekly report', () => {
     const fonts = execFileSync('pdffonts', [pdf]).toString();
     expect(fonts, 'the Chinese font is embedded').toMatch(/NotoSansSC.*\byes\b/);
     const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
-    for (const title of ['基层治理周报', '2026年第48周', '本周概览', '事件办理', '事件分布热力图', '党的建设', '经济发展', '民生服务', '平安法治', '网格评星排名', '本周重点事项']) {
+    for (const title of ['基层治理周报', '2026年第48周', '本周概览', '事件办理', '事件分布热力图', '党的建设', '经济发展', '民生服务', '平安法治', '网格评星排名', '排名前 10', '本周重点事项']) {
       expect(text, `the PDF has "${title}" as text`).toContain(title);
     }
     // Incidents reported: 5 this week, 3 the week before → +2 (+66.7%); volunteer hours 7.5 (+2.5, +50%).
@@ -107,6 +107,8 @@ describe.skipIf(!browserAvailable())('the weekly report', () => {
       await watched.page.waitForSelector('[data-report-state=ready]', { timeout: 60_000 });
       await expect(watched.page.locator('[data-slide]').count()).resolves.toBe(10);
       await expect(watched.page.getByTestId('no-data').textContent()).resolves.toContain('No data this week');
+      // No grid had an incident: no ranking of 122 five-star grids, one line saying why.
+      await expect(watched.page.getByTestId('ranking-nothing').textContent()).resolves.toContain('no ranking this week');
       await expect(watched.page.locator('[data-slide=summary]').textContent()).resolves.toContain('Incidents reported');
       expect(watched.consoleErrors).toEqual([]);
       expect(watched.foreignRequests).toEqual([]);

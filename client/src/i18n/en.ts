@@ -185,7 +185,7 @@ export default {
       tiers: 'Tiers: leading {lead} · standard {standard} · to improve {improve}',
       quiet: '{n} grids had no incident this week (scored on the street\'s terms)',
       tie: 'tie', gridsTied: '{n} grids', quietGroup: 'No incident this week: all three terms are the street\'s', andMore: '{names} and {n} more',
-      noneToImprove: 'No grid fell under 70 through its own work this week. Lowest: {grid}, {score}.', noGrids: 'No grid had an incident this week',
+      noneToImprove: 'No grid fell under 70 through its own work this week. Lowest: {grid}, {score}.', noGrids: 'No grid had an incident this week', nothingToRank: 'No grid of the street had an incident this week: no stars and no ranking this week.',
       moreToImprove: '{n} more grids to improve (workbook sheet "Grid ranking")',
     },
     notable: {

@@ -185,7 +185,7 @@ export default {
       tiers: '三级：先进 {lead} 个 · 达标 {standard} 个 · 待提升 {improve} 个',
       quiet: '{n} 个网格本周无事件（按全街水平计分）',
       tie: '并列', gridsTied: '{n} 个网格', quietGroup: '本周无事件，三项均取全街水平', andMore: '{names} 等 {n} 个',
-      noneToImprove: '本周没有因自身办理低于 70 分的网格。最低：{grid}，{score} 分。', noGrids: '本周各网格均无事件',
+      noneToImprove: '本周没有因自身办理低于 70 分的网格。最低：{grid}，{score} 分。', noGrids: '本周各网格均无事件', nothingToRank: '本周全街各网格均无事件，本周不评星、不排名。',
       moreToImprove: '另有 {n} 个待提升网格（见周报表格“网格排名”）',
     },
     notable: {
