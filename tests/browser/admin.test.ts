@@ -4,6 +4,7 @@
 // column mapping, the refused row with its reason), then imports it for real (2 taken, 1 refused),
 // after which the Summary counts the drills. The page runs under the server's CSP (openWatchedPage
 // fails on a violation). One screenshot of the import section at 1366x768.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -12,7 +13,7 @@ import { browserAvailable, launchBrowser, openWatchedPage, screenshotDir } from 
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { streetClock } from '../helpers/duty-roster.ts';
 import { writeCsv } from '../helpers/import-files.ts';
-import { makeTempDir, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
+import { makeTempDir, REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 
 const USER_NAME = '<img src=x onerror=alert(1)>张三';
 const KEY_NAME = '<b>12345热线</b>';
@@ -21,9 +22,12 @@ describe.skipIf(!browserAvailable())('the admin page', () => {
   let server: TestServer;
   let browser: Browser;
 
+  // A copy of the street: the grid map case replaces its files.
+  const streetsDir = path.join(makeTempDir('grid141-admin-streets-'), 'streets');
   beforeAll(async () => {
     ensureClientBuilt();
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    cpSync(path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu'), path.join(streetsDir, 'shiyoulu'), { recursive: true });
+    [server, browser] = await Promise.all([startTestServer({ env: { STREETS_DIR: streetsDir } }), launchBrowser()]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -83,7 +87,7 @@ describe.skipIf(!browserAvailable())('the admin page', () => {
 
       // The dry run: the first rows with the column mapping, the refused row with its reason, nothing written.
       const form = page.locator('[data-form=import]');
-      expect(await form.locator('[name=kind] option').count()).toBe(6);
+      expect(await form.locator('[name=kind] option').count()).toBe(7);
       await form.locator('[name=kind]').selectOption('fire-drills');
       await form.locator('input[name=file]').setInputFiles(csv);
       await form.locator('[data-action=preview]').click();
@@ -126,4 +130,48 @@ describe.skipIf(!browserAvailable())('the admin page', () => {
       await watched.context.close();
     }
   }, 180_000);
+
+  it('previews a street\'s grid map and replaces it: the lines of what was found, then the server serves the new map', async () => {
+    const grids = JSON.parse(readFileSync(path.join(streetsDir, 'shiyoulu', 'grids.geojson'), 'utf8')) as { features: { geometry: unknown; properties: Record<string, unknown> }[] };
+    const features = grids.features.map((g, i) => ({
+      type: 'Feature', geometry: g.geometry,
+      properties: { 网格编号: i === 3 ? 'ADMIN-UI-G' : g.properties.id, 网格名称: i === 3 ? '<b>新网格</b>' : g.properties.name, 所属社区: g.properties.communityId },
+    }));
+    const file = path.join(makeTempDir('grid141-admin-map-'), '网格.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
+    const watched = await openWatchedPage(browser, server.url, { width: 1366, height: 768 });
+    const { page } = watched;
+    try {
+      await page.goto(`${server.url}/login?next=/admin`);
+      await page.locator('#login-username').fill('admin');
+      await page.locator('#login-password').fill(server.credentials.adminPassword);
+      await page.locator('button[type=submit]').click();
+      await page.waitForURL((url) => url.pathname === '/admin', { timeout: 30_000 });
+      const signedInErrors = watched.consoleErrors.length;
+      const form = page.locator('[data-form=import]');
+      await form.locator('[name=kind]').selectOption('grids');
+      expect(await form.locator('input[name=file]').getAttribute('accept')).toContain('.geojson');
+      await form.locator('input[name=file]').setInputFiles(file);
+      await form.locator('[data-action=preview]').click();
+      await page.waitForSelector('[data-result][data-dry-run="1"]', { timeout: 60_000 });
+      expect(await page.locator('[data-result]').innerText()).toContain('122 个网格');
+      const lines = await page.locator('[data-map-lines] li').allInnerTexts();
+      expect(lines[0]).toMatch(/^网格地图：\d+ 个社区、122 个网格/);
+      expect(lines.join('\n')).toContain('1 个网格是新编号');
+      const servedIds = async () => ((await (await server.get('/api/v1/geo/grids.geojson')).json()) as { features: { properties: { id: string; name: string } }[] }).features.map((f) => f.properties.id);
+      expect(await servedIds()).not.toContain('ADMIN-UI-G');
+
+      await form.locator('[data-action=import]').click();
+      await page.waitForSelector('[data-result][data-dry-run="0"]', { timeout: 120_000 });
+      expect(await page.locator('[data-result]').innerText()).toContain('已替换网格地图');
+      expect((await page.locator('[data-map-lines] li').allInnerTexts()).join('\n')).toMatch(/原地图已保存为版本/);
+      expect(await page.locator('[data-map-lines] b').count()).toBe(0);
+      expect(await servedIds()).toContain('ADMIN-UI-G');
+      await page.evaluate(() => document.getElementById('import')?.scrollIntoView());
+      await page.screenshot({ path: path.join(screenshotDir(), 'admin-import-map.png') });
+      expect(watched.consoleErrors.slice(signedInErrors)).toEqual([]);
+    } finally {
+      await watched.context.close();
+    }
+  }, 240_000);
 });
