@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Summary } from '@grid141/shared';
-import { browserAvailable, launchBrowser, openWatchedPage, screenshotDir, type WatchedPage } from '../helpers/browser.ts';
+import { browserAvailable, launchBrowser, openSignedInPage, openWatchedPage, screenshotDir, type WatchedPage } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { openStore } from '../../server/src/store/index.ts';
@@ -25,10 +25,8 @@ describe.skipIf(!browserAvailable())('the duty desk', () => {
   const pages: WatchedPage[] = [];
 
   async function signedIn(username: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
-    const watched = await openWatchedPage(browser, server.url, viewport);
+    const watched = await openSignedInPage(browser, server.url, { username, password: PASSWORD }, viewport);
     pages.push(watched);
-    const res = await watched.context.request.post(`${server.url}/api/v1/session`, { data: { username, password: PASSWORD } });
-    expect(res.status(), `sign-in as ${username}`).toBe(200);
     watched.page.on('dialog', (d) => void d.accept());
     return watched.page;
   }

@@ -7,10 +7,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Summary } from '@grid141/shared';
-import { browserAvailable, launchBrowser, openWatchedPage, screenshotDir } from '../helpers/browser.ts';
+import { browserAvailable, launchBrowser, openSignedInPage, screenshotDir } from '../helpers/browser.ts';
 import { REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn } from '../helpers/session.ts';
 
 const pois = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu', 'pois.geojson'), 'utf8')) as {
   features: { properties: { kind: string }; geometry: { coordinates: [number, number] } }[];
@@ -46,12 +45,9 @@ describe.skipIf(!browserAvailable())('duplicates on the duty desk', () => {
     const summary = async () => (await (await server.get('/api/v1/summary')).json()) as Summary;
     const before = await summary();
 
-    const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
-    const [name, value] = cookie.split('=') as [string, string];
-    const watched = await openWatchedPage(browser, server.url, { width: 1440, height: 900 });
+    const watched = await openSignedInPage(browser, server.url, { username: 'admin', password: server.credentials.adminPassword }, { width: 1440, height: 900 });
     const { page } = watched;
     try {
-      await page.context().addCookies([{ name, value, url: server.url }]);
       await page.goto(`${server.url}/duty`);
       const dupRow = page.locator(`[data-id="${duplicate.id}"]`);
       await dupRow.waitFor({ timeout: 30_000 });

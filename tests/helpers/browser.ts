@@ -93,6 +93,27 @@ export async function openWatchedPage(
   return { context, page, consoleErrors, foreignRequests, cspViolations };
 }
 
+/**
+ * A watched page (openWatchedPage) whose context is signed in as `username` through the API
+ * (POST /api/v1/session from the context, so the session cookie is the browser's own). Throws,
+ * after closing the context, when the sign-in does not answer 200 (the status and body said).
+ */
+export async function openSignedInPage(
+  browser: Browser,
+  baseUrl: string,
+  user: { username: string; password: string },
+  viewport: { width: number; height: number },
+): Promise<WatchedPage> {
+  const watched = await openWatchedPage(browser, baseUrl, viewport);
+  const res = await watched.context.request.post(`${baseUrl}/api/v1/session`, { data: user });
+  if (res.status() !== 200) {
+    const body = await res.text().catch(() => '');
+    await watched.context.close().catch(() => {});
+    throw new Error(`sign-in as ${user.username} answered ${res.status()}: ${body}`);
+  }
+  return watched;
+}
+
 export function screenshotDir(): string {
   const dir = path.resolve(process.env.GRID141_SCREENSHOTS ?? 'test-output/screenshots');
   mkdirSync(dir, { recursive: true });
