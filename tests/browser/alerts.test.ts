@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchBrowser, openWatchedPage } from '../helpers/browser.ts';
 import { startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { alertTones, countAlertTones } from '../helpers/wall-page.ts';
 import { criticalIncident } from './records.ts';
 
 describe.skipIf(!browserAvailable())('standing alerts on the wall', () => {
@@ -21,7 +22,6 @@ describe.skipIf(!browserAvailable())('standing alerts on the wall', () => {
     return ((await res.json()) as { id: string }).id;
   };
   const toast = (page: Page, incidentId: string) => page.locator(`[data-testid=alert-layer] .toast[data-alert="critical-incident:${incidentId}"]`);
-  const oscillators = (page: Page) => page.evaluate(() => (window as unknown as { oscillators: number }).oscillators);
 
   beforeAll(async () => {
     ensureClientBuilt();
@@ -39,26 +39,17 @@ describe.skipIf(!browserAvailable())('standing alerts on the wall', () => {
     const watched = await openWatchedPage(browser, server.url, { width: 1920, height: 1080 });
     const { page } = watched;
     // Sound on (the operator's stored choice) and every tone counted, so a chime would show.
-    await page.addInitScript(() => {
-      localStorage.setItem('grid141.alertSound', 'on');
-      const counted = window as unknown as { oscillators: number };
-      counted.oscillators = 0;
-      const create = AudioContext.prototype.createOscillator;
-      AudioContext.prototype.createOscillator = function (this: AudioContext) {
-        counted.oscillators += 1;
-        return create.call(this);
-      };
-    });
+    await countAlertTones(page);
     try {
       await page.goto(`${server.url}/?token=${server.credentials.viewerToken}`);
       await toast(page, first).waitFor({ timeout: 30_000 });
       await page.waitForTimeout(500);
-      expect(await oscillators(page), 'no chime for a replayed alert').toBe(0);
+      expect(await alertTones(page), 'no chime for a replayed alert').toBe(0);
 
       // A live one still chimes: the count above could have seen it.
       const second = await postCritical();
       await toast(page, second).waitFor({ timeout: 5_000 });
-      await expect.poll(() => oscillators(page), { timeout: 2_000 }).toBeGreaterThan(0);
+      await expect.poll(() => alertTones(page), { timeout: 2_000 }).toBeGreaterThan(0);
 
       await toast(page, first).locator('button.ack').click();
       await expect.poll(() => toast(page, first).count(), { timeout: 2_000 }).toBe(0);
@@ -69,7 +60,7 @@ describe.skipIf(!browserAvailable())('standing alerts on the wall', () => {
       expect(await toast(page, first).count(), 'acknowledged before the reload').toBe(0);
       await page.waitForTimeout(500);
       expect(await toast(page, first).count()).toBe(0);
-      expect(await oscillators(page), 'no chime for a replayed alert after reload').toBe(0);
+      expect(await alertTones(page), 'no chime for a replayed alert after reload').toBe(0);
 
       expect(watched.consoleErrors).toEqual([]);
       expect(watched.foreignRequests).toEqual([]);

@@ -183,3 +183,26 @@ export async function smallText(page: Page, minPx = 14): Promise<string[]> {
 export async function lowContrastText(page: Page, min = 4.5): Promise<string[]> {
   return (await textSamples(page)).filter((s) => s.contrast < min).map((s) => `${s.text} ${s.contrast.toFixed(2)}:1`);
 }
+
+/**
+ * Call before the first goto: turns the alert sound on (the operator's stored choice,
+ * localStorage `grid141.alertSound`) and counts every oscillator the page's AudioContexts
+ * create, so a chime (two tones) shows in alertTones(page).
+ */
+export async function countAlertTones(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    localStorage.setItem('grid141.alertSound', 'on');
+    const counted = window as unknown as { oscillators: number };
+    counted.oscillators = 0;
+    const create = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function (this: AudioContext) {
+      counted.oscillators += 1;
+      return create.call(this);
+    };
+  });
+}
+
+/** How many tones the page has started since it loaded (needs countAlertTones before the goto). */
+export async function alertTones(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { oscillators: number }).oscillators);
+}
