@@ -145,22 +145,29 @@ export async function queuePage(db: Queryable, streetId: string, q: QueueQuery, 
   const countParams = params.slice(0, params.length - 4);
   const filter = where.join(' AND ');
   const cap = QUEUE_COUNT_CAP + 1;
-  // What the probe counted past the cap already is not counted again.
-  const counts = [
-    known && known.n > QUEUE_COUNT_CAP ? `${cap} AS n`
-      // Unfiltered, in next-due order: through incidents_next_due, whose rows stay in the buffer
-      // pool, where a scan of the table (the planner's pick: a tenth of it is open) read 860
-      // pages through its small ring from PGlite's file system on each page (90 ms).
-      : `(SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${filter}${known ? '' : ` ORDER BY ${NEXT_DUE_SQL}`} LIMIT ${cap}) a) AS n`,
-    known && known.late > QUEUE_COUNT_CAP ? `${cap} AS late`
-      : `(SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${filter} AND ${NEXT_DUE_SQL} < $${countParams.length + 1}::timestamptz LIMIT ${cap}) b) AS late`,
-  ];
-  if (!(known && known.late > QUEUE_COUNT_CAP)) countParams.push(nowAt);
-  const [rows, [count]] = await Promise.all([
-    db.query<Row>(sql, params),
-    known && known.n > QUEUE_COUNT_CAP && known.late > QUEUE_COUNT_CAP ? Promise.resolve([{ n: cap, late: cap }])
-      : db.query<{ n: number; late: number }>(`SELECT ${counts.join(', ')}`, countParams),
-  ]);
+  let counting: Promise<{ n: number; late: number }[]>;
+  if (!known) {
+    // Unfiltered: one scan in next-due order counts both, through incidents_next_due (its rows
+    // stay in the buffer pool; a table scan, the planner's pick for a plain count, read ~860
+    // pages through its small ring from PGlite's file system each time: 90 ms). The late rows
+    // come first, so among the first `cap` the late ones are all of them or all there are.
+    counting = db.query<{ n: number; late: number }>(
+      `SELECT count(*)::int AS n, (count(*) FILTER (WHERE next_due < $${countParams.length + 1}::timestamptz))::int AS late
+       FROM (SELECT ${NEXT_DUE_SQL} AS next_due FROM incidents WHERE ${filter} ORDER BY ${NEXT_DUE_SQL} LIMIT ${cap}) a`,
+      [...countParams, nowAt],
+    );
+  } else {
+    // What the probe counted past the cap already is not counted again.
+    const counts = [
+      known.n > QUEUE_COUNT_CAP ? `${cap} AS n` : `(SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${filter} LIMIT ${cap}) a) AS n`,
+      known.late > QUEUE_COUNT_CAP ? `${cap} AS late`
+        : `(SELECT count(*)::int FROM (SELECT 1 FROM incidents WHERE ${filter} AND ${NEXT_DUE_SQL} < $${countParams.length + 1}::timestamptz LIMIT ${cap}) b) AS late`,
+    ];
+    if (known.late <= QUEUE_COUNT_CAP) countParams.push(nowAt);
+    counting = known.n > QUEUE_COUNT_CAP && known.late > QUEUE_COUNT_CAP ? Promise.resolve([{ n: cap, late: cap }])
+      : db.query<{ n: number; late: number }>(`SELECT ${counts.join(', ')}`, countParams);
+  }
+  const [rows, [count]] = await Promise.all([db.query<Row>(sql, params), counting]);
   return answer(rows, count?.n ?? 0, count?.late ?? 0, now, nowAt);
 }
 
