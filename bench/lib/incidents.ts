@@ -12,6 +12,8 @@ export interface IncidentBody {
   description: string;
   location: { lng: number; lat: number };
   address: string;
+  /** ISO 8601; absent: the server takes the time of receipt. */
+  reportedAt?: string;
 }
 
 export function makeBodies(meta: Pick<StreetMeta, 'bbox'>, count: number, prefix: string, seed = 141): IncidentBody[] {
