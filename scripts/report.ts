@@ -10,23 +10,56 @@ import { ChromiumMissingError, chromiumAvailable, chromiumPath, launchChromium }
 import { renderDeck, type ReportLang } from '../server/src/reports/render.ts';
 import { lastWeek } from '../server/src/reports/weekly.ts';
 
+const USAGE = `用法 usage: npm run report -- [--week 2026-W47] [--out DIR] [--lang en] [--scale 2] [--url URL --token TOKEN]
+  --week WEEK    ISO 周 ISO week, e.g. 2026-W47 (默认上周 default: last week)
+  --out DIR      输出目录 output folder (默认 default: reports/WEEK)
+  --lang LANG    zh-CN（默认 default）或 or en
+  --scale N      1（1920×1080，默认 default）或 or 2（3840×2160）
+  --url URL      从运行中的服务器绘制 draw from a running server (否则在进程内启动 else one is started in-process over DATA_DIR / DATABASE_URL)
+  --token TOKEN  --url 的查看令牌 viewer token for --url (或 or VIEWER_TOKEN)
+  -h, --help     显示本说明 show this help
+示例 examples:
+  npm run report                                  上周，中文 last week, Chinese
+  npm run report -- --week 2026-W47 --lang en --scale 2
+  npm run report -- --url http://127.0.0.1:8080 --token "$VIEWER_TOKEN"
+退出码 exit status: 0 已绘制 drawn, 1 失败或用法错误 failed or a usage error
+文档 docs: docs/reports.md`;
+
 function fail(line: string): never {
   process.stderr.write(`grid141 report: ${line}\n`);
   process.exit(1);
 }
 
-const { values } = parseArgs({
-  options: {
-    week: { type: 'string' },
-    out: { type: 'string' },
-    lang: { type: 'string', default: 'zh-CN' },
-    scale: { type: 'string', default: '1' },
-    url: { type: 'string' },
-    token: { type: 'string' },
-  },
-});
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      week: { type: 'string' },
+      out: { type: 'string' },
+      lang: { type: 'string', default: 'zh-CN' },
+      scale: { type: 'string', default: '1' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+} catch (error) {
+  // ERR_PARSE_ARGS_UNKNOWN_OPTION, a missing value, a stray argument: one line naming it, and the hint.
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+  const line = unknown ? `未知选项 unknown option ${unknown}` : (message.split(/\n|\. /)[0] ?? message);
+  fail(`${line} (npm run report -- --help 查看用法 for usage)`);
+}
+const values = parsed.values;
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 
-const lang: ReportLang = values.lang === 'en' ? 'en' : 'zh-CN';
+if (values.lang !== 'en' && values.lang !== 'zh-CN') fail(`--lang must be zh-CN or en, got ${values.lang}`);
+const lang: ReportLang = values.lang;
 const scale = Number(values.scale);
 if (scale !== 1 && scale !== 2) fail('--scale must be 1 or 2');
 if (!chromiumAvailable()) fail(new ChromiumMissingError(chromiumPath()).message);
