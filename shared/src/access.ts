@@ -100,6 +100,8 @@ export const AUDIT_KINDS = [
   'user.created', 'user.changed', 'user.unlocked',
   'key.created', 'key.revoked',
   'viewer-token.rotated',
+  // Records written through the API or Open311 by a key or a person (one entry per request).
+  'records.created',
   'incident.transition', 'incident.merged', 'incident.unmerged', 'alarm.resolved', 'records.purged',
   // The duty desk (docs/desk.md).
   'incident.escalated', 'incident.evaluated', 'incident.reclassified', 'incident.noted',

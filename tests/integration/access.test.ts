@@ -224,6 +224,10 @@ describe('administration', () => {
     expect(kinds('key.created').some((e) => e.target === key.id && e.detail.name === '12345热线')).toBe(true);
     expect(kinds('session.signin').some((e) => e.actor === name)).toBe(true);
     expect(kinds('incident.transition').some((e) => e.target === id && e.actor === name && e.detail.to === 'accepted')).toBe(true);
+    // The key's post is there too, under the key's name, with the record it made.
+    expect(kinds('records.created').some((e) => e.actor === '12345热线' && e.target === id && e.detail.recordKind === 'incidents' && e.detail.count === 1)).toBe(true);
+    const byKey = (await (await json('GET', `/api/v1/audit?actor=${encodeURIComponent('12345热线')}`, undefined, { cookie: admin })).json()) as { items: { kind: string }[] };
+    expect(byKey.items.map((e) => e.kind)).toContain('records.created');
     const text = JSON.stringify(page);
     expect(text).not.toContain('operator password 1');
     expect(text).not.toContain(key.key);

@@ -10,7 +10,7 @@ import {
   type AuditKind, type FeedKind, type FeedRecord, type Incident, type ProblemFieldError, type RecordKind,
 } from '@grid141/shared';
 import { z } from 'zod';
-import type { NewAuditEntry } from '../audit/log.ts';
+import { writeAudit, type NewAuditEntry } from '../audit/log.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { ChangeMeta, RecordBus } from '../engine/bus.ts';
 import { HttpProblem, zodFieldErrors } from '../http/problem.ts';
@@ -210,6 +210,25 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
       announce: (created, m) => bus.emit('feed', kind, created as FeedRecord[], m),
     });
   }
+  // Who wrote records (a reporting system's key, a person): one audit entry per request, written
+  // after the records' commit and before the answer, group-committed like the records (concurrent
+  // requests share a statement). Not in the records' own statement: that one is shared by
+  // several callers. The server's own parts (the demo feed) are not audited record by record.
+  const auditWrites = groupCommit(async (entries: NewAuditEntry[]) => {
+    await writeAudit(store.sql, entries);
+    return entries.map(() => true);
+  });
+  const AUDITED_IDS = 50;
+  async function auditCreated(kind: RecordKind, created: (Incident | FeedRecord)[], options: IngestOptions): Promise<void> {
+    if (created.length === 0 || options.actor.kind === 'system') return;
+    const ids = created.map((r) => r.id);
+    await auditWrites([auditOf(options, {
+      kind: 'records.created',
+      target: created.length === 1 ? (ids[0] as string) : null,
+      detail: { recordKind: kind, count: created.length, ids: ids.slice(0, AUDITED_IDS), ...(ids.length > AUDITED_IDS ? { more: ids.length - AUDITED_IDS } : {}), source: options.source ?? 'api' },
+    })]);
+  }
+
   // The checkers place on one map (grids, canteens' POIs): made again when the map is replaced.
   let checksOf: { street: LoadedStreet; checks: Map<RecordKind, Check> } | null = null;
   const checkerOf = (kind: RecordKind): Check | undefined => {
@@ -236,6 +255,12 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
     const written = rows.length > 0 ? await writer.write(rows) : [];
     const created = written.flatMap((w) => (w.created ? [w.record] : []));
     if (created.length > 0) announce(() => writer.announce(created, meta(options)));
+    try {
+      await auditCreated(kind, created, options);
+    } catch (error) {
+      // The records are committed and announced: the answer stays theirs; the missing entry is logged.
+      logger.error({ err: error, kind, count: created.length }, 'the audit entry of created records could not be written');
+    }
     let next = 0;
     return checked.map((c): IngestResult<Incident | FeedRecord> => {
       if (!c.ok) return { status: 'invalid', errors: c.errors };
