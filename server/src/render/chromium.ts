@@ -1,7 +1,8 @@
 // Debian's Chromium through playwright-core, for everything that draws a page server side: the
 // weekly report, the wall snapshot, `npm run screenshots` and the browser tests. Software WebGL
 // (SwiftShader) so MapLibre draws without a GPU; see docs/browser-tests.md for the flags.
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -50,8 +51,10 @@ const wrappers = new Map<string, string | null>();
 
 /**
  * An executable that runs Chromium in the background class: playwright spawns one program, and
- * Chromium's zygote and renderers inherit the policy from a parent started with it. Written once
- * per process into a temporary folder; null where neither chrt(1) nor nice(1) is found.
+ * Chromium's zygote and renderers inherit the policy from a parent started with it. One small
+ * script per machine and binary in the temporary folder, named by its content (written to a
+ * temporary name and renamed, so processes starting together never see half of it); null where
+ * neither chrt(1) nor nice(1) is found.
  */
 function backgroundChromium(chromiumBinary: string): string | null {
   let wrapper = wrappers.get(chromiumBinary);
@@ -59,10 +62,14 @@ function backgroundChromium(chromiumBinary: string): string | null {
   const prefix = existsSync(CHRT) ? `${CHRT} --idle 0` : existsSync(NICE) ? `${NICE} -n 19` : null;
   wrapper = null;
   if (prefix) {
-    wrapper = path.join(mkdtempSync(path.join(os.tmpdir(), 'grid141-chromium-')), 'chromium');
     const quoted = `'${chromiumBinary.replace(/'/g, `'\\''`)}'`;
-    writeFileSync(wrapper, `#!/bin/sh\nexec ${prefix} ${quoted} "$@"\n`);
-    chmodSync(wrapper, 0o755);
+    const script = `#!/bin/sh\nexec ${prefix} ${quoted} "$@"\n`;
+    wrapper = path.join(os.tmpdir(), `grid141-chromium-${createHash('sha256').update(script).digest('hex').slice(0, 12)}.sh`);
+    if (!existsSync(wrapper)) {
+      const temp = `${wrapper}.${process.pid}.tmp`;
+      writeFileSync(temp, script, { mode: 0o755 });
+      renameSync(temp, wrapper);
+    }
   }
   wrappers.set(chromiumBinary, wrapper);
   return wrapper;
