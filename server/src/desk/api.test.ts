@@ -191,7 +191,7 @@ describe('duty desk API', () => {
     expect(d.notes[3]).toMatchObject({ by: '蒋丽', detail: { assignee: '网格员 李四', dispatchKind: 'grid_worker' } });
     const audit = await server.ctx.use('store').sql.query<{ kind: string; actor: string }>('SELECT kind, actor FROM audit_log WHERE target = $1 ORDER BY seq', [id]);
     expect(audit.map((a) => `${a.kind} ${a.actor}`)).toEqual([
-      'incident.noted 蒋丽', 'incident.escalated 蒋丽', 'incident.reclassified 刘静', 'incident.transition 蒋丽', 'incident.transition 蒋丽', 'incident.noted scheduler',
+      'records.created INGEST_API_KEY', 'incident.noted 蒋丽', 'incident.escalated 蒋丽', 'incident.reclassified 刘静', 'incident.transition 蒋丽', 'incident.transition 蒋丽', 'incident.noted scheduler',
     ]);
   });
 
