@@ -11,6 +11,7 @@ import { browserAvailable, launchBrowser, openWatchedPage } from '../helpers/bro
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { EMPTY_WEEK, WEEK, seedReportWeeks } from '../helpers/report-week.ts';
+import { rankingBoard, rankingPercent, type WeeklyReport } from '@grid141/shared';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(png: Buffer): { width: number; height: number } {
@@ -99,6 +100,31 @@ describe.skipIf(!browserAvailable())('the weekly report', () => {
     expect(download.headers.get('content-type')).toBe('application/pdf');
     expect((await server.get(`/api/v1/reports/${WEEK}/..%2Fcredentials.json`)).status).toBe(404);
   }, 240_000);
+
+  it('the ranking slide shows each row\'s values used in its score, the street\'s in italics, and the street\'s highest in the formula', async () => {
+    const report = (await (await server.get(`/api/v1/reports/weekly?week=${WEEK}`)).json()) as WeeklyReport;
+    const watched = await openWatchedPage(browser, server.url, { width: 1920, height: 1080 });
+    try {
+      await watched.page.goto(`${server.url}/report?week=${WEEK}&token=${server.credentials.viewerToken}`);
+      await watched.page.waitForSelector('[data-report-state=ready]', { timeout: 60_000 });
+      const shown = await watched.page.locator('[data-ranking] tr.grid').evaluateAll((rows) => rows.map((tr) => {
+        const cell = (term: string) => tr.querySelector(`td[data-term=${term}]`) as HTMLElement;
+        return ['onTime', 'closure', 'load'].map((term) => [cell(term).textContent?.trim(), cell(term).classList.contains('street')]);
+      }));
+      expect(shown.length).toBeGreaterThan(0);
+      // The rows in slide order: the top list, then the bottom one (W48 seeds one busy grid; the rest are quiet and folded).
+      const board = rankingBoard(report.ranking, 10);
+      const rows = [...board.top, ...board.bottom].flatMap((l) => (l.kind === 'grid' ? [l.grid] : []));
+      expect(shown).toEqual(rows.map((g) => [
+        [rankingPercent(g.onTimeRate), g.borrowed.onTime], [rankingPercent(g.closureRate), g.borrowed.closure], [g.perThousand.toFixed(1), g.borrowed.load],
+      ]));
+      const highest = (report.ranking[0]?.highestPerThousand ?? 0).toFixed(1);
+      await expect(watched.page.getByTestId('ranking-formula').textContent()).resolves.toContain(`全街最高 ${highest}`);
+      expect(watched.consoleErrors).toEqual([]);
+    } finally {
+      await watched.context.close();
+    }
+  }, 120_000);
 
   it('the empty week renders with its "no data" mark, in English with lang=en, within the CSP', async () => {
     const watched = await openWatchedPage(browser, server.url, { width: 1920, height: 1080 });

@@ -60,6 +60,14 @@ describe('GET /api/v1/reports/weekly', () => {
     const busy = report.ranking.filter((g) => g.reported > 0);
     expect(busy.reduce((n, g) => n + g.reported, 0)).toBe(EXPECTED.current.reported);
     expect(busy.every((g) => g.score < 100)).toBe(true);
+    // Each row carries the values its score was computed from (the street's where borrowed).
+    const quiet = report.ranking.find((g) => g.reported === 0 && g.closed === 0);
+    expect(quiet?.borrowed).toEqual({ onTime: true, closure: true, load: true });
+    for (const g of report.ranking) {
+      const L = g.highestPerThousand > 0 ? Math.max(0, 1 - g.perThousand / g.highestPerThousand) : 1;
+      expect(Math.abs(100 * (0.5 * g.onTimeRate + 0.3 * g.closureRate + 0.2 * L) - g.score), g.gridId).toBeLessThanOrEqual(0.05 + 1e-9);
+      expect(g.streetRates).toBe(g.borrowed.onTime || g.borrowed.closure || g.borrowed.load);
+    }
   });
 
   it('an empty week is zeros and "no data", never NaN or an error', async () => {
@@ -97,6 +105,9 @@ describe('exports', () => {
     expect(sheet.rowCount).toBe(report.changes.length + 1);
     const ranking = book.getWorksheet('网格排名') as ExcelJS.Worksheet;
     expect(ranking.rowCount).toBe(report.ranking.length + 1);
+    // The last column names the terms taken from the street: all three for a quiet grid.
+    const quietRow = report.ranking.findIndex((g) => g.reported === 0 && g.closed === 0) + 2;
+    expect(ranking.getRow(quietRow).getCell(13).value).toBe('按时办结率、办结率、每千人');
   });
 
   it('incidents.csv is UTF-8 with a BOM and Chinese headers (English with lang=en), one row per incident of the range', async () => {

@@ -148,9 +148,16 @@ export async function weeklyXlsx(report: WeeklyReport, street: LoadedStreet, lan
   add(zh ? '每日' : 'Daily', zh ? ['日期', '上报', '办结', '助餐份数'] : ['Date', 'Reported', 'Closed', 'Meals'],
     report.current.incidents.daily.map((d, i) => [d.date, d.reported, d.closed, report.current.livelihood.daily[i]?.meals ?? 0]));
   add(zh ? '网格排名' : 'Grid ranking',
-    zh ? ['排名', '并列网格数', '网格', '社区', '得分', '星级', '上报', '办结', '按时办结率', '办结率', '每千人事件', '取全街比率']
-      : ['Rank', 'Grids sharing the rank', 'Grid', 'Community', 'Score', 'Stars', 'Reported', 'Closed', 'On time', 'Closure rate', 'Per 1,000 residents', 'Street\'s rate used'],
+    zh ? ['排名', '并列网格数', '网格', '社区', '得分', '星级', '上报', '办结', '按时办结率', '办结率', '每千人事件', '全街最高每千人', '取全街值的项']
+      : ['Rank', 'Grids sharing the rank', 'Grid', 'Community', 'Score', 'Stars', 'Reported', 'Closed', 'On time', 'Closure rate', 'Per 1,000 residents', 'Street\'s highest per 1,000', 'Street\'s terms used'],
     report.ranking.map((g) => [g.rank, g.tied, ctx.gridName(g.gridId), ctx.communityName(g.communityId), g.score, g.stars, g.reported, g.closed,
-      Math.round(g.onTimeRate * 1000) / 10, Math.round(g.closureRate * 1000) / 10, g.perThousand, g.streetRates ? (zh ? '是' : 'yes') : '']));
+      Math.round(g.onTimeRate * 1000) / 10, Math.round(g.closureRate * 1000) / 10, g.perThousand, g.highestPerThousand,
+      borrowedTerms(g, zh)]));
   return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/** The terms of a grid's score that are the street's own (its values are in the row), e.g. "办结率、每千人". */
+function borrowedTerms(g: WeeklyReport['ranking'][number], zh: boolean): string {
+  const names = zh ? { onTime: '按时办结率', closure: '办结率', load: '每千人' } : { onTime: 'on time', closure: 'closure', load: 'per 1,000' };
+  return (['onTime', 'closure', 'load'] as const).filter((k) => g.borrowed[k]).map((k) => names[k]).join(zh ? '、' : ', ');
 }

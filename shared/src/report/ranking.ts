@@ -8,7 +8,9 @@
 //   1,000 residents in the same formula). No work is no evidence, neither full marks nor none: an
 //   incident reported late on Sunday and due next week costs nothing, and a grid with a quiet
 //   week (one in eleven of them, at about 300 incidents a week) does not top the list by it.
-//   score = 100 × (0.5·T + 0.3·C + 0.2·L), one decimal
+//   score = 100 × (0.5·T + 0.3·C + 0.2·L), one decimal, over T and C to 0.1 % and the loads (the
+//   grid's or the street's, and the highest) to 0.1 per 1,000: exactly the values each row carries
+//   (onTimeRate, closureRate, perThousand, highestPerThousand; `borrowed` says which are the street's)
 //   stars: ≥ 90 ★★★★★, ≥ 80 ★★★★, ≥ 70 ★★★, ≥ 60 ★★, else ★
 //   三级 (tier): 4–5 stars 'lead' (先进), 3 'standard' (达标), 1–2 'improve' (待提升)
 //   Equal scores share a rank (1, 2, 2, 4), listed by grid id; `tied` says how many share it.
@@ -35,6 +37,12 @@ export interface GridWeek {
 const noWeek = (): GridWeek => ({ reported: 0, closedOfReported: 0, closed: 0, closedOnTime: 0, overdueOpen: 0, notDueOpen: 0 });
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+const rate3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** A rate of the ranking as the slide shows it: a percentage to one decimal, "86.4%", "100%" (the score is computed from exactly this). */
+export function rankingPercent(rate: number): string {
+  return `${String(Math.round(rate * 1000) / 10)}%`;
+}
 
 export function starsOf(score: number): number {
   if (score >= 90) return 5;
@@ -106,22 +114,25 @@ export function rankGrids(grids: readonly RankedGrid[], weeks: ReadonlyMap<strin
   const empty = noWeek();
   const weekOf = (grid: RankedGrid) => weeks.get(grid.id) ?? empty;
   const street = streetTerms(grids, weeks);
-  const busiest = Math.max(0, ...grids.map((grid) => perThousand(grid, weekOf(grid))));
-  const lightOf = (load: number) => (busiest > 0 ? Math.max(0, 1 - load / busiest) : 1);
+  // The score is computed from the values the row carries and the slide shows (rates to 0.1 %,
+  // loads to 0.1 per 1,000), so the printed formula over them gives the score back.
+  const highest = round1(Math.max(0, ...grids.map((grid) => perThousand(grid, weekOf(grid)))));
+  const lightOf = (load: number) => (highest > 0 ? Math.max(0, 1 - load / highest) : 1);
   const scored = grids.map((grid): GridScore => {
     const week = weekOf(grid);
     const due = week.closed + week.overdueOpen;
-    const onTime = due > 0 ? week.closedOnTime / due : street.onTime;
     const closable = week.reported - week.notDueOpen;
-    const closure = closable > 0 ? week.closedOfReported / closable : street.closure;
-    const load = perThousand(grid, week);
-    const light = week.reported > 0 ? lightOf(load) : lightOf(street.perThousand);
-    const score = round1(100 * (0.5 * onTime + 0.3 * closure + 0.2 * light));
+    const borrowed = { onTime: due === 0, closure: closable <= 0, load: week.reported === 0 };
+    const onTime = rate3(borrowed.onTime ? street.onTime : week.closedOnTime / due);
+    const closure = rate3(borrowed.closure ? street.closure : week.closedOfReported / closable);
+    const load = round1(borrowed.load ? street.perThousand : perThousand(grid, week));
+    const score = round1(100 * (0.5 * onTime + 0.3 * closure + 0.2 * lightOf(load)));
     const stars = starsOf(score);
     return {
       gridId: grid.id, communityId: grid.communityId, population: grid.population, ...week,
-      onTimeRate: onTime, closureRate: closure, streetRates: due === 0 || closable === 0 || week.reported === 0,
-      perThousand: round1(load), score, stars, tier: tierOf(stars), rank: 0, tied: 1,
+      onTimeRate: onTime, closureRate: closure, perThousand: load, highestPerThousand: highest,
+      borrowed, streetRates: borrowed.onTime || borrowed.closure || borrowed.load,
+      score, stars, tier: tierOf(stars), rank: 0, tied: 1,
     };
   });
   scored.sort((a, b) => b.score - a.score || (a.gridId < b.gridId ? -1 : a.gridId > b.gridId ? 1 : 0));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseIsoWeek, previousIsoWeek, nextIsoWeek, weekBounds, isoWeeksInYear } from './week.ts';
 import { weekChange, weekChanges } from './changes.ts';
-import { rankGrids, rankingBoard, starsOf, streetTerms, gridWeeks, type GridWeek } from './ranking.ts';
+import { rankGrids, rankingBoard, rankingPercent, starsOf, streetTerms, gridWeeks, type GridWeek } from './ranking.ts';
+import type { GridScore } from './schema.ts';
 import { emptyWeekRecords, weekFigures, type WeekIncident } from './figures.ts';
 import { buildWeeklyReport } from './report.ts';
 
@@ -78,8 +79,11 @@ describe('grid ranking', () => {
     // G3 (no incident): the street's T = 11/14, C = 13/20 and 20 per 2,300 residents (8.7 per
     // 1,000 → L 0.565): 39.3 + 19.5 + 11.3 = 70.1.
     expect(ranked.map((r) => [r.gridId, r.score, r.rank])).toEqual([['G1', 79, 1], ['G3', 70.1, 2], ['G2', 40, 3]]);
-    expect(ranked[0]).toMatchObject({ perThousand: 10, stars: 3, tier: 'standard', streetRates: false, tied: 1 });
-    expect(ranked[1]).toMatchObject({ streetRates: true, onTimeRate: 11 / 14, closureRate: 13 / 20, perThousand: 0 });
+    expect(ranked[0]).toMatchObject({ perThousand: 10, highestPerThousand: 20, stars: 3, tier: 'standard', streetRates: false, tied: 1 });
+    expect(ranked[0]!.borrowed).toEqual({ onTime: false, closure: false, load: false });
+    // G3 carries the street's values it was scored on, not its own nothing.
+    expect(ranked[1]).toMatchObject({ streetRates: true, onTimeRate: 0.786, closureRate: 0.65, perThousand: 8.7, highestPerThousand: 20 });
+    expect(ranked[1]!.borrowed).toEqual({ onTime: true, closure: true, load: true });
     expect(ranked[2]).toMatchObject({ stars: 1, tier: 'improve' });
     expect(streetTerms(grids, weeks).perThousand).toBeCloseTo(20000 / 2300, 9);
     expect(streetTerms([], new Map())).toEqual({ onTime: 1, closure: 1, perThousand: 0 });
@@ -87,13 +91,13 @@ describe('grid ranking', () => {
 
   it('equal scores share a rank and say how many share it; open past due scores no on-time or closure points', () => {
     const ranked = rankGrids(grids, new Map([['G1', week({ reported: 1, overdueOpen: 1 })]]));
-    // The street's T and C are G1's (0 and 0); its load 1 per 2,300 against G1's 1 per 1,000 (L 0.565).
-    expect(ranked.map((r) => [r.gridId, r.score, r.rank, r.tied])).toEqual([['G2', 11.3, 1, 2], ['G3', 11.3, 1, 2], ['G1', 0, 3, 1]]);
+    // The street's T and C are G1's (0 and 0); its load 1 per 2,300 (0.4 per 1,000) against G1's 1 per 1,000 (L 0.6).
+    expect(ranked.map((r) => [r.gridId, r.score, r.rank, r.tied])).toEqual([['G2', 12, 1, 2], ['G3', 12, 1, 2], ['G1', 0, 3, 1]]);
   });
 
   it('an incident open at the week end and not yet due costs nothing but its load (reported late on Sunday)', () => {
     const sunday = rankGrids(grids, new Map([['G1', week({ reported: 1, notDueOpen: 1 })]]));
-    expect(sunday[2]).toMatchObject({ gridId: 'G1', score: 80, onTimeRate: 1, closureRate: 1, streetRates: true });
+    expect(sunday[2]).toMatchObject({ gridId: 'G1', score: 80, onTimeRate: 1, closureRate: 1, streetRates: true, borrowed: { onTime: true, closure: true, load: false } });
     expect([starsOf(90), starsOf(89.9), starsOf(60), starsOf(59.9)]).toEqual([5, 4, 2, 1]);
   });
 
@@ -105,6 +109,53 @@ describe('grid ranking', () => {
       incident({ id: 'c', status: 'rejected' }),
     ], b.start, b.end);
     expect(weeks.get('G1')).toEqual({ reported: 2, closedOfReported: 1, closed: 1, closedOnTime: 1, overdueOpen: 1, notDueOpen: 0 });
+  });
+
+  it('closed an old incident, reported nothing: the row carries the street\'s C and load it was scored on (W48 SYL-C07-G01)', () => {
+    const ranked = rankGrids(grids, new Map([
+      ['G1', week({ closed: 1 })],
+      ['G2', week({ reported: 20, closedOfReported: 17, closed: 17, closedOnTime: 17, notDueOpen: 0, overdueOpen: 3 })],
+    ]));
+    const g1 = ranked.find((r) => r.gridId === 'G1')!;
+    // T own 0/1; C the street's 17/20; load the street's 20 per 2,300 = 8.7 against G2's 40: L 0.7825.
+    expect(g1).toMatchObject({ onTimeRate: 0, closureRate: 0.85, perThousand: 8.7, highestPerThousand: 40, borrowed: { onTime: false, closure: true, load: true } });
+    expect(g1.score).toBe(41.2);
+  });
+
+  /** The printed formula over what the slide shows of a row (its percentages and loads as strings). */
+  const fromShown = (g: GridScore) => {
+    const T = Number.parseFloat(rankingPercent(g.onTimeRate)) / 100;
+    const C = Number.parseFloat(rankingPercent(g.closureRate)) / 100;
+    const p = Number.parseFloat(String(g.perThousand));
+    const highest = Number.parseFloat(String(g.highestPerThousand));
+    const L = highest > 0 ? Math.max(0, 1 - p / highest) : 1;
+    return 100 * (0.5 * T + 0.3 * C + 0.2 * L);
+  };
+
+  it('for every row, the formula over the shown values gives its score (to one decimal)', () => {
+    // A street of 60 grids with odd populations and random weeks, some quiet, some with only old closures.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let round = 0; round < 20; round += 1) {
+      const street = Array.from({ length: 60 }, (_, i) => ({ id: `S${i}`, communityId: 'C', population: 300 + rand(2500) }));
+      const weeks = new Map<string, GridWeek>();
+      for (const g of street) {
+        if (rand(6) === 0) continue;
+        const reported = rand(5) === 0 ? 0 : rand(12);
+        const notDueOpen = rand(3) === 0 ? Math.min(reported, rand(3)) : 0;
+        const overdueOpen = Math.min(reported - notDueOpen, rand(3));
+        const closedOfReported = reported - notDueOpen - overdueOpen;
+        const closed = closedOfReported + rand(3);
+        weeks.set(g.id, week({ reported, notDueOpen, overdueOpen, closedOfReported, closed, closedOnTime: rand(closed + 1) }));
+      }
+      const ranked = rankGrids(street, weeks);
+      expect(ranked.some((g) => g.streetRates)).toBe(true);
+      for (const g of ranked) {
+        expect(Math.abs(fromShown(g) - g.score), `${g.gridId} ${JSON.stringify(g)}`).toBeLessThanOrEqual(0.05 + 1e-9);
+        expect(g.highestPerThousand).toBe(ranked[0]!.highestPerThousand);
+      }
+    }
+    expect([rankingPercent(0.864), rankingPercent(1), rankingPercent(0)]).toEqual(['86.4%', '100%', '0%']);
   });
 
   describe('what the slide lists', () => {

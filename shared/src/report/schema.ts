@@ -126,14 +126,18 @@ export const gridScoreSchema = z.object({
   /** Reported in the week and open at its end: past due then, and not yet due. */
   overdueOpen: z.number(),
   notDueOpen: z.number(),
-  /** T of the formula, 0..1 (the street's own when nothing of the grid was due). */
+  /** T of the formula as used in the score, 0..1 to 0.001 (the street's own when nothing of the grid was due). */
   onTimeRate: z.number(),
-  /** C of the formula, 0..1 (the street's own when nothing of the grid was closable). */
+  /** C of the formula as used in the score, 0..1 to 0.001 (the street's own when nothing of the grid was closable). */
   closureRate: z.number(),
-  /** True when a term of the score is the street's own: T (nothing due), C (nothing closable) or L (nothing reported). */
+  /** Which terms of the score are the street's own: T (nothing due), C (nothing closable), L (nothing reported). */
+  borrowed: z.object({ onTime: z.boolean(), closure: z.boolean(), load: z.boolean() }),
+  /** True when any term of the score is the street's own (any of `borrowed`). */
   streetRates: z.boolean(),
-  /** Reported per 1,000 residents. */
+  /** Reported per 1,000 residents as used in L, to 0.1: the grid's, or the street's when it reported nothing (`borrowed.load`). */
   perThousand: z.number(),
+  /** The street's highest grid reported per 1,000 residents that week, to 0.1: L = 1 − perThousand / this (L = 1 when it is 0). */
+  highestPerThousand: z.number(),
   /** 0..100, one decimal. */
   score: z.number(),
   /** 1..5 */
