@@ -70,6 +70,7 @@ export const deskZh = {
     period: '时段', cameIn: '本班新增', closed: '本班办结', open: '在办事件', overdue: '其中超时', alarms: '未处理告警',
     outgoing: '交班领导', incoming: '接班领导', sign: '签字确认', signed: '已签：{by} {at}', unsigned: '未签', print: '打印',
     listed: '列出前 {n} 件（共 {total} 件）', none: '暂无交接单', by: '生成人', system: '系统（换班自动生成）',
+    twoPeople: '交班和接班须由两位不同的领导签字，您已签了另一方',
   },
   dup: {
     badge: '疑似重复', badgeHint: '附近 {m} 米内有同类在办事件', title: '疑似重复上报', original: '原事件', this: '本事件',
@@ -149,6 +150,7 @@ export const deskEn: typeof deskZh = {
     period: 'Period', cameIn: 'Came in', closed: 'Closed', open: 'Still open', overdue: 'of them overdue', alarms: 'Unresolved alarms',
     outgoing: 'Outgoing leader', incoming: 'Incoming leader', sign: 'Sign', signed: 'Signed: {by} {at}', unsigned: 'Not signed', print: 'Print',
     listed: 'First {n} listed (of {total})', none: 'No handover yet', by: 'Made by', system: 'System (at the shift change)',
+    twoPeople: 'The outgoing and incoming leaders must be two people; you signed the other side',
   },
   dup: {
     badge: 'Possible duplicate', badgeHint: 'An open incident of the same kind within {m} m', title: 'Possible duplicate report', original: 'Original', this: 'This report',

@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canTransition, MOVE_ROLES, recount, STATUSES, type Incident, type IncidentStatus } from '@grid141/shared';
+import { canTransition, MOVE_ROLES, recount, STATUSES, type HandoverSheet, type Incident, type IncidentStatus } from '@grid141/shared';
+import { readRoster, ROSTER_FILE } from '../duty/roster.ts';
+import { onShiftAt, shiftAt } from '../duty/shift.ts';
 import { startServer, type Plugin, type RunningServer } from '../app.ts';
 import { loadConfig, REPO_ROOT } from '../config.ts';
 import { dutyPlugin } from '../duty/plugin.ts';
@@ -215,6 +217,35 @@ describe('duty desk API', () => {
     const bad = await call('GET', '/api/v1/duty/queue?colour=purple', 'operator:蒋丽');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.errors)).toContain('colour');
+  });
+});
+
+describe('shift handover', () => {
+  it('names the next shift\'s leader as incoming on a sheet made mid-shift (never the outgoing one), and takes its two signatures from two people', async () => {
+    // The street's demo roster (the server found it the same way): who leads now and who leads next.
+    const roster = await readRoster(path.join(REPO_ROOT, 'data', 'streets', 'shiyoulu', ROSTER_FILE));
+    const now = shiftAt(roster.shifts, Date.now(), 'Asia/Shanghai');
+    const outgoing = onShiftAt(roster, Date.now(), 'Asia/Shanghai')?.leader ?? null;
+    const next = onShiftAt(roster, now.end + 1, 'Asia/Shanghai')?.leader ?? null;
+    const made = await call('POST', '/api/v1/duty/handovers', 'operator:蒋丽', { notes: '3号楼复查' });
+    expect(made.status).toBe(201);
+    const sheet = made.body as unknown as HandoverSheet;
+    expect(sheet.outgoingLeader).toBe(outgoing);
+    expect(sheet.outgoingLeader).not.toBeNull();
+    expect(sheet.incomingLeader).not.toBe(sheet.outgoingLeader);
+    expect(sheet.incomingLeader).toBe(next === outgoing ? null : next);
+
+    const sign = (who: string, role: string) => call('POST', `/api/v1/duty/handovers/${sheet.id}/signatures`, who, { role });
+    expect((await sign('operator:蒋丽', 'outgoing')).status).toBe(403);
+    expect((await sign('leader:刘静', 'outgoing')).status).toBe(200);
+    const again = await sign('leader:刘静', 'incoming');
+    expect(again.status).toBe(409);
+    expect(JSON.stringify(again.body.errors)).toContain('"path":"role"');
+    expect((await call('GET', `/api/v1/duty/handovers/${sheet.id}`, 'operator:蒋丽')).body.signatures).toHaveLength(1);
+    const other = await sign('leader:周建国', 'incoming');
+    expect(other.status).toBe(200);
+    expect((other.body as unknown as HandoverSheet).signatures.map((s) => [s.role, s.by])).toEqual([['outgoing', '刘静'], ['incoming', '周建国']]);
+    expect((await sign('leader:陈志华', 'incoming')).status).toBe(409);
   });
 });
 

@@ -24,8 +24,11 @@ export interface HandoverService {
   create(input: HandoverInput): Promise<HandoverSheet>;
   list(limit: number): Promise<HandoverSheet[]>;
   get(id: string): Promise<HandoverSheet | null>;
-  /** Adds a leader's signature; null when the sheet is unknown, 'signed' when that side already signed. */
-  sign(id: string, role: 'outgoing' | 'incoming', by: string, at: Date): Promise<HandoverSheet | null | 'signed'>;
+  /**
+   * Adds a leader's signature; null when the sheet is unknown, 'signed' when that side already
+   * signed, 'same-person' when `by` signed the other side (the two signatures are two people).
+   */
+  sign(id: string, role: 'outgoing' | 'incoming', by: string, at: Date): Promise<HandoverSheet | null | 'signed' | 'same-person'>;
   /** When the last sheet ended (the next one starts there); null before the first. */
   lastEnd(): Promise<Date | null>;
 }
@@ -92,6 +95,7 @@ export function openHandovers(store: Store): HandoverService {
         if (!rows[0]) return null;
         const sheet = toSheet(rows[0]);
         if (sheet.signatures.some((s) => s.role === role)) return 'signed' as const;
+        if (sheet.signatures.some((s) => s.role !== role && s.by === by)) return 'same-person' as const;
         const signatures = [...sheet.signatures, { role, by, at: at.toISOString() }];
         await tx.query('UPDATE handovers SET signatures = $2::jsonb WHERE id = $1', [id, JSON.stringify(signatures)]);
         return { ...sheet, signatures };

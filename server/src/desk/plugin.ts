@@ -140,8 +140,12 @@ export const deskPlugin: Plugin = async (ctx) => {
     const span = duty.shiftAt(at - 1);
     const last = await handovers.lastEnd();
     const from = last && last.getTime() < at ? last : new Date(span ? span.start : at - 12 * 3_600_000);
-    const incoming = duty.shiftAt(at + 1);
-    return handovers.create({ from, to: new Date(at), by, notes, outgoingLeader: span?.leader ?? null, incomingLeader: incoming?.leader ?? null });
+    // The incoming shift is the next one, also for a sheet made mid-shift (not the one running at
+    // `at`); when the roster names the same leader for it, that side is left to whoever signs it.
+    const incoming = duty.shiftAt(span ? span.end + 1 : at + 1);
+    const outgoingLeader = span?.leader ?? null;
+    const incomingLeader = incoming?.leader && incoming.leader !== outgoingLeader ? incoming.leader : null;
+    return handovers.create({ from, to: new Date(at), by, notes, outgoingLeader, incomingLeader });
   };
   router.get('/api/v1/duty/handovers', operator, route(async (_req, res) => {
     res.json({ items: await handovers.list(50) });
@@ -164,6 +168,7 @@ export const deskPlugin: Plugin = async (ctx) => {
     const signed = await handovers.sign(String(req.params.id), parsed.data.role, who(res), new Date());
     if (signed === null) throw new HttpProblem(404, 'Not found', `no handover ${String(req.params.id)}`);
     if (signed === 'signed') throw new HttpProblem(409, 'Already signed', `the ${parsed.data.role} leader has signed this sheet`, [{ path: 'role', message: 'already signed' }]);
+    if (signed === 'same-person') throw new HttpProblem(409, 'Signed by you already', `${who(res)} signed the other side of this sheet; the ${parsed.data.role} leader must be someone else`, [{ path: 'role', message: 'the other side was signed by the same person' }]);
     await audit(req, res, 'handover.signed', signed.id, { role: parsed.data.role });
     res.json(signed);
   }));
