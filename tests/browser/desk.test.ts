@@ -37,7 +37,7 @@ describe.skipIf(!browserAvailable())('the duty desk', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grid141-desk-browser-'));
     const store = await openStore({ streetId: 'shiyoulu', databaseUrl: null, dataDir });
     const users = createUsers(store.sql);
-    for (const [username, role] of [['蒋丽', 'operator'], ['邓晨', 'operator'], ['刘静', 'leader'], ['看板', 'viewer']] as const) {
+    for (const [username, role] of [['蒋丽', 'operator'], ['邓晨', 'operator'], ['刘静', 'leader'], ['周建国', 'leader'], ['看板', 'viewer']] as const) {
       await users.create({ username, password: PASSWORD, role }, { actor: 'test', actorKind: 'system', kind: 'user.created', target: username });
     }
     await store.close();
@@ -156,7 +156,18 @@ describe.skipIf(!browserAvailable())('the duty desk', () => {
     expect(open).not.toContain('楼道堆放杂物'); // closed above
     expect(await leader.locator('[data-notes]').innerText()).toBe('3号楼燃气味<i>待复查</i>');
     await leader.click('[data-sign=outgoing] button');
+    await expect.poll(() => leader.locator('[data-sign] button').count()).toBe(1);
+    // The same leader cannot sign for the incoming shift too: the sheet says so and keeps that side open.
     await leader.click('[data-sign=incoming] button');
+    await leader.waitForSelector('[role=alert]');
+    expect(await leader.locator('[role=alert]').innerText()).toContain('两位不同的领导');
+    expect(await leader.locator('[data-sign=incoming] button').count()).toBe(1);
+    const next = await signedIn('周建国');
+    await next.goto(leader.url());
+    await next.click('[data-sign=incoming] button');
+    await expect.poll(() => next.locator('[data-sign] button').count()).toBe(0);
+    expect(await next.locator('[data-sign=incoming]').innerText()).toContain('周建国');
+    await leader.reload();
     await expect.poll(() => leader.locator('[data-sign] button').count()).toBe(0);
     await leader.screenshot({ path: path.join(screenshotDir(), 'desk-handover-1366.png'), fullPage: true });
   });
@@ -199,5 +210,48 @@ describe.skipIf(!browserAvailable())('the duty desk', () => {
       const r = await viewer.context().request[method](`${server.url}${pathname}`, { data });
       expect(r.status(), `${method} ${pathname}`).toBe(403);
     }
+  });
+
+  // Every visible box of `selector` lies inside the 390 px viewport, and nothing scrolls sideways.
+  async function fitsPhone(page: Page, selector: string): Promise<void> {
+    const boxes = await page.locator(selector).evaluateAll((els) => els.map((el) => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, w: r.width }; }));
+    expect(boxes.length, selector).toBeGreaterThan(0);
+    for (const b of boxes) {
+      expect(b.w, selector).toBeGreaterThan(0);
+      expect(b.left, selector).toBeGreaterThanOrEqual(0);
+      expect(b.right, selector).toBeLessThanOrEqual(390);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  }
+
+  it('shows who is signed in with a sign-out on a phone, also to a viewer the desk refuses', async () => {
+    const operator = await signedIn('蒋丽', { width: 390, height: 844 });
+    await operator.goto(`${server.url}/duty`);
+    await operator.waitForSelector('.desk-bar [data-session]');
+    expect(await operator.locator('.desk-bar [data-session]').innerText()).toMatch(/蒋丽\s*值班员\s*退出登录/);
+    await fitsPhone(operator, '.desk-bar [data-session] button, .desk-bar nav a');
+    await operator.screenshot({ path: path.join(screenshotDir(), 'desk-queue-390.png') });
+
+    const viewer = await signedIn('看板', { width: 390, height: 844 });
+    await viewer.goto(`${server.url}/duty`);
+    await viewer.waitForSelector('[data-gate="403"] [data-session]');
+    expect(await viewer.locator('[data-gate="403"]').innerText()).toMatch(/当前账号无权查看值班台\s*看板\s*查看\s*退出登录/);
+    await fitsPhone(viewer, '[data-gate="403"] [data-action=sign-out]');
+    await viewer.screenshot({ path: path.join(screenshotDir(), 'desk-refused-390.png') });
+    await viewer.click('[data-gate="403"] [data-action=sign-out]');
+    await viewer.waitForURL(/\/login\?reason=signed-out/);
+    expect((await viewer.context().request.get(`${server.url}/api/v1/session`)).status()).toBe(401);
+  });
+
+  it('fits the time targets on a phone: every field and every Save button in view, no sideways scroll', async () => {
+    const leader = await signedIn('刘静', { width: 390, height: 844 });
+    await leader.goto(`${server.url}/duty/settings`);
+    await leader.waitForSelector('[data-profile] button.primary');
+    await fitsPhone(leader, '[data-profile] input[name=handleMin], [data-profile] input[name=closeMin], [data-profile] button.primary');
+    await leader.screenshot({ path: path.join(screenshotDir(), 'desk-settings-390.png'), fullPage: true });
+    const first = leader.locator('[data-profile]').first();
+    await first.locator('input[name=closeMin]').fill('1500');
+    await first.locator('button.primary').click();
+    await expect.poll(() => first.locator('[data-message]').innerText()).toBe('已保存');
   });
 });
