@@ -214,10 +214,54 @@ describe('grid map import: the communities and micro-grids layers', () => {
     const pointsOnly = path.join(dir, 'micro-points.geojson');
     writeFileSync(pointsOnly, JSON.stringify([{ type: 'Feature', geometry: { type: 'Point', coordinates: [106.5, 29.5] }, properties: { name: '点' } }]));
     const unusable = await importGrids({ file: gridFile, microgridsFile: pointsOnly, streetsDir: layerStreets, streetId: STREET, dryRun: true });
-    expect(unusable.layers.microGrids).toBe('derived');
+    // An unusable layer keeps the street's current micro-grids, as no layer at all does.
+    expect(unusable.layers.microGrids).toBe('kept');
     expect(unusable.lines.join('\n')).toContain('拒绝：微网格 点 没有可用的面');
-    expect(unusable.lines.join('\n')).toContain('微网格图层没有可用的微网格，每个网格暂作一个微网格');
+    expect(unusable.lines.join('\n')).toContain('说明：微网格图层没有可用的微网格');
+    // (this street holds the 2,934 micro-grids the test before imported)
+    expect(unusable.microGrids).toBe(2934);
     expect(unusable.layers.communities).toBe('derived');
     expect(unusable.lines.join('\n')).toContain('文件没有社区图层，社区由其网格合并而成');
+  });
+
+  it('a file with the grids layer only keeps the street\'s micro-grids (ids and all), each moved to the new grid it lies in', async () => {
+    const read = (name: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, 'data', 'streets', STREET, `${name}.geojson`), 'utf8')) as { features: Feature[] };
+    const oldMicro = read('microgrids').features;
+    // The server's own grids layer (as /api/v1/geo/grids.geojson gives it), one grid renamed and
+    // one grid's area given to its neighbour (its micro-grids must move there, not vanish).
+    const grids = read('grids').features;
+    (grids[0] as Feature).properties.name = '改名的网格';
+    const [gone, heir] = [grids[5] as Feature, grids[6] as Feature];
+    heir.geometry = turf.union(turf.featureCollection([turf.feature(gone.geometry as never), turf.feature(heir.geometry as never)]) as never)?.geometry as never;
+    const file = path.join(dir, 'grids-only.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: grids.filter((g) => g !== gone) }));
+    const streets = path.join(dir, 'grids-only-streets');
+    cpSync(path.join(REPO_ROOT, 'data', 'streets', STREET), path.join(streets, STREET), { recursive: true });
+    const report = await importGrids({ file, streetsDir: streets, streetId: STREET });
+    const text = report.lines.join('\n');
+    expect(report.layers.microGrids).toBe('kept');
+    expect(report.grids).toBe(121);
+    expect(report.microGrids).toBe(2935);
+    expect(text).toMatch(/保留街道现有的 2935 个微网格（编号不变）/);
+    expect(text).not.toContain('每个网格暂作一个微网格');
+    const after = await loadStreet(streets, STREET);
+    expect(after.microgrids.features.map((m) => m.properties.id).sort()).toEqual(oldMicro.map((m) => String(m.properties.id)).sort());
+    expect(after.meta.microGridCount).toBe(2935);
+    expect(after.gridById.get(String(grids[0]?.properties.id))?.properties.name).toBe('改名的网格');
+    // The removed grid's micro-grids now belong to the grid that took its area.
+    const movedIds = oldMicro.filter((m) => m.properties.gridId === gone.properties.id).map((m) => String(m.properties.id));
+    expect(movedIds.length).toBeGreaterThan(0);
+    const byId = new Map(after.microgrids.features.map((m) => [m.properties.id, m.properties]));
+    for (const id of movedIds) expect(byId.get(id)?.gridId).toBe(heir.properties.id);
+    expect(text).toMatch(new RegExp(`${movedIds.length} 个改归其他网格`));
+    // Communities are kept by id (the grids name theirs).
+    expect(after.communities.features.map((c) => c.properties.id).sort()).toEqual(read('communities').features.map((c) => String(c.properties.id)).sort());
+    // Grids that name no community go to the street's current ones (not all into one 未分社区).
+    const bare = path.join(dir, 'grids-bare.geojson');
+    writeFileSync(bare, JSON.stringify(read('grids').features.map((g) => ({ ...g, properties: { id: g.properties.id, name: g.properties.name } }))));
+    const bareReport = await importGrids({ file: bare, streetsDir: streets, streetId: STREET, dryRun: true });
+    expect(bareReport.communities).toBe(10);
+    expect(bareReport.microGrids).toBe(2935);
+    expect(bareReport.lines.join('\n')).toContain('社区：122 个网格未写所属社区，已归入街道现有社区');
   });
 });

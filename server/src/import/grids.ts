@@ -28,7 +28,11 @@ export interface GridImportOptions {
   boundaryFile?: string;
   /** The communities layer in another file (else features of `file` marked as communities, else the union of their grids). */
   communitiesFile?: string;
-  /** The micro-grids layer in another file (else features of `file` marked as micro-grids, else one per grid). */
+  /**
+   * The micro-grids layer in another file (else features of `file` marked as micro-grids, else the
+   * street's current micro-grids, each moved to the new grid it lies in and cut to it; a grid with
+   * none of them gets one micro-grid of its own area).
+   */
   microgridsFile?: string;
   crs?: Crs;
   dryRun?: boolean;
@@ -53,8 +57,12 @@ export interface GridImportReport {
   grids: number;
   communities: number;
   microGrids: number;
-  /** Where each layer came from: the file's own features, a file of its own, or made from the grids. */
-  layers: { communities: 'file' | 'derived'; microGrids: 'file' | 'derived' };
+  /**
+   * Where each layer came from: `file` (the file's own features, or a file of its own), `kept`
+   * (micro-grids only: the street's current ones, re-assigned to the new grids), or `derived`
+   * (made from the grids).
+   */
+  layers: { communities: 'file' | 'derived'; microGrids: 'file' | 'kept' | 'derived' };
   repaired: number;
   refused: number;
   gaps: { areaM2: number; at: Position }[];
@@ -233,6 +241,8 @@ async function planMap(options: GridImportOptions, street: LoadedStreet, lines: 
   const grids: PlannedGrid[] = [];
   const points: { id: string; name: string; communityName: string; at: Position }[] = [];
   const seen = new Set<string>();
+  // Grids that name no community (placed in the street's current communities when the file has no community layer).
+  const unnamed = new Set<string>();
   let refused = 0;
   let repaired = 0;
   features.forEach((feature, index) => {
@@ -246,7 +256,8 @@ async function planMap(options: GridImportOptions, street: LoadedStreet, lines: 
       return;
     }
     seen.add(id);
-    const communityName = pick(props, COMMUNITY_KEYS) ?? '未分社区';
+    const namedCommunity = pick(props, COMMUNITY_KEYS);
+    const communityName = namedCommunity ?? '未分社区';
     if (feature.geometry?.type === 'Point') {
       points.push({ id, name, communityName, at: feature.geometry.coordinates });
       return;
@@ -260,6 +271,7 @@ async function planMap(options: GridImportOptions, street: LoadedStreet, lines: 
       return;
     }
     grids.push({ id, name, communityId: communityName, communityName, area });
+    if (namedCommunity === null) unnamed.add(id);
   });
 
   if (points.length > 0) {
@@ -334,10 +346,33 @@ async function planMap(options: GridImportOptions, street: LoadedStreet, lines: 
     lines.push(`空隙：边界内有 ${gaps.length} 处没有网格覆盖，共 ${fmt(total)} m²（最大一处 ${fmt(Math.max(...gaps.map((g) => g.areaM2)))} m²，在 ${gaps[0]?.at.join(', ')} 附近）；落在空隙里的记录归入 100 米内最近的网格`);
   }
   const communities = planCommunities(communityFeatures, kept, boundary, lines);
+  if (!communities.planned) keepCommunities(street, kept.filter((g) => unnamed.has(g.id)), lines);
   const micro = planMicroGrids(microFeatures, kept, lines);
   refused += communities.refused + micro.refused;
   repaired += communities.repaired + micro.repaired;
-  return { boundary, grids: kept, overlaps, gaps, refused, repaired, communities: communities.planned, microGrids: micro.planned };
+  // No usable micro-grid layer: the street's current micro-grids stay (never replaced by made-up ones).
+  const keptMicro = micro.planned ? null : keepMicroGrids(street, kept, lines);
+  return { boundary, grids: kept, overlaps, gaps, refused, repaired, communities: communities.planned, microGrids: micro.planned ?? keptMicro, microGridsKept: keptMicro !== null };
+}
+
+/**
+ * Grids that name no community, when the file has no community layer: each goes to the street's
+ * current community of the grid with its id, else the one holding a point inside it (else stays
+ * 未分社区), so such a file does not fold the street's communities into one.
+ */
+function keepCommunities(street: LoadedStreet, grids: PlannedGrid[], lines: string[]) {
+  let placed = 0;
+  for (const grid of grids) {
+    const inner = turf.pointOnFeature(grid.area);
+    const sameId = street.gridById.get(grid.id)?.properties.communityId;
+    const community = (sameId ? street.communityById.get(sameId) : undefined)
+      ?? street.communities.features.find((c) => turf.booleanPointInPolygon(inner, c as never));
+    if (!community) continue;
+    grid.communityId = community.properties.id;
+    grid.communityName = community.properties.name;
+    placed += 1;
+  }
+  if (placed > 0) lines.push(`社区：${placed} 个网格未写所属社区，已归入街道现有社区（同编号网格所属的，或所在位置的）`);
 }
 
 interface PlannedCommunity {
@@ -486,13 +521,72 @@ function planMicroGrids(features: Feature[], grids: PlannedGrid[], lines: string
     planned.push({ id, name, gridId: grid.id, area, households: countOf(props, HOUSEHOLD_KEYS), highRise: yes(props, HIGH_RISE_KEYS) });
   });
   if (planned.length === 0) {
-    lines.push('说明：微网格图层没有可用的微网格，每个网格暂作一个微网格');
+    lines.push('说明：微网格图层没有可用的微网格');
     return { planned: null, refused, repaired };
   }
   const covered = new Set(planned.map((m) => m.gridId));
   const bare = grids.filter((g) => !covered.has(g.id)).length;
   lines.push(`微网格：取自文件，共 ${planned.length} 个${bare > 0 ? `；${bare} 个网格没有微网格，各暂作一个微网格` : ''}`);
   return { planned, refused, repaired };
+}
+
+/**
+ * The street's current micro-grids on the new grids, when the file brings no usable micro-grid
+ * layer: each keeps its id, name, households and high-rise mark, goes to the new grid holding a
+ * point inside it (its old grid first, when that still holds it), and is cut to that grid where it
+ * crosses its edge (pieces under 1 m² are rounding and left as they are). One lying in no new grid
+ * is dropped and counted. Null when the street has none.
+ */
+function keepMicroGrids(street: LoadedStreet, grids: PlannedGrid[], lines: string[]): PlannedMicroGrid[] | null {
+  const old = street.microgrids.features;
+  if (old.length === 0) return null;
+  const boxes = grids.map((g) => turf.bbox(g.area));
+  const byId = new Map(grids.map((g, i) => [g.id, i]));
+  const inBox = (i: number, x: number, y: number) => {
+    const b = boxes[i] as number[];
+    return x >= (b[0] as number) && x <= (b[2] as number) && y >= (b[1] as number) && y <= (b[3] as number);
+  };
+  const holds = (i: number, p: Position) => inBox(i, p[0] as number, p[1] as number) && turf.booleanPointInPolygon(p, (grids[i] as PlannedGrid).area);
+  const planned: PlannedMicroGrid[] = [];
+  let moved = 0;
+  let cut = 0;
+  const dropped: string[] = [];
+  for (const m of old) {
+    const area = turf.feature(m.geometry) as Area;
+    const inner = turf.pointOnFeature(area).geometry.coordinates;
+    const own = byId.get(m.properties.gridId);
+    const index = own !== undefined && holds(own, inner) ? own : grids.findIndex((_, i) => holds(i, inner));
+    if (index < 0) {
+      dropped.push(m.properties.name);
+      continue;
+    }
+    const grid = grids[index] as PlannedGrid;
+    if (grid.id !== m.properties.gridId) moved += 1;
+    let kept = area;
+    // Cut only when a corner lies outside the grid (the usual micro-grid lies wholly inside).
+    const corners = turf.coordAll(area);
+    if (!corners.every((c) => holds(index, c))) {
+      const outside = turf.difference(turf.featureCollection([area, grid.area])) as Area | null;
+      if (outside && m2(outside) > SLIVER_M2) {
+        const inside = turf.intersect(turf.featureCollection([area, grid.area])) as Area | null;
+        if (!inside || m2(inside) <= SLIVER_M2) {
+          dropped.push(m.properties.name);
+          continue;
+        }
+        kept = inside;
+        cut += 1;
+      }
+    }
+    planned.push({ id: m.properties.id, name: m.properties.name, gridId: grid.id, area: kept, households: m.properties.households, highRise: m.properties.highRise });
+  }
+  if (planned.length === 0) return null;
+  const covered = new Set(planned.map((m) => m.gridId));
+  const bare = grids.filter((g) => !covered.has(g.id)).length;
+  lines.push(`微网格：文件没有微网格图层，保留街道现有的 ${planned.length} 个微网格（编号不变），按位置归入新网格`
+    + `${moved > 0 ? `；${moved} 个改归其他网格` : ''}${cut > 0 ? `；${cut} 个跨网格边界，已按所在网格裁切` : ''}`
+    + `${dropped.length > 0 ? `；${dropped.length} 个（${dropped.slice(0, 5).join('、')}${dropped.length > 5 ? '等' : ''}）不在任何新网格内，已去掉` : ''}`
+    + `${bare > 0 ? `；${bare} 个网格内没有现有微网格，各暂作一个微网格` : ''}`);
+  return planned;
 }
 
 /**
@@ -577,7 +671,7 @@ function buildFiles(street: LoadedStreet, plan: Awaited<ReturnType<typeof planMa
       properties: { id, name: g.properties.name, streetId, communityId: g.properties.communityId, gridId: g.properties.id, households: g.properties.households, highRise: false },
     });
   }
-  if (!plan.microGrids) lines.push('说明：文件没有微网格图层，每个网格暂作一个微网格');
+  if (!plan.microGrids) lines.push('说明：没有可用的微网格图层，街道也没有现有微网格，每个网格暂作一个微网格');
   if (!plan.communities) lines.push('说明：文件没有社区图层，社区由其网格合并而成');
   return { communities, grids, microgrids };
 }
@@ -680,7 +774,7 @@ export async function importGrids(options: GridImportOptions): Promise<GridImpor
     lines.unshift(`网格地图：${files.communities.length} 个社区、${files.grids.length} 个网格、${files.microgrids.length} 个微网格${plan.refused > 0 ? `；拒绝 ${plan.refused} 个` : ''}${plan.repaired > 0 ? `；修复 ${plan.repaired} 个` : ''}`);
     const report: GridImportReport = {
       lines, grids: files.grids.length, communities: files.communities.length, microGrids: files.microgrids.length,
-      layers: { communities: plan.communities ? 'file' : 'derived', microGrids: plan.microGrids ? 'file' : 'derived' }, repaired: plan.repaired, refused: plan.refused,
+      layers: { communities: plan.communities ? 'file' : 'derived', microGrids: plan.microGridsKept ? 'kept' : plan.microGrids ? 'file' : 'derived' }, repaired: plan.repaired, refused: plan.refused,
       gaps: plan.gaps, overlaps: plan.overlaps, version: null, relocated: null,
     };
     if (options.dryRun) return report;
