@@ -30,7 +30,8 @@ const USAGE = `usage: npm run import -- --kind KIND FILE [--dry-run] [--mapping 
   --actor NAME     who imports (written in imported incidents' history; default cli:<user>)
   --template KIND  write an XLSX template (headers and an example row), default ./KIND-template.xlsx
   --kind grids     replace the street's grid map (versions kept; --restore puts one back; records placed again;
-                   communities and micro-grids from features marked 社区/微网格 in FILE, or from --communities/--microgrids)
+                   communities and micro-grids from features marked 社区/微网格 in FILE, or from --communities/--microgrids;
+                   without a micro-grid layer the street's current micro-grids are kept, moved to the grid they lie in)
 exit status: 0 every row taken, 2 some rows refused (listed), 1 failed (nothing changed)`;
 
 function fail(message: string): never {
@@ -38,9 +39,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function kindOf(value: string | undefined): ImportKind {
-  if (!value) fail(`--kind is required\n${USAGE}`);
-  if (!isImportKind(value)) fail(`--kind must be one of ${IMPORT_KINDS.join(', ')}, got ${value}`);
+/** A table kind; `--kind` also takes `grids` (handled before this), `--template` does not. */
+function kindOf(value: string | undefined, option: '--kind' | '--template' = '--kind'): ImportKind {
+  if (!value) fail(`${option} is required\n${USAGE}`);
+  const allowed = option === '--kind' ? [...IMPORT_KINDS, 'grids'] : IMPORT_KINDS;
+  if (!isImportKind(value)) fail(`${option} must be one of ${allowed.join(', ')}, got ${value}`);
   return value;
 }
 
@@ -190,7 +193,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (args.template !== undefined) {
-    const kind = kindOf(args.template);
+    const kind = kindOf(args.template, '--template');
     const out = path.resolve(args.out ?? `${kind}-template.xlsx`);
     await writeTemplate(kind, out);
     process.stdout.write(`模板已写入 template written: ${out}\n`);
