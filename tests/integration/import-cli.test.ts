@@ -61,11 +61,19 @@ describe('npm run import', () => {
       ['演练日期', '演练级别', '演练类型', '参与人数'],
       ['2024/3/5', '社区', '疏散演练', '30'],
       ['2024/3/5', '省级', '疏散演练', '30'],
+      ['2024/3/5', '=HYPERLINK("http://evil","click")', '疏散演练', '30'],
     ], 'gbk');
     const some = await cli(['--kind', 'fire-drills', bad], env);
     expect(some.code, some.stderr).toBe(2);
     expect(some.stdout).toContain('第 3 行 row 3 [演练级别] "省级" 不是可识别的值');
-    expect(readFileSync(path.join(dir, 'drills.rejected.csv'), 'utf8')).toContain('省级');
+    const refused = readFileSync(path.join(dir, 'drills.rejected.csv'), 'utf8');
+    expect(refused).toContain('省级');
+    // A formula copied from the file is made inert (as the incident exports do), not left for Excel to run.
+    expect(refused).toContain('"\'=HYPERLINK(""http://evil"",""click"")"');
+    expect(refused).not.toMatch(/(^|,)"?[=+@]/m);
+    const bogus = await cli(['--kind', 'bogus', bad], env);
+    expect(bogus.code).toBe(1);
+    expect(bogus.stderr).toMatch(/--kind must be one of [^\n]*\bgrids\b[^\n]*, got bogus/);
     const again = await cli(['--kind', 'fire-drills', bad, '--dry-run'], env);
     expect(again.stdout).toContain('已存在 already there 1');
 

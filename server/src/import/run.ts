@@ -13,6 +13,7 @@ import type { Store } from '../store/types.ts';
 import { rowReasoner } from './reasons.ts';
 import { kindWriter, type ImportRow } from './checkers.ts';
 import { storedTargetsOf } from '../desk/targets.ts';
+import { inert } from '../reports/exports.ts';
 import type { TargetsOf } from '../ingest/incidents.ts';
 import {
   checkMapping, columnForPath, HEADER_SEARCH_ROWS, HeaderError, isBlank, isTotalsRow, missingColumns, planHeader, rowConverter,
@@ -95,9 +96,10 @@ export function defaultRejectedFile(file: string): string {
   return path.join(path.dirname(file), `${path.basename(file, ext)}.rejected.csv`);
 }
 
+/** One CSV line; a text cell a spreadsheet would run as a formula is made inert as in the exports. */
 function csvLine(values: readonly unknown[]): string {
   return values.map((v) => {
-    const text = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
+    const text = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'string' ? String(inert(v)) : String(v);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   }).join(',') + '\r\n';
 }
