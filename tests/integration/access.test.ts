@@ -160,6 +160,15 @@ describe('sessions', () => {
       expect(await contactOf({ cookie: operator })).toBe('138****5678');
       expect(await contactOf({ cookie: leader })).toBe('13812345678');
       expect(await contactOf({ cookie: admin })).toBe('13812345678');
+      // Emergency mode puts the incident on every wall: masked there too.
+      const emergency = new Promise<{ active: { incident: { reporter?: { contact?: string } } } | null }>((resolve) => {
+        wall.on('emergency', (p: { active: { incident: { id: string; reporter?: { contact?: string } } } | null }) => {
+          if (p.active?.incident.id === id) resolve(p);
+        });
+      });
+      expect((await json('POST', '/api/v1/duty/emergency', { incidentId: id }, { cookie: leader })).status).toBeLessThan(300);
+      expect((await emergency).active?.incident.reporter?.contact).toBe('138****5678');
+      expect((await json('DELETE', '/api/v1/duty/emergency', undefined, { cookie: leader })).status).toBeLessThan(300);
     } finally {
       wall.close();
     }

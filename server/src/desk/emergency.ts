@@ -2,7 +2,7 @@
 // leader's end, both recorded. Kept in the database (a restart or a late wall opens in it) and
 // pushed on /live as `emergency` on connect, at start and end, and when its incident changes.
 import { randomUUID } from 'node:crypto';
-import type { EmergencyPayload, Incident } from '@grid141/shared';
+import { withMaskedContact, type EmergencyPayload, type Incident } from '@grid141/shared';
 import type { Store } from '../store/types.ts';
 import { deskNotes } from './writes.ts';
 
@@ -87,8 +87,9 @@ export async function openEmergency(store: Store): Promise<EmergencyService> {
       if (incident.assignee) dispatched.add(incident.assignee);
       for (const e of incident.escalations) for (const to of e.to) dispatched.add(to);
       const { history: _h, ...plain } = incident;
+      // Every wall shows it: the reporter's number masked, as in the live incidents event.
       return {
-        active: { id: active.id, startedAt: active.startedAt, startedBy: active.startedBy, incident: plain as Incident, timeline, dispatched: [...dispatched] },
+        active: { id: active.id, startedAt: active.startedAt, startedBy: active.startedBy, incident: withMaskedContact(plain as Incident), timeline, dispatched: [...dispatched] },
       };
     },
   };
