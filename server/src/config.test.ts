@@ -133,3 +133,28 @@ describe('BASE_PATH and FRAME_ANCESTORS', () => {
     expect(error.message).not.toContain('\n');
   });
 });
+
+describe('DUPLICATE_RULES', () => {
+  it('is the built-in table when unset: 50 m / 30 min, emergency 150 m / 60 min, dispute 20 m / 30 min', () => {
+    const { duplicates } = loadConfig({});
+    expect(duplicates.fallback).toEqual({ radiusM: 50, windowMin: 30 });
+    expect(duplicates.byCategory).toEqual({ emergency: { radiusM: 150, windowMin: 60 }, dispute: { radiusM: 20, windowMin: 30 } });
+  });
+
+  it('lays category:metres/minutes pairs over the built-in table, default: for every category not named', () => {
+    const { duplicates } = loadConfig({ DUPLICATE_RULES: 'city_mgmt:30/20, emergency : 200/90,default:80/45' });
+    expect(duplicates.fallback).toEqual({ radiusM: 80, windowMin: 45 });
+    expect(duplicates.byCategory).toEqual({
+      city_mgmt: { radiusM: 30, windowMin: 20 }, emergency: { radiusM: 200, windowMin: 90 }, dispute: { radiusM: 20, windowMin: 30 },
+    });
+  });
+
+  it.each([
+    'potholes:50/30', 'city_mgmt:50', 'city_mgmt:0/30', 'city_mgmt:1001/30', 'city_mgmt:50/1441', 'city_mgmt:50/30,city_mgmt:60/30',
+    'city_mgmt:50.5/30', 'city_mgmt=50/30', ',',
+  ])('refuses DUPLICATE_RULES=%s with one line naming it', (value) => {
+    const error = errorOf({ DUPLICATE_RULES: value });
+    expect(error.variable).toBe('DUPLICATE_RULES');
+    expect(error.message).not.toContain('\n');
+  });
+});

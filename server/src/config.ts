@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
 import { Cron } from 'croner';
-import { isTileTemplate, parseDesignSize, parseRotation, type WallConfig } from '@grid141/shared';
+import { isTileTemplate, parseDesignSize, parseDuplicateRules, parseRotation, type DuplicateRuleSet, type WallConfig } from '@grid141/shared';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -133,6 +133,11 @@ const variables = {
     .min(0.1, 'must be a distance in km from 0.1 to 1000')
     .max(1000, 'must be a distance in km from 0.1 to 1000')
     .default(20),
+  // Possible duplicates (docs/api.md, "Duplicates"): per category, how near and how close in time.
+  DUPLICATE_RULES: z
+    .string()
+    .refine((v) => parseDuplicateRules(v) !== null, 'must be category:metres/minutes pairs (metres 1-1000, minutes 1-1440), e.g. emergency:200/90,default:50/30')
+    .optional(),
 } as const;
 
 type Variables = typeof variables;
@@ -172,6 +177,8 @@ export interface Config {
   serviceAreaKm: number;
   /** Sessions end after this long unused, and this long after sign-in at the latest; failures lock an account this long (ms). */
   sessions: { idleMs: number; maxMs: number; lockMs: number };
+  /** DUPLICATE_RULES over the built-in table: the radius (m) and window (min) of a possible duplicate, per category. */
+  duplicates: DuplicateRuleSet;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
@@ -219,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     photoHosts: v.PHOTO_HOSTS ? (parseOrigins(v.PHOTO_HOSTS) ?? []) : [],
     serviceAreaKm: v.SERVICE_AREA_KM,
     sessions: { idleMs: v.SESSION_IDLE_MINUTES * 60_000, maxMs: v.SESSION_MAX_HOURS * 3_600_000, lockMs: v.SIGNIN_LOCK_MINUTES * 60_000 },
+    duplicates: parseDuplicateRules(v.DUPLICATE_RULES) as DuplicateRuleSet,
   };
 }
 

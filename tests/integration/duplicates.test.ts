@@ -114,3 +114,40 @@ async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 10_000): P
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+describe('duplicate rules configured per category (DUPLICATE_RULES)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { DUPLICATE_RULES: 'city_mgmt:200/90,default:40/20' } });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('marks within the configured radius and window of the category, and the desk is told the rule', async () => {
+    const report = async (over: Record<string, unknown>) => {
+      const res = await fetch(`${server.url}/api/v1/incidents`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey },
+        body: JSON.stringify({ externalId: randomUUID(), source: 'grid_patrol', category: 'city_mgmt', description: '占道经营', location: { lng, lat }, ...over }),
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return (await res.json()) as { id: string; possibleDuplicateOf: string | null };
+    };
+    const hourAgo = new Date(Date.now() - 80 * 60_000).toISOString();
+    const original = await report({ reportedAt: hourAgo });
+    // 150 m and 80 minutes apart: beyond the built-in 50 m / 30 min, within city_mgmt's 200 m / 90 min.
+    const far = await report({ location: { lng: lng + 150 * M_LNG, lat } });
+    expect(far.possibleDuplicateOf).toBe(original.id);
+    // Another category takes the configured default (40 m / 20 min): 45 m east is not one, 30 m west is.
+    const first = await report({ category: 'environment' });
+    expect((await report({ category: 'environment', location: { lng: lng + 45 * M_LNG, lat } })).possibleDuplicateOf).toBeNull();
+    expect((await report({ category: 'environment', location: { lng: lng - 30 * M_LNG, lat } })).possibleDuplicateOf).toBe(first.id);
+    // The built-in emergency rule stays (150 m), as it was not named.
+    const fire = await report({ category: 'emergency' });
+    expect((await report({ category: 'emergency', location: { lng: lng + 120 * M_LNG, lat } })).possibleDuplicateOf).toBe(fire.id);
+
+    const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const detail = (await (await fetch(`${server.url}/api/v1/duty/incidents/${far.id}`, { headers: { cookie } })).json()) as { duplicateRule: unknown };
+    expect(detail.duplicateRule).toEqual({ radiusM: 200, windowMin: 90 });
+  });
+});

@@ -1,5 +1,5 @@
 // The desk's calls, typed; every one goes through live/api.ts (session cookie, BASE_PATH later).
-import type { HandoverSheet, HistoryEntry, Incident, IncidentStatus, QueuePage, TargetProfile, TargetStage, EmergencyPayload } from '@grid141/shared';
+import type { DuplicateRule, HandoverSheet, HistoryEntry, Incident, IncidentStatus, QueuePage, TargetProfile, TargetStage, EmergencyPayload } from '@grid141/shared';
 import { requestJson, type JsonAnswer } from '../live/api.ts';
 
 export interface DeskNote {
@@ -17,6 +17,8 @@ export interface IncidentDetail {
   breaches: { stage: TargetStage; dueAt: string; foundAt: string }[];
   moves: IncidentStatus[];
   canReclassify: boolean;
+  /** The radius (m) and window (min) a possible duplicate of its category is found within on this server. */
+  duplicateRule: DuplicateRule;
 }
 
 export interface Problem {

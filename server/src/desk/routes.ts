@@ -63,6 +63,7 @@ export interface DeskRouteDeps {
 
 export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
   const store = ctx.use('store');
+  const duplicates = ctx.use('duplicates');
   const streetId = ctx.street.meta.id;
   const router = Router();
   const operator = ctx.auth.requireRole('operator');
@@ -91,6 +92,8 @@ export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
       breaches,
       moves: movesFor(incident.status, role),
       canReclassify: roleAtLeast(role, 'leader'),
+      // What "possible duplicate" means for its category on this server (DUPLICATE_RULES).
+      duplicateRule: duplicates.ruleFor(incident.category),
     });
   }));
 

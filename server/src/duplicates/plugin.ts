@@ -2,7 +2,7 @@
 // from the store at start, then kept by the record bus), offers the ingest side the check that
 // marks `possibleDuplicateOf`, and serves the merge and its undo.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, isOpenStatus, type CategoryCode, type Incident } from '@grid141/shared';
+import { PROBLEM_CONTENT_TYPE, isOpenStatus, type CategoryCode, type DuplicateRule, type Incident } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import { actorOf } from '../auth/auth.ts';
 import { HttpProblem, problemBody } from '../http/problem.ts';
@@ -13,6 +13,8 @@ import { DuplicateIndex } from './spatial.ts';
 export interface DuplicatesService {
   /** The open incident a new one possibly duplicates (same category, close in place and time), or null. */
   possibleDuplicateOf(incident: { id: string; category: CategoryCode; location: { lng: number; lat: number }; reportedAt: string }): string | null;
+  /** The radius (m) and window (min) in force for a category (DUPLICATE_RULES over the built-in table). */
+  ruleFor(category: CategoryCode): DuplicateRule;
   readonly index: DuplicateIndex;
 }
 
@@ -33,7 +35,7 @@ const pointOf = (i: Incident) => ({
 export const duplicatesPlugin: Plugin = async (ctx) => {
   const store = ctx.use('store');
   const bus = ctx.use('bus');
-  const index = new DuplicateIndex(ctx.street.meta.centre.lat);
+  const index = new DuplicateIndex(ctx.street.meta.centre.lat, ctx.config.duplicates.byCategory, ctx.config.duplicates.fallback);
   const load = async () => {
     index.clear();
     for (const p of await store.openPoints()) index.add(p);
@@ -54,6 +56,7 @@ export const duplicatesPlugin: Plugin = async (ctx) => {
 
   ctx.provide('duplicates', {
     index,
+    ruleFor: (category) => index.ruleFor(category),
     possibleDuplicateOf: (incident) =>
       index.find({ id: incident.id, category: incident.category, lng: incident.location.lng, lat: incident.location.lat, reportedAtMs: Date.parse(incident.reportedAt) })?.id ?? null,
   });

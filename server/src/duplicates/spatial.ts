@@ -21,9 +21,14 @@ export class DuplicateIndex {
   /**
    * @param refLat latitude the metre grid is laid out at (the street's centre); within a street
    *   the east-west scale changes by well under 1 %, and every match is checked by exact distance.
-   * @param rules per-category radius (m) and window (min); cells are the default radius wide.
+   * @param rules per-category radius (m) and window (min); `fallback` for a category not named.
+   *   Cells are 50 m wide whatever the rules: a check reads ceil(radius / 50) cells each way.
    */
-  constructor(refLat: number, private readonly rules: Readonly<Partial<Record<CategoryCode, DuplicateRule>>> = DUPLICATE_RULES) {
+  constructor(
+    refLat: number,
+    private readonly rules: Readonly<Partial<Record<CategoryCode, DuplicateRule>>> = DUPLICATE_RULES,
+    private readonly fallback: DuplicateRule = DEFAULT_DUPLICATE_RULE,
+  ) {
     this.cellM = DEFAULT_DUPLICATE_RULE.radiusM;
     this.kx = 111_320 * Math.cos((refLat * Math.PI) / 180);
   }
@@ -72,6 +77,11 @@ export class DuplicateIndex {
     return key === undefined ? undefined : this.cells.get(key)?.get(id);
   }
 
+  /** The radius and window that apply to a category. */
+  ruleFor(category: CategoryCode): DuplicateRule {
+    return duplicateRuleFor(category, this.rules, this.fallback);
+  }
+
   clear(): void {
     this.cells.clear();
     this.cellOf.clear();
@@ -83,7 +93,7 @@ export class DuplicateIndex {
    * duplicate of an incident still open, that original. null when there is none.
    */
   find(incident: { id?: string; category: CategoryCode; lng: number; lat: number; reportedAtMs: number }): DuplicateCandidate | null {
-    const rule = duplicateRuleFor(incident.category, this.rules);
+    const rule = this.ruleFor(incident.category);
     const reach = Math.ceil(rule.radiusM / this.cellM);
     const windowMs = rule.windowMin * 60_000;
     const cx = this.cx(incident.lng), cy = this.cy(incident.lat);
