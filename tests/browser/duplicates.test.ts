@@ -1,13 +1,15 @@
 // Duplicates on the duty desk in Chromium against the real server: a second report of the same
 // matter carries the 疑似重复 badge in the queue, its page shows it beside the original, one click
-// merges it, and the wall's figures (the summary every wall folds) count the matter once.
+// merges it, and a wall open in another tab counts the matter once (open − 1, reported the same).
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Summary } from '@grid141/shared';
-import { browserAvailable, launchBrowser, openSignedInPage, screenshotDir } from '../helpers/browser.ts';
+import { browserAvailable, launchBrowser, openSignedInPage, openWatchedPage, screenshotDir } from '../helpers/browser.ts';
+import { stripTiles, waitForWallReady } from '../helpers/wall-page.ts';
+import zhCN from '../../client/src/i18n/zh-CN.ts';
 import { REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 
@@ -45,6 +47,16 @@ describe.skipIf(!browserAvailable())('duplicates on the duty desk', () => {
     const summary = async () => (await (await server.get('/api/v1/summary')).json()) as Summary;
     const before = await summary();
 
+    // A wall on its screen, as the street's LED wall would be: its strip's open and reported tiles.
+    const wall = await openWatchedPage(browser, server.url, { width: 1920, height: 1080 });
+    await wall.page.goto(`${server.url}/?token=${server.credentials.viewerToken}`);
+    await waitForWallReady(wall.page);
+    const tile = async (label: string) => Number((await stripTiles(wall.page))[label]);
+    // Both reports are open on the wall before the merge (the mark alone changes no figure).
+    await expect.poll(() => tile(zhCN.strip.open), { timeout: 15_000 }).toBe(before.incidents.today.open);
+    const wallReported = await tile(zhCN.strip.reported);
+    expect(wallReported).toBe(before.incidents.today.total);
+
     const watched = await openSignedInPage(browser, server.url, { username: 'admin', password: server.credentials.adminPassword }, { width: 1440, height: 900 });
     const { page } = watched;
     try {
@@ -77,6 +89,11 @@ describe.skipIf(!browserAvailable())('duplicates on the duty desk', () => {
       }
       expect(after.incidents.today.open).toBe(before.incidents.today.open - 1);
       expect(after.incidents.today.total).toBe(before.incidents.today.total);
+      // The wall itself follows, live: one open matter fewer, both reports still reported.
+      await expect.poll(() => tile(zhCN.strip.open), { timeout: 15_000 }).toBe(before.incidents.today.open - 1);
+      expect(await tile(zhCN.strip.reported)).toBe(wallReported);
+      await wall.page.screenshot({ path: path.join(screenshotDir(), 'wall-after-duplicate-merge.png') });
+      expect(wall.consoleErrors).toEqual([]);
 
       // The original's timeline shows the merge; the queue no longer lists the duplicate.
       await page.goto(`${server.url}/duty/incidents/${original.id}`);
@@ -87,6 +104,7 @@ describe.skipIf(!browserAvailable())('duplicates on the duty desk', () => {
       expect(watched.consoleErrors).toEqual([]);
     } finally {
       await page.context().close();
+      await wall.page.context().close();
     }
   });
 });

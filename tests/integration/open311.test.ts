@@ -202,6 +202,11 @@ describe('Open311 GeoReport v2', () => {
     });
     expect((await move('accepted')).status).toBe(200);
     expect((await move('dispatched', { assignee: '城管执法中队', note: '已派城管执法中队' })).status).toBe(200);
+    // The desk's own notes are the desk's (a callback number, a word among colleagues): never status_notes.
+    const deskNote = await fetch(`${server.url}/api/v1/duty/incidents/${id}/notes`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ note: '内部：已电话回访 13800000000' }),
+    });
+    expect(deskNote.status).toBe(200);
     const dispatched = (await both(withKey(`/requests/${id}.{f}`), 'service_requests', schemas.requests)) as Record<string, unknown>[];
     expect(dispatched[0]).toMatchObject({ status: 'open', status_notes: '已派城管执法中队', agency_responsible: '城管执法中队' });
     await move('handled', { note: '摊位已劝离' });
