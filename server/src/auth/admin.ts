@@ -1,7 +1,6 @@
 // The admin API (admin sessions only; docs/api.md, Administration): users, API keys, the wall's
 // viewer token, and the audit log, which nothing here can edit or delete. Every change writes
 // its audit entry in its own transaction; no answer and no entry holds a password, key or hash.
-import crypto from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import {
@@ -12,6 +11,7 @@ import { BadAuditCursorError, listAudit, writeAudit, type NewAuditEntry } from '
 import { HttpProblem, zodProblem } from '../http/problem.ts';
 import { actorOf } from './auth.ts';
 import { createKeys } from './keys.ts';
+import { generateSecret } from './secret.ts';
 import { publicUser, UserExistsError } from './users.ts';
 
 const route = (fn: (req: Request, res: Response) => Promise<void>): RequestHandler => (req, res, next) => {
@@ -132,7 +132,7 @@ export const adminPlugin: Plugin = async (ctx) => {
   }));
 
   router.post('/api/v1/viewer-token', admin, route(async (req, res) => {
-    const token = crypto.randomBytes(24).toString('base64url').replace(/^[-_]/, 'v');
+    const token = generateSecret(24);
     await db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO settings (key, value, updated_at) VALUES ('viewer_token', $1, now())

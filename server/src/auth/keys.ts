@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { ApiKeyInfo } from '@grid141/shared';
 import { writeAudit, type NewAuditEntry } from '../audit/log.ts';
 import type { SqlDriver } from '../store/types.ts';
+import { generateSecret } from './secret.ts';
 
 /** Keys begin with this, so a leaked one is recognisable in logs and scanners. */
 export const KEY_PREFIX = 'g141_';
@@ -37,7 +38,7 @@ export function createKeys(db: SqlDriver, now: () => number = Date.now) {
 
     /** Creates a key; the secret is in the answer only. */
     async create(input: { name: string; kinds: string[] | null }, createdBy: string, audit: (info: ApiKeyInfo) => NewAuditEntry): Promise<{ key: string; info: ApiKeyInfo }> {
-      const key = `${KEY_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
+      const key = `${KEY_PREFIX}${generateSecret(32)}`;
       return db.transaction(async (tx) => {
         const rows = await tx.query<Record<string, unknown>>(
           `INSERT INTO api_keys (id, name, key_hash, kinds, created_at, created_by) VALUES ($1, $2, $3, $4::jsonb, now(), $5) RETURNING *`,

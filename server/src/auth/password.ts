@@ -4,6 +4,7 @@
 // (OWASP Password Storage Cheat Sheet: scrypt N=2^17 r=8 p=1 is the high end; 2^15 keeps a
 // burst of sign-ins on a two-core box answerable).
 import crypto from 'node:crypto';
+import { generateSecret } from './secret.ts';
 
 const N = 2 ** 15;
 const R = 8;
@@ -35,4 +36,4 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** A hash of a random password: verifying against it costs the same as a real one (unknown users). */
-export const DUMMY_HASH_PROMISE = (): Promise<string> => hashPassword(crypto.randomBytes(16).toString('base64url'));
+export const DUMMY_HASH_PROMISE = (): Promise<string> => hashPassword(generateSecret(16));

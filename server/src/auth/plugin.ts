@@ -1,13 +1,13 @@
 // People: users, sessions and sign-in (docs/security.md). Registered after the store: creates
 // the admin at the first start, keeps the session secret in the database, plugs the session
 // cookie into ctx.auth (HTTP and /live both accept it), and serves /api/v1/session.
-import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { signInSchema, type SessionInfo } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import { HttpProblem, zodProblem } from '../http/problem.ts';
 import type { SqlDriver } from '../store/types.ts';
+import { generateSecret } from './secret.ts';
 import { createSessions, SESSION_COOKIE, type Sessions } from './sessions.ts';
 import { createSignIn } from './signin.ts';
 import { createUsers, type Users } from './users.ts';
@@ -56,7 +56,7 @@ export const accountsPlugin: Plugin = async (ctx) => {
   const { config, logger } = ctx;
   const users = createUsers(db);
   // One secret per database: every instance on it accepts the others' cookies; another database's are refused.
-  const secret = await setting(db, 'session_secret', () => crypto.randomBytes(32).toString('base64url'));
+  const secret = await setting(db, 'session_secret', () => generateSecret(32));
   const sessions = createSessions(db, secret, config.sessions);
   const signIn = createSignIn({ db, users, sessions, lockMs: config.sessions.lockMs });
 

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import type { Role } from '@grid141/shared';
 import { writeAudit, type NewAuditEntry } from '../audit/log.ts';
 import type { Queryable, SqlDriver } from '../store/types.ts';
+import { generateSecret } from './secret.ts';
 
 export const SESSION_COOKIE = 'grid141_session';
 /** last_seen_at is written at most this often per session (one write a minute, not one per request). */
@@ -44,7 +45,7 @@ export function createSessions(db: SqlDriver, secret: string, limits: SessionLim
   return {
     /** Starts a session (inside the sign-in's transaction); returns the cookie value and its absolute expiry. */
     async start(tx: Queryable, username: string, address: string | null): Promise<{ cookie: string; expiresAt: Date }> {
-      const id = crypto.randomBytes(32).toString('base64url');
+      const id = generateSecret(32);
       const at = now();
       const expiresAt = new Date(at + limits.maxMs);
       await tx.query(
