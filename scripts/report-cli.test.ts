@@ -39,4 +39,17 @@ describe('npm run report arguments', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   });
+
+  it('a value beginning with "-" (issue 14): --token=VALUE is taken; --token VALUE is one line saying to write --token=VALUE', () => {
+    const refused = run('--url', 'http://127.0.0.1:9', '--token', '-abc123');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      'grid141 report: --token 的值以 "-" 开头时请写成 --token=值 / a value beginning with "-" goes as --token=VALUE (npm run report -- --help 查看用法 for usage)',
+    ]);
+    // Parsed: it goes on to the server (which does not answer on port 9) or says Chromium is missing.
+    const taken = run('--url=http://127.0.0.1:9', '--token=-abc123');
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9|Chromium/);
+    expect(taken.stderr).not.toMatch(/ambiguous|--token=/);
+  });
 });

@@ -18,10 +18,11 @@ const USAGE = `用法 usage: npm run report -- [--week 2026-W47] [--out DIR] [--
   --url URL      从运行中的服务器绘制 draw from a running server (否则在进程内启动 else one is started in-process over DATA_DIR / DATABASE_URL)
   --token TOKEN  --url 的查看令牌 viewer token for --url (或 or VIEWER_TOKEN)
   -h, --help     显示本说明 show this help
+  每个选项也可写成 --名称=值，值以 "-" 开头时必须这样写 / every option also takes --name=VALUE, which a value beginning with "-" needs
 示例 examples:
   npm run report                                  上周，中文 last week, Chinese
   npm run report -- --week 2026-W47 --lang en --scale 2
-  npm run report -- --url http://127.0.0.1:8080 --token "$VIEWER_TOKEN"
+  npm run report -- --url http://127.0.0.1:8080 --token="$VIEWER_TOKEN"
 退出码 exit status: 0 已绘制 drawn, 1 失败或用法错误 failed or a usage error
 文档 docs: docs/reports.md`;
 
@@ -49,7 +50,13 @@ try {
   // ERR_PARSE_ARGS_UNKNOWN_OPTION, a missing value, a stray argument: one line naming it, and the hint.
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
-  const line = unknown ? `未知选项 unknown option ${unknown}` : (message.split(/\n|\. /)[0] ?? message);
+  // `--token -abc`: node:util's parseArgs reads a value beginning with "-" as an option and wants --token=-abc.
+  const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec(message)?.[1];
+  const line = unknown
+    ? `未知选项 unknown option ${unknown}`
+    : ambiguous
+      ? `${ambiguous} 的值以 "-" 开头时请写成 ${ambiguous}=值 / a value beginning with "-" goes as ${ambiguous}=VALUE`
+      : (message.split(/\n|\. /)[0] ?? message);
   fail(`${line} (npm run report -- --help 查看用法 for usage)`);
 }
 const values = parsed.values;

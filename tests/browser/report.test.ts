@@ -46,7 +46,7 @@ describe.skipIf(!browserAvailable())('the weekly report', () => {
 
   it('npm run report draws the week: a 1920×1080 PNG per slide, not blank, and a PDF with the titles, totals and changes', async () => {
     const outDir = path.join(server.dataDir, 'reports', WEEK);
-    const run = await runReport(['--week', WEEK, '--url', server.url, '--token', server.credentials.viewerToken, '--out', outDir]);
+    const run = await runReport(['--week', WEEK, '--url', server.url, `--token=${server.credentials.viewerToken}`, '--out', outDir]);
     expect(run.code, run.output).toBe(0);
     const pngs = readdirSync(outDir).filter((f) => f.endsWith('.png')).sort();
     expect(pngs).toHaveLength(10);

@@ -1,6 +1,6 @@
 // The demo feed against the real server: the CLI at a high speed posts through the public API,
 // a replay doubles nothing, and --purge takes every simulated record (and its figures) away.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,5 +140,15 @@ describe('demo feed (npm run simulate) against the real server', () => {
     const run = await runCli(server, ['--key', 'not-the-key-0123456789', '--duration', '3', '--speed', '1800', '--start', '11:00']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/refused the ingest key/);
+  });
+});
+
+describe('npm run simulate arguments (issue 14)', () => {
+  it('--key VALUE with a value beginning with "-" stops with the hint to write --key=VALUE, not a stack', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, '--url=http://127.0.0.1:9', '--key', '-abc123'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("simulate: Option '--key' argument is ambiguous");
+    expect(r.stderr).toContain("use '--key=-XYZ'");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
