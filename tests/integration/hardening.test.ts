@@ -268,6 +268,22 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
   });
 
   describe('times that cannot be true', () => {
+    it('a query from year 0000 or to year 9999 lists what lies between (no 5xx): incidents, the desk queue, the audit log', async () => {
+      await incident();
+      adminCookie ??= await signIn(server.url, 'admin', server.credentials.adminPassword);
+      const asAdmin = (p: string) => fetch(`${server.url}${p}`, { headers: { cookie: adminCookie as string } });
+      const span = 'from=0000-01-01T00:00:00Z&to=9999-12-31T23:59:59%2B14:00';
+      const list = await server.get(`/api/v1/incidents?${span}`);
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+      const queue = await asAdmin(`/api/v1/duty/queue?${span}`);
+      expect(queue.status).toBe(200);
+      expect(((await queue.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+      const audit = await asAdmin(`/api/v1/audit?${span}`);
+      expect(audit.status).toBe(200);
+      expect(((await audit.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    });
+
     it('a move dated before the report, or before the previous move, is a 409 naming at; the medians stay ≥ 0', async () => {
       const reportedAt = isoAgo(3 * HOUR);
       const reported = Date.parse(reportedAt);

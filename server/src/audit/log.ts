@@ -3,6 +3,7 @@
 // the admin a page at a time. Nothing in the API edits or deletes it (docs/security.md).
 import type { ActorKind, AuditEntry, AuditKind, AuditPage } from '@grid141/shared';
 import type { Queryable } from '../store/types.ts';
+import { filterTime } from '../store/time-bound.ts';
 
 /** One entry to write; `at` defaults to the database's now(). */
 export interface NewAuditEntry {
@@ -60,8 +61,8 @@ export async function listAudit(q: Queryable, filter: AuditFilter, limit: number
   };
   if (filter.actor) add((p) => `actor = ${p}`, filter.actor);
   if (filter.kind?.length) add((p) => `kind = ANY(${p}::text[])`, filter.kind);
-  if (filter.from) add((p) => `at >= ${p}::timestamptz`, filter.from.toISOString());
-  if (filter.to) add((p) => `at < ${p}::timestamptz`, filter.to.toISOString());
+  if (filter.from) add((p) => `at >= ${p}::timestamptz`, filterTime(filter.from));
+  if (filter.to) add((p) => `at < ${p}::timestamptz`, filterTime(filter.to));
   if (cursor !== null) {
     const seq = /^[0-9]{1,18}$/.test(cursor) ? cursor : null;
     if (seq === null) throw new BadAuditCursorError('cursor is not one this server gave out');

@@ -3,6 +3,7 @@
 import { foldSearchText, nextTarget, QUEUE_COUNT_CAP, QUEUE_LIST_PARAMS, searchGrams, TERMINAL_STATUSES, URGENCY_RANK, type QueueItem, type QueuePage, type QueueQuery, type Urgency } from '@grid141/shared';
 import { INCIDENT_SELECT, textArrayLiteral, toIncident } from '../store/rows.ts';
 import type { Queryable } from '../store/types.ts';
+import { filterTime } from '../store/time-bound.ts';
 
 type Row = Record<string, unknown>;
 
@@ -42,8 +43,8 @@ export function queueWhere(streetId: string, q: QueueQuery, listsAfterRead = fal
     if (values?.length === 1) add((p) => `${column} = ${p}::text`, values[0]);
     else if (values?.length) add((p) => (listsAfterRead ? `(${column} = ANY(${p}::text[])) IS TRUE` : `${column} = ANY(${p}::text[])`), values);
   }
-  if (q.from) add((p) => `reported_at >= ${p}::timestamptz`, new Date(q.from).toISOString());
-  if (q.to) add((p) => `reported_at < ${p}::timestamptz`, new Date(q.to).toISOString());
+  if (q.from) add((p) => `reported_at >= ${p}::timestamptz`, filterTime(q.from));
+  if (q.to) add((p) => `reported_at < ${p}::timestamptz`, filterTime(q.to));
   if (q.q) {
     const folded = foldSearchText(q.q);
     const grams = searchGrams(q.q);

@@ -15,6 +15,7 @@ import type {
 } from './types.ts';
 import type { WeekRecords } from '@grid141/shared';
 import { readWeekRecords } from './week.ts';
+import { filterTime } from './time-bound.ts';
 import { addDeskNote, changeIncident, lastChange, type DeskChange, type DeskChangeOutcome, type DeskChangeRequest } from './desk-changes.ts';
 import { mergeIncident, openPoints, unmergeIncident, type MergeOutcome, type MergeRequest, type OpenPoint, type UnmergeOutcome, type UnmergeRequest } from './merge.ts';
 
@@ -322,8 +323,8 @@ export class SqlStore implements Store {
     if (filter.community?.length) add((p) => `community_id = ANY(${p}::text[])`, filter.community);
     if (filter.grid?.length) add((p) => `grid_id = ANY(${p}::text[])`, filter.grid);
     if (filter.source?.length) add((p) => `source = ANY(${p}::text[])`, filter.source);
-    if (filter.from) add((p) => `reported_at >= ${p}::timestamptz`, filter.from.toISOString());
-    if (filter.to) add((p) => `reported_at < ${p}::timestamptz`, filter.to.toISOString());
+    if (filter.from) add((p) => `reported_at >= ${p}::timestamptz`, filterTime(filter.from));
+    if (filter.to) add((p) => `reported_at < ${p}::timestamptz`, filterTime(filter.to));
     if (filter.simulated !== undefined) add((p) => `simulated = ${p}::bool`, filter.simulated);
     if (cursor) {
       const [at, id] = decodeCursor(cursor);
