@@ -175,6 +175,11 @@ describe('Open311 GeoReport v2', () => {
     expect(readOpen311Xml(await retry.text(), 'service_requests')).toEqual([{ service_request_id: id, service_notice: answer[0]?.service_notice }]);
     const other = (await (await post('/requests.json', { ...fields, device_id: randomUUID() })).json()) as { service_request_id: string }[];
     expect(other[0]?.service_request_id).not.toBe(id);
+    // The same device, text and place with another reporter is another person's report, not a retry;
+    // and a form with a bad field is refused, never answered with the earlier request's id.
+    const neighbour = (await (await post('/requests.json', { ...fields, first_name: '王', phone: '13900000000' })).json()) as { service_request_id: string }[];
+    expect(neighbour[0]?.service_request_id).not.toBe(id);
+    expect((await post('/requests.json', { ...fields, media_url: 'ftp://example.org/photo.jpg' })).status).toBe(400);
 
     const one = (await both(withKey(`/requests/${id}.{f}`), 'service_requests', schemas.requests)) as Record<string, unknown>[];
     expect(one).toHaveLength(1);
@@ -284,6 +289,21 @@ describe('Open311 GeoReport v2', () => {
     await expectErrors(await get(withKey('/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z')), 400, /90 days/);
     await expectErrors(await get(withKey('/requests.json?service_code=potholes')), 404, /potholes/);
     await expectErrors(await get('/nothing.json'), 404, /no Open311 resource/);
+    await expectErrors(await get(withKey(`/requests/${encodeURIComponent('事件')}.json`)), 404, /service_request_id 事件 was not found/);
+    // A field sent twice is one error (not also "not provided").
+    const twice = `${form(base).body}&lat=${inLat}`;
+    const dup = await fetch(`${server.url}${V2}/requests.json`, { method: 'POST', body: twice, headers: form(base).headers });
+    expect(await dup.json()).toEqual([{ code: 400, description: 'lat was given more than once or in a form this service does not read' }]);
+    // Another method: 405 saying what the resource takes.
+    const put = await fetch(`${server.url}${V2}/requests.json`, { method: 'PUT' });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, HEAD, POST']);
+    expect((await fetch(`${server.url}${V2}/services.json`, { method: 'POST' })).headers.get('allow')).toBe('GET, HEAD');
+    // Dates far off are no error, only nothing (year 0000, and 90 days after 9999-12-31 were a 500).
+    for (const q of ['start_date=0000-01-01T00:00:00Z', 'start_date=9999-12-31T23:59:59Z', 'end_date=0001-01-01T00:00:00%2B14:00']) {
+      const far = await get(withKey(`/requests.json?${q}`));
+      expect(far.status, q).toBe(200);
+      expect(await far.json()).toEqual([]);
+    }
     // XML errors: the same list.
     const xml = await post('/requests.xml', { ...base, api_key: 'wrong' });
     expect(xml.status).toBe(403);

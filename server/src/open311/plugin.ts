@@ -101,7 +101,8 @@ export const open311Routes: Plugin = (ctx) => {
     const lang = langOf(req);
     const allow = (method: string) => {
       if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
-        res.set('Allow', method === 'GET' ? 'GET, HEAD' : method);
+        // requests.{format} takes POST as well (a new request); every other resource is read-only.
+        res.set('Allow', resource === 'requests' && id === undefined ? 'GET, HEAD, POST' : 'GET, HEAD');
         throw Open311Failure.of(405, `${req.method} is not allowed on ${OPEN311_BASE}${req.path}`);
       }
     };
@@ -126,7 +127,7 @@ export const open311Routes: Plugin = (ctx) => {
         return;
       }
       const category = findCategory(decoded(id));
-      if (!category) throw Open311Failure.of(404, `service_code ${id.slice(0, 64)} was not found`);
+      if (!category) throw Open311Failure.of(404, `service_code ${decoded(id).slice(0, 64)} was not found`);
       sendOpen311(res, format, 200, serviceDefinition(category.code, lang) as unknown as Json, 'service_definition');
       return;
     }
@@ -152,7 +153,7 @@ export const open311Routes: Plugin = (ctx) => {
       checkJurisdiction(query);
       if (id !== undefined) {
         const incident = await store.getIncident(decoded(id));
-        if (!incident) throw Open311Failure.of(404, `service_request_id ${id.slice(0, 64)} was not found`);
+        if (!incident) throw Open311Failure.of(404, `service_request_id ${decoded(id).slice(0, 64)} was not found`);
         const note = [...incident.history].reverse().find((h) => h.note !== null)?.note ?? null;
         sendOpen311(res, format, 200, [toOpen311Request(incident, note, lang, tz)], 'service_requests', 'request');
         return;

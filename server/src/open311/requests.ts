@@ -99,7 +99,12 @@ const HTML_TAG = /<\s*\/?\s*[a-zA-Z!?][^>]*>/;
 /** What a POST requests.{format} asks for, read and checked; the write path checks the rest. */
 export interface CreateRequest {
   input: Omit<IncidentInput, 'externalId'>;
-  /** device_id, description and location: equal keys within a minute are one request. */
+  /**
+   * The form sent again: device_id, description and location, and everything else the form
+   * asked for (service, attributes, reporter, photo). Equal keys within a minute are one request;
+   * a form that differs in any field is another (and is checked as one: an invalid field is never
+   * answered with an earlier request's id).
+   */
   retryKey: string;
   serviceCode: CategoryCode;
 }
@@ -144,7 +149,9 @@ export function readCreateRequest(params: Params, places: readonly NamedPlace[])
   let location: LngLat | undefined;
   if (latRaw !== undefined || longRaw !== undefined) {
     if (latRaw === undefined || longRaw === undefined) {
-      errors.push({ code: 400, description: `${latRaw === undefined ? 'lat' : 'long'} was not provided (lat and long come together)` });
+      // Said once: a field sent twice (refused above) is not also "not provided".
+      const missing = latRaw === undefined ? 'lat' : 'long';
+      if (params[missing] === undefined || params[missing] === '') errors.push({ code: 400, description: `${missing} was not provided (lat and long come together)` });
     } else {
       const lat = coordinate('lat', latRaw, errors);
       const lng = coordinate('long', longRaw, errors);
@@ -212,8 +219,9 @@ export function readCreateRequest(params: Params, places: readonly NamedPlace[])
     ...(reporter ? { reporter } : {}),
     ...(mediaUrl ? { photos: [mediaUrl] } : {}),
   };
+  // `input` is built in one fixed key order, so its JSON is the same for the same form.
   const retryKey = createHash('sha256')
-    .update(JSON.stringify([deviceId, description, location.lng.toFixed(6), location.lat.toFixed(6), addressString ?? '']))
+    .update(JSON.stringify([deviceId, description, location.lng.toFixed(6), location.lat.toFixed(6), addressString ?? '', input]))
     .digest('base64url')
     .slice(0, 24);
   return { input, retryKey, serviceCode: category.code };
