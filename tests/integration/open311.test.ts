@@ -294,6 +294,14 @@ describe('Open311 GeoReport v2', () => {
     const twice = `${form(base).body}&lat=${inLat}`;
     const dup = await fetch(`${server.url}${V2}/requests.json`, { method: 'POST', body: twice, headers: form(base).headers });
     expect(await dup.json()).toEqual([{ code: 400, description: 'lat was given more than once or in a form this service does not read' }]);
+    // media_url repeated (FixMyStreet's multi_photos): one photo each; more than 10 is refused.
+    const photos = `${form({ ...base, description: `两张照片 ${randomUUID()}` }).body}&media_url=${encodeURIComponent('https://example.org/1.jpg')}&media_url=${encodeURIComponent('https://example.org/2.jpg')}`;
+    const twoPhotos = await fetch(`${server.url}${V2}/requests.json`, { method: 'POST', body: photos, headers: form(base).headers });
+    expect(twoPhotos.status).toBe(200);
+    const [withPhotos] = (await twoPhotos.json()) as { service_request_id: string }[];
+    expect(((await (await server.get(`/api/v1/incidents/${withPhotos?.service_request_id}`)).json()) as Incident).photos).toEqual(['https://example.org/1.jpg', 'https://example.org/2.jpg']);
+    const eleven = `${form(base).body}${'&media_url=https%3A%2F%2Fexample.org%2Fp.jpg'.repeat(11)}`;
+    await expectErrors(await fetch(`${server.url}${V2}/requests.json`, { method: 'POST', body: eleven, headers: form(base).headers }), 400, /media_url/);
     // Another method: 405 saying what the resource takes.
     const put = await fetch(`${server.url}${V2}/requests.json`, { method: 'PUT' });
     expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, HEAD, POST']);

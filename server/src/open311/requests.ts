@@ -122,6 +122,18 @@ function single(params: Params, name: string, errors: Open311Error[]): string | 
   return trimmed === '' ? undefined : trimmed;
 }
 
+// The spec's media_url is one URL; FixMyStreet with multi_photos sends the field once per photo.
+// Each becomes a photo (the incident schema checks them: http(s), at most 10).
+function photoUrls(raw: unknown, errors: Open311Error[]): string[] {
+  if (raw === undefined) return [];
+  const values = Array.isArray(raw) ? raw : [raw];
+  if (!values.every((v): v is string => typeof v === 'string')) {
+    errors.push({ code: 400, description: 'media_url must be a URL (the field may repeat, one photo each)' });
+    return [];
+  }
+  return values.map((v) => v.trim()).filter((v) => v !== '');
+}
+
 function coordinate(name: 'lat' | 'long', raw: string, errors: Open311Error[]): number | undefined {
   const limit = name === 'lat' ? 90 : 180;
   const value = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(raw) ? Number(raw) : Number.NaN;
@@ -195,7 +207,7 @@ export function readCreateRequest(params: Params, places: readonly NamedPlace[])
   const phone = single(params, 'phone', errors);
   const accountId = single(params, 'account_id', errors);
   const deviceId = single(params, 'device_id', errors) ?? '';
-  const mediaUrl = single(params, 'media_url', errors);
+  const mediaUrls = photoUrls(params.media_url, errors);
   const title = single(params, 'title', errors);
 
   if (errors.length > 0 || !category || !location) throw new Open311Failure(400, errors);
@@ -217,7 +229,7 @@ export function readCreateRequest(params: Params, places: readonly NamedPlace[])
     ...(title ? { title } : {}),
     ...(address ? { address } : {}),
     ...(reporter ? { reporter } : {}),
-    ...(mediaUrl ? { photos: [mediaUrl] } : {}),
+    ...(mediaUrls.length > 0 ? { photos: mediaUrls } : {}),
   };
   // `input` is built in one fixed key order, so its JSON is the same for the same form.
   const retryKey = createHash('sha256')
