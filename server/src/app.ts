@@ -131,7 +131,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     );
   });
 
-  const live = createLiveChannel({ nsp: io.of(LIVE_NAMESPACE), authenticate: (token, request) => auth.authenticateSocket(token, request) });
+  const live = createLiveChannel({ nsp: io.of(LIVE_NAMESPACE), authenticate: (token, request, recheck) => auth.authenticateSocket(token, request, recheck) });
 
   const services = new Map<keyof Services, unknown>();
   const listenHooks: ((url: string) => void | Promise<void>)[] = [];

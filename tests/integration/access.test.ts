@@ -1,10 +1,10 @@
 // Sign-in through the REAL server: the admin of the first start, the cookie's attributes, who
 // am I, sign-out that really revokes, forged and foreign cookies refused, the brakes on guessing
-// (429 + Retry-After), a session on the live socket without the viewer token, and API keys
-// kept off the lifecycle (403). Lockout timing and expiry are in server/src/auth/signin.test.ts.
+// (429 + Retry-After), a session on the live socket without the viewer token, API keys kept off
+// the lifecycle (403), and open sockets cut when their token is rotated or their session ends. Lockout timing and expiry are in server/src/auth/signin.test.ts.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE } from '@grid141/shared';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { signIn } from '../helpers/session.ts';
@@ -25,6 +25,45 @@ const json = (method: string, pathname: string, body?: unknown, headers: Record<
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+
+type LiveOptions = { auth?: { token: string }; extraHeaders?: Record<string, string> };
+
+/** A /live socket that got its snapshot (accepted), as a wall or a desk holds one open. */
+async function openLive(url: string, options: LiveOptions): Promise<Socket> {
+  const socket = io(`${url}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+  opened.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('snapshot', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** Why the server ended an open socket ('io server disconnect' when it cut it); a hang guard says when it did not. */
+function disconnectReason(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    const guard = setTimeout(() => resolve('still connected after 30 s'), 30_000);
+    socket.once('disconnect', (reason) => {
+      clearTimeout(guard);
+      resolve(reason);
+    });
+  });
+}
+
+/** The refusal of a new handshake (its message), as a wall's or a desk's reconnection gets it. */
+async function refusal(url: string, options: LiveOptions): Promise<string> {
+  const socket = io(`${url}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+  opened.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect_error', (error) => resolve(error.message));
+    socket.once('connect', () => reject(new Error('the handshake was accepted')));
+  });
+}
+
+const opened: Socket[] = [];
+afterAll(() => {
+  for (const socket of opened) socket.close();
+});
 
 describe('sessions', () => {
   it('the admin of the first start signs in; the cookie is HttpOnly, SameSite=Strict, for the whole site, and says who', async () => {
@@ -48,10 +87,18 @@ describe('sessions', () => {
     expect((await json('GET', '/api/v1/summary', undefined, { cookie })).status).toBe(200);
   });
 
-  it('sign-out revokes the session on the server: the same cookie is refused afterwards', async () => {
+  it('sign-out revokes the session on the server: the same cookie is refused afterwards, and its open socket is cut', async () => {
     const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const second = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const desk = await openLive(server.url, { extraHeaders: { cookie } });
+    const stays = await openLive(server.url, { extraHeaders: { cookie: second } });
+    const cut = disconnectReason(desk);
     const out = await json('DELETE', '/api/v1/session', undefined, { cookie });
     expect(out.status).toBe(204);
+    expect(await cut, 'the signed-out session\'s socket').toBe('io server disconnect');
+    expect(await refusal(server.url, { extraHeaders: { cookie } })).toMatch(/unauthorized/);
+    expect(stays.connected, 'the same user\'s other session').toBe(true);
+    stays.close();
     expect(out.headers.get('set-cookie')).toMatch(/grid141_session=;/);
     expect((await json('GET', '/api/v1/session', undefined, { cookie })).status).toBe(401);
     expect((await json('GET', '/api/v1/summary', undefined, { cookie })).status).toBe(401);
@@ -256,13 +303,20 @@ describe('administration', () => {
     expect((await json('POST', '/api/v1/incidents', { externalId: `h-${randomUUID()}`, source: 'hotline_12345', category: 'city_mgmt', description: '再报', location: { lng: 106.526, lat: 29.558 } }, { 'x-api-key': key.key })).status).toBe(401);
   });
 
-  it('the admin unlocks, disables (sessions end at once) and cannot remove the last admin', async () => {
+  it('the admin unlocks, disables (sessions end at once, their open sockets too) and cannot remove the last admin', async () => {
     const admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
     const name = `u-${randomUUID().slice(0, 8)}`;
     await json('POST', '/api/v1/users', { username: name, password: 'some password 12', role: 'leader' }, { cookie: admin });
     const session = await signIn(server.url, name, 'some password 12');
+    const desk = await openLive(server.url, { extraHeaders: { cookie: session } });
+    const adminDesk = await openLive(server.url, { extraHeaders: { cookie: admin } });
+    const cut = disconnectReason(desk);
     expect((await json('PATCH', `/api/v1/users/${name}`, { disabled: true }, { cookie: admin })).status).toBe(200);
     expect((await json('GET', '/api/v1/session', undefined, { cookie: session })).status).toBe(401);
+    expect(await cut, "the disabled user's desk socket").toBe('io server disconnect');
+    expect(await refusal(server.url, { extraHeaders: { cookie: session } })).toMatch(/unauthorized/);
+    expect(adminDesk.connected, "another user's socket stays").toBe(true);
+    adminDesk.close();
     expect((await json('PATCH', `/api/v1/users/${name}`, { disabled: false, unlock: true }, { cookie: admin })).status).toBe(200);
     expect((await json('PATCH', '/api/v1/users/admin', { role: 'operator' }, { cookie: admin })).status).toBe(409);
     expect((await json('PATCH', '/api/v1/users/nobody-here', { unlock: true }, { cookie: admin })).status).toBe(404);
@@ -290,11 +344,19 @@ describe('administration', () => {
     expect(users.items.filter((u) => u.username.toLowerCase() === name)).toHaveLength(1);
   });
 
-  it('rotating the viewer token refuses the old one at the next connect (HTTP and socket)', async () => {
+  it('rotating the viewer token refuses the old one (HTTP and socket) and cuts the walls open on it at once', async () => {
     const admin = await signIn(other.url, 'admin', other.credentials.adminPassword);
     const old = other.credentials.viewerToken;
+    // A wall open on the old token, and a signed-in person's socket that holds no token.
+    const wall = await openLive(other.url, { auth: { token: old } });
+    const person = await openLive(other.url, { extraHeaders: { cookie: admin } });
+    const cut = disconnectReason(wall);
     const rotated = await json('POST', '/api/v1/viewer-token', undefined, { cookie: admin }, () => other.url);
     expect(rotated.status).toBe(200);
+    // Issue 16: the open wall is told at once (not at its next connect, hours away), so it shows why.
+    expect(await cut, 'the wall on the old token').toBe('io server disconnect');
+    expect(person.connected, 'a session socket stays').toBe(true);
+    person.close();
     const { token } = (await rotated.json()) as { token: string };
     expect(token).not.toBe(old);
     expect((await json('GET', '/api/v1/summary', undefined, { authorization: `Bearer ${old}` }, () => other.url)).status).toBe(401);

@@ -49,7 +49,10 @@ export const adminPlugin: Plugin = async (ctx) => {
   const refresh = setInterval(() => {
     db.query<{ value: string }>("SELECT value FROM settings WHERE key = 'viewer_token'").then(
       (rows) => {
-        if (rows[0]) ctx.credentials.viewerToken = rows[0].value;
+        if (!rows[0] || rows[0].value === ctx.credentials.viewerToken) return;
+        // Another instance rotated it: this instance's walls on the old one end now too.
+        ctx.credentials.viewerToken = rows[0].value;
+        ctx.live.recheckSoon();
       },
       (error: unknown) => ctx.logger.warn({ err: error }, 'could not re-read the viewer token'),
     );
@@ -107,6 +110,8 @@ export const adminPlugin: Plugin = async (ctx) => {
       return out;
     });
     if (!user) throw new HttpProblem(404, 'Not found', `no user ${username}`);
+    // Disabled or a new password: the user's sessions ended, and so do their open sockets.
+    if (patch.disabled === true || patch.password !== undefined) ctx.live.recheckSoon();
     res.json(publicUser(user, Date.now()));
   }));
 
@@ -142,6 +147,8 @@ export const adminPlugin: Plugin = async (ctx) => {
       await writeAudit(tx, entry(req, res, 'viewer-token.rotated', null));
     });
     ctx.credentials.viewerToken = token;
+    // Walls on the old token are cut now and refused when they reconnect: they show why (issue 16).
+    ctx.live.recheckSoon();
     res.status(200).set('Cache-Control', 'no-store').json({ token });
   }));
 

@@ -49,8 +49,12 @@ export function actorOf(req: Request, principal: Principal | undefined): Actor {
 /** Finds the API key behind a presented `X-Api-Key` (the keys made by the admin); null when none or revoked. */
 export type KeyResolver = (presented: string) => Principal | null | Promise<Principal | null>;
 
-/** Finds the session of a request (HTTP or the socket's handshake); null when none. */
-export type SessionResolver = (req: IncomingMessage) => Principal | null | Promise<Principal | null>;
+/**
+ * Finds the session of a request (HTTP or the socket's handshake); null when none. `touch: false`
+ * asks without counting it as a use (an open socket asked again, which must not keep a session from
+ * its idle end).
+ */
+export type SessionResolver = (req: IncomingMessage, options?: { touch?: boolean }) => Principal | null | Promise<Principal | null>;
 
 export interface Auth {
   readonly credentials: Credentials;
@@ -72,8 +76,11 @@ export interface Auth {
   requireServerKey: RequestHandler;
   /** The viewer token on a socket's `auth.token`; null when it does not match. */
   checkSocketToken(token: unknown): Principal | null;
-  /** Token first, then sessions from the handshake's cookies. */
-  authenticateSocket(token: unknown, request: IncomingMessage): Promise<Principal | null>;
+  /**
+   * Token first, then sessions from the handshake's cookies. `recheck`: an open socket asked again
+   * (live/channel.ts), which does not count as a use of the session.
+   */
+  authenticateSocket(token: unknown, request: IncomingMessage, recheck?: boolean): Promise<Principal | null>;
 }
 
 declare module 'express-serve-static-core' {
@@ -107,9 +114,9 @@ export function createAuth(credentials: Credentials): Auth {
     return null;
   }
 
-  async function sessionOf(req: IncomingMessage): Promise<Principal | null> {
+  async function sessionOf(req: IncomingMessage, options?: { touch?: boolean }): Promise<Principal | null> {
     for (const resolve of resolvers) {
-      const principal = await resolve(req);
+      const principal = await resolve(req, options);
       if (principal) return principal;
     }
     return null;
@@ -188,8 +195,8 @@ export function createAuth(credentials: Credentials): Auth {
       next();
     },
     checkSocketToken,
-    async authenticateSocket(token, request) {
-      return checkSocketToken(token) ?? (await sessionOf(request));
+    async authenticateSocket(token, request, recheck = false) {
+      return checkSocketToken(token) ?? (await sessionOf(request, { touch: !recheck }));
     },
   };
 }

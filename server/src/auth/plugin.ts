@@ -73,10 +73,10 @@ export const accountsPlugin: Plugin = async (ctx) => {
     }
   }
 
-  const resolve = async (req: IncomingMessage) => {
+  const resolve = async (req: IncomingMessage, options: { touch?: boolean } = {}) => {
     const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
     if (!cookie) return null;
-    const session = await sessions.resolve(cookie);
+    const session = await sessions.resolve(cookie, options);
     if (!session) return null;
     return {
       role: session.role,
@@ -130,6 +130,8 @@ export const accountsPlugin: Plugin = async (ctx) => {
       await sessions.revoke(principal.sessionId, {
         actor: principal.username, actorKind: 'user', address: req.ip ?? null, kind: 'session.signout', target: principal.username,
       });
+      // The desk's open socket on this session ends now (docs/security.md).
+      ctx.live.recheckSoon();
     }
     res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: cookiePath });
     res.status(204).end();

@@ -56,8 +56,11 @@ export function createSessions(db: SqlDriver, secret: string, limits: SessionLim
       return { cookie: `${id}.${mac(id)}`, expiresAt };
     },
 
-    /** The live session behind a cookie value, with its user's current role; null when none. */
-    async resolve(cookie: string): Promise<ActiveSession | null> {
+    /**
+     * The live session behind a cookie value, with its user's current role; null when none.
+     * `touch: false` does not count this as a use (its idle end stays where it was).
+     */
+    async resolve(cookie: string, { touch = true }: { touch?: boolean } = {}): Promise<ActiveSession | null> {
       const id = idOf(cookie);
       if (id === null) return null;
       const idHash = sha256(id);
@@ -73,7 +76,7 @@ export function createSessions(db: SqlDriver, secret: string, limits: SessionLim
       const lastSeen = new Date(row.last_seen_at as string).getTime();
       const expiresAt = new Date(row.expires_at as string);
       if (at >= expiresAt.getTime() || at - lastSeen >= limits.idleMs) return null;
-      if (at - lastSeen >= TOUCH_EVERY_MS) {
+      if (touch && at - lastSeen >= TOUCH_EVERY_MS) {
         await db.query('UPDATE sessions SET last_seen_at = $2::timestamptz WHERE id_hash = $1', [idHash, new Date(at).toISOString()]);
       }
       return {

@@ -1,6 +1,7 @@
 // Sign-in brakes and session expiry on a real (in-memory) store with a clock the test moves:
 // the per-user slowdown, the lockout after ten failures (423) and its end, the admin's unlock,
-// idle and absolute expiry, and a new password ending the user's sessions.
+// idle and absolute expiry (an open socket asked again not counting as a use), and a new password
+// ending the user's sessions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/index.ts';
 import { createSessions } from './sessions.ts';
@@ -86,6 +87,14 @@ describe('sign-in brakes and session expiry', () => {
     expect(await sessions.resolve(idle.cookie)).toMatchObject({ username: 'lead1', role: 'leader' });
     t += 31 * MIN;
     expect(await sessions.resolve(idle.cookie)).toBeNull();
+
+    // An open socket asked again (touch: false) does not keep a session from its idle end.
+    const watched = await signIn.signIn('lead1', 'leader password 1', null);
+    if (!watched.ok) throw new Error('sign-in failed');
+    t += 20 * MIN;
+    expect(await sessions.resolve(watched.cookie, { touch: false }), 'asked again after 20 min').not.toBeNull();
+    t += 11 * MIN;
+    expect(await sessions.resolve(watched.cookie, { touch: false }), 'unused for 31 min').toBeNull();
 
     const busy = await signIn.signIn('lead1', 'leader password 1', null);
     if (!busy.ok) throw new Error('sign-in failed');

@@ -26,18 +26,68 @@ export interface LiveChannel {
   clients(): number;
   /** Cuts walls that stopped reading (checked every `everyMs`); they resume with `since`. */
   watchStalls(limits?: StallLimits, everyMs?: number, onCut?: (socketId: string) => void): void;
+  /**
+   * Asks again who each open socket of this instance is (its handshake's `auth.token`, or the
+   * session cookie it connected with) and disconnects those no longer accepted: a viewer token the
+   * admin rotated, a session signed out, expired, or of a user disabled or given a new password.
+   * Their reconnection is refused, so the wall shows its access screen and a desk goes to /login
+   * (issue 16). Runs every RECHECK_MS by itself, and at once after such a change (`recheckSoon`).
+   * Resolves to the number of sockets cut.
+   */
+  recheck(): Promise<number>;
+  /** recheck() without waiting (a change that may end open sockets: rotation, sign-out, user patch). */
+  recheckSoon(): void;
   close(): void;
 }
 
 export interface LiveChannelDeps {
   nsp: LiveNamespace;
-  /** The principal of a handshake's `auth.token` (or its session cookie); null refuses. */
-  authenticate(token: unknown, request: IncomingMessage): Promise<Principal | null> | Principal | null;
+  /**
+   * The principal of a handshake's `auth.token` (or its session cookie); null refuses. `recheck`
+   * is true when an open socket is asked again (a session is then not marked as used).
+   */
+  authenticate(token: unknown, request: IncomingMessage, recheck?: boolean): Promise<Principal | null> | Principal | null;
+  /** How often open sockets are asked again (ms); default RECHECK_MS. */
+  recheckMs?: number;
 }
 
-export function createLiveChannel({ nsp, authenticate }: LiveChannelDeps): LiveChannel {
+/** Open sockets are asked again who they are this often (as often as instances re-read a rotated viewer token). */
+export const RECHECK_MS = 30_000;
+
+export function createLiveChannel({ nsp, authenticate, recheckMs = RECHECK_MS }: LiveChannelDeps): LiveChannel {
   const greeters: ((wall: LiveSocket) => void)[] = [];
   let sweeper: NodeJS.Timeout | null = null;
+
+  async function recheck(): Promise<number> {
+    let ended = 0;
+    await Promise.all([...nsp.sockets.values()].map(async (socket) => {
+      const auth = (socket.handshake.auth ?? {}) as LiveAuth;
+      // A failing store says nothing about the socket: it stays (the next round asks again).
+      const principal = await Promise.resolve(authenticate(auth.token, socket.request, true)).catch(() => undefined);
+      if (principal !== null || !socket.connected) return;
+      ended += 1;
+      socket.disconnect(true);
+    }));
+    return ended;
+  }
+  let rechecking: Promise<number> | null = null;
+  let again = false;
+  // One round at a time; a change during a round makes one more round after it.
+  const recheckSoon = (): void => {
+    if (rechecking) {
+      again = true;
+      return;
+    }
+    rechecking = recheck().catch(() => 0).finally(() => {
+      rechecking = null;
+      if (again) {
+        again = false;
+        recheckSoon();
+      }
+    });
+  };
+  const rechecker = setInterval(recheckSoon, recheckMs);
+  rechecker.unref();
 
   nsp.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as LiveAuth;
@@ -83,7 +133,10 @@ export function createLiveChannel({ nsp, authenticate }: LiveChannelDeps): LiveC
       }, everyMs);
       sweeper.unref();
     },
+    recheck,
+    recheckSoon,
     close() {
+      clearInterval(rechecker);
       if (sweeper) clearInterval(sweeper);
       sweeper = null;
       greeters.length = 0;
