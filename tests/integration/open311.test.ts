@@ -199,6 +199,10 @@ describe('Open311 GeoReport v2', () => {
     const whole = (await (await fetch(`${server.url}/api/v1/incidents/${id}`, { headers: { cookie: await signIn(server.url, 'admin', server.credentials.adminPassword) } })).json()) as Incident;
     expect(whole.reporter).toEqual({ kind: 'resident', name: '李 四', contact: 'resident@example.org / 13800000000' });
     expect(incident.gridId).toMatch(/^SYL-/);
+    // expected_datetime is the close target, requested_datetime the report (to the second, the street's offset).
+    const sec = (iso: unknown) => Math.floor(Date.parse(iso as string) / 1000);
+    expect(sec(one[0]?.expected_datetime)).toBe(sec(incident.dueAt));
+    expect(sec(one[0]?.requested_datetime)).toBe(sec(incident.reportedAt));
 
     // The desk moves it: status_notes is the last note, agency_responsible the department, closed is closed.
     const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
@@ -207,13 +211,19 @@ describe('Open311 GeoReport v2', () => {
     });
     expect((await move('accepted')).status).toBe(200);
     expect((await move('dispatched', { assignee: '城管执法中队', note: '已派城管执法中队' })).status).toBe(200);
-    // The desk's own notes are the desk's (a callback number, a word among colleagues): never status_notes.
+    // The desk's own notes are the desk's (a callback number, a word among colleagues): never status_notes,
+    // and no move (written in a later second than the dispatch, so updated_datetime can tell them apart).
+    await new Promise((r) => setTimeout(r, 1_100));
     const deskNote = await fetch(`${server.url}/api/v1/duty/incidents/${id}/notes`, {
       method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ note: '内部：已电话回访 13800000000' }),
     });
     expect(deskNote.status).toBe(200);
     const dispatched = (await both(withKey(`/requests/${id}.{f}`), 'service_requests', schemas.requests)) as Record<string, unknown>[];
     expect(dispatched[0]).toMatchObject({ status: 'open', status_notes: '已派城管执法中队', agency_responsible: '城管执法中队' });
+    // updated_datetime is the last move (the desk note after it is no move).
+    const afterDispatch = (await (await server.get(`/api/v1/incidents/${id}`)).json()) as Incident & { history: { to: string; at: string }[] };
+    expect(sec(dispatched[0]?.updated_datetime)).toBe(sec(afterDispatch.history.find((h) => h.to === 'dispatched')?.at));
+    expect(sec(afterDispatch.updatedAt)).toBeGreaterThan(sec(dispatched[0]?.updated_datetime));
     await move('handled', { note: '摊位已劝离' });
     await move('closed', { note: '已办结' });
     const closed = (await both(withKey(`/requests/${id}.{f}`), 'service_requests', schemas.requests)) as Record<string, unknown>[];
@@ -222,6 +232,8 @@ describe('Open311 GeoReport v2', () => {
     // Lists: by ids, by status and service, by dates; every item schema-valid.
     const byIds = (await both(withKey(`/requests.{f}?service_request_id=${id},${other[0]?.service_request_id}`), 'service_requests', schemas.requests)) as { service_request_id: string }[];
     expect(byIds.map((r) => r.service_request_id).sort()).toEqual([id, other[0]?.service_request_id].sort());
+    // A list item says what the request by id says (status_notes and updated_datetime read from the store for a page).
+    expect(byIds.find((r) => r.service_request_id === id)).toEqual(closed[0]);
     const closedList = (await both(withKey('/requests.{f}?status=closed&service_code=city_mgmt'), 'service_requests', schemas.requests)) as { service_request_id: string; status: string }[];
     expect(closedList.map((r) => r.service_request_id)).toContain(id);
     expect(closedList.every((r) => r.status === 'closed')).toBe(true);

@@ -155,13 +155,14 @@ export const open311Routes: Plugin = (ctx) => {
         const incident = await store.getIncident(decoded(id));
         if (!incident) throw Open311Failure.of(404, `service_request_id ${decoded(id).slice(0, 64)} was not found`);
         const note = [...incident.history].reverse().find((h) => h.note !== null)?.note ?? null;
-        sendOpen311(res, format, 200, [toOpen311Request(incident, note, lang, tz)], 'service_requests', 'request');
+        const movedAt = incident.history.at(-1)?.at ?? null;
+        sendOpen311(res, format, 200, [toOpen311Request(incident, { note, movedAt }, lang, tz)], 'service_requests', 'request');
         return;
       }
       const { filter, limit } = readRequestsQuery(query, Date.now());
       const page = await store.listIncidents(filter, limit, null);
-      const notes = await store.lastNotes(page.items.map((i) => i.id));
-      const items = page.items.map((i) => toOpen311Request(i, notes.get(i.id) ?? null, lang, tz));
+      const moves = await store.lastMoves(page.items.map((i) => i.id));
+      const items = page.items.map((i) => toOpen311Request(i, moves.get(i.id) ?? { note: null, movedAt: null }, lang, tz));
       sendOpen311(res, format, 200, items, 'service_requests', 'request');
       return;
     }

@@ -39,23 +39,25 @@ export interface Open311Request {
 }
 
 /**
- * An incident as an Open311 request. `note` is the last note of its history (what the desk
- * wrote when it last moved it); times carry the street's offset.
+ * An incident as an Open311 request. `timeline` is its public history: `note` the last note of
+ * it (what the desk wrote with a move, or a merge's), `movedAt` the time of its last entry
+ * (the last move; the desk's own notes and other desk changes are not moves). Times carry the
+ * street's offset, to the second.
  */
-export function toOpen311Request(incident: Incident, note: string | null, lang: Lang, tz: string): Open311Request {
+export function toOpen311Request(incident: Incident, timeline: { note: string | null; movedAt: string | null }, lang: Lang, tz: string): Open311Request {
   const time = (iso: string) => isoWithOffset(Date.parse(iso), tz);
   const profile = SLA_PROFILES.find((p) => p.code === incident.slaProfile);
   return {
     service_request_id: incident.id,
     status: open311Status(incident.status),
-    status_notes: note,
+    status_notes: timeline.note,
     service_name: serviceName(incident.category, lang),
     service_code: incident.category,
     description: incident.description,
     agency_responsible: incident.assignee,
     service_notice: profile ? (lang === 'zh' ? `办理时限：${profile.zh}` : `Time target: ${profile.en}`) : null,
     requested_datetime: time(incident.reportedAt),
-    updated_datetime: time(incident.updatedAt),
+    updated_datetime: time(timeline.movedAt ?? incident.updatedAt),
     expected_datetime: time(incident.dueAt),
     address: incident.address,
     address_id: null,

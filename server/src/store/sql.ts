@@ -282,14 +282,18 @@ export class SqlStore implements Store {
     return { ...toIncident(row, this.now()), history: await this.history(id) };
   }
 
-  async lastNotes(ids: readonly string[]): Promise<Map<string, string>> {
+  async lastMoves(ids: readonly string[]): Promise<Map<string, { movedAt: string; note: string | null }>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.driver.query<{ incident_id: string; note: string }>(
-      `SELECT DISTINCT ON (incident_id) incident_id, note FROM incident_history
-       WHERE incident_id = ANY($1::text[]) AND note IS NOT NULL ORDER BY incident_id, seq DESC`,
+    const rows = await this.driver.query<{ incident_id: string; moved_at: string | Date; note: string | null }>(
+      `SELECT last.incident_id, last.at AS moved_at, noted.note
+       FROM (SELECT DISTINCT ON (incident_id) incident_id, at FROM incident_history
+             WHERE incident_id = ANY($1::text[]) ORDER BY incident_id, seq DESC) last
+       LEFT JOIN (SELECT DISTINCT ON (incident_id) incident_id, note FROM incident_history
+             WHERE incident_id = ANY($1::text[]) AND note IS NOT NULL ORDER BY incident_id, seq DESC) noted
+         ON noted.incident_id = last.incident_id`,
       [ids],
     );
-    return new Map(rows.map((r) => [r.incident_id, r.note]));
+    return new Map(rows.map((r) => [r.incident_id, { movedAt: new Date(r.moved_at).toISOString(), note: r.note ?? null }]));
   }
 
   lastChange(id: string): Promise<{ by: string | null; at: string | null }> {

@@ -175,8 +175,12 @@ export interface Store extends StoreWriter {
   unmergeIncident(id: string, request: UnmergeRequest): Promise<UnmergeOutcome>;
   /** Point, category and time of every open incident (the duplicate index is built from it). */
   openPoints(): Promise<OpenPoint[]>;
-  /** The latest non-null history note of each incident (ids without one are left out). */
-  lastNotes(ids: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Each incident's public timeline as Open311 reads it: the time of its latest history entry
+   * (a lifecycle move or a merge event; desk notes are not history) and the latest non-null
+   * history note (null when none). Ids without history are left out.
+   */
+  lastMoves(ids: readonly string[]): Promise<Map<string, { movedAt: string; note: string | null }>>;
   /** Who changed an incident last and when: its latest lifecycle move or desk entry (store/desk-changes.ts). */
   lastChange(id: string): Promise<{ by: string | null; at: string | null }>;
   /** A desk change that is not a move (escalation, evaluation, reclassification, note): version +1, timeline entry, audit; one transaction (store/desk-changes.ts). */
