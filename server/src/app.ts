@@ -81,7 +81,7 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, logger: Logger, options: StartOptions): Promise<RunningServer> {
-  const lock = acquireLock(config.dataDir);
+  const lock = await acquireLock(config.dataDir);
   if (lock.tookOver) {
     const { holder, reason } = lock.tookOver;
     logger.warn({ holder }, `took over the stale DATA_DIR lock of pid ${holder.pid} on ${holder.host || '?'} (started ${holder.startedAt || '?'}): ${reason}`);

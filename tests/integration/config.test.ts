@@ -115,23 +115,46 @@ describe('DATA_DIR belongs to one server', () => {
 });
 
 describe('the DATA_DIR lock after a power cut (issue 14)', () => {
-  it('a lock naming a live process that is not Grid141 is taken over with one log line', async () => {
+  // What a power cut leaves: the old server's lock, its pid now given to another program (the issue
+  // used the Redis server's). Taken before that program started (its start time tells), or after it
+  // (only its command line tells, as for a daemon that was up before the lock was written by hand).
+  it.each([
+    ['taken before the program started', (): string => '2026-01-01T00:00:00Z', /started after the lock was taken/],
+    ['taken after the program started', (): string => new Date().toISOString(), /now runs another program \(sleep 120\)/],
+  ] as const)('a lock naming a live process that is not Grid141 (%s) is taken over with one log line', async (_case, lockedAt, reason) => {
     const dataDir = await seededDataDir();
     const other = spawn('sleep', ['120'], { stdio: 'ignore' });
     try {
-      // What a power cut leaves: the old server's lock, its pid now given to another program.
       fs.writeFileSync(
         path.join(dataDir, LOCK),
-        JSON.stringify({ pid: other.pid, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', url: 'http://127.0.0.1:8080' }),
+        JSON.stringify({ pid: other.pid, host: os.hostname(), startedAt: lockedAt(), url: 'http://127.0.0.1:8080' }),
       );
       const server = await startTestServer({ dataDir });
       expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
       const lines = `${server.stdout()}${server.stderr()}`.split('\n').filter((l) => l.includes('took over the stale DATA_DIR lock'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(`pid ${other.pid}`);
+      expect(lines[0]).toMatch(reason);
     } finally {
       other.kill('SIGKILL');
     }
+  });
+
+  // `docker rm -f grid141 && docker run …` (or a unit that makes a new container at each start): the
+  // killed server's lock names the old container's host name; the new one runs on the same machine.
+  it.runIf(fs.existsSync('/proc/sys/kernel/random/boot_id'))('a lock left by a killed server under another host name on this machine (a removed container) is taken over', async () => {
+    const first = await startTestServer();
+    expect(await first.kill()).toMatchObject({ signal: 'SIGKILL' });
+    const file = path.join(first.dataDir, LOCK);
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), host: '3f2a9c1d7e55' }));
+    const second = await startTestServer({ dataDir: first.dataDir });
+    expect((await fetch(`${second.url}/api/health`)).status).toBe(200);
+    const lines = `${second.stdout()}${second.stderr()}`.split('\n').filter((l) => l.includes('took over the stale DATA_DIR lock'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`pid ${first.pid} on 3f2a9c1d7e55`);
+    expect(lines[0]).toMatch(/another container/);
+    // Only the new holder's socket is left in DATA_DIR.
+    expect(fs.readdirSync(first.dataDir).filter((f) => f.endsWith('.sock'))).toEqual([JSON.parse(fs.readFileSync(file, 'utf8')).socket]);
   });
 
   it('of two servers started at the same moment on one DATA_DIR exactly one serves', { timeout: 180_000 }, async () => {
@@ -160,8 +183,11 @@ describe('the DATA_DIR lock after a power cut (issue 14)', () => {
 describe('graceful shutdown', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s exits 0 and releases the lock', async (signal) => {
     const server = await startTestServer();
+    expect(fs.readdirSync(server.dataDir).filter((f) => f.endsWith('.sock'))).toHaveLength(1);
     expect(await server.stop(signal)).toEqual({ code: 0, signal: null });
     expect(fs.existsSync(path.join(server.dataDir, LOCK))).toBe(false);
+    // Its socket too (the lock file and the socket are all the lock leaves in DATA_DIR).
+    expect(fs.readdirSync(server.dataDir).filter((f) => f.endsWith('.sock'))).toEqual([]);
   });
 
   it('does not wait for connected sockets and idle keep-alive connections', async () => {

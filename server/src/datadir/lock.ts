@@ -1,9 +1,14 @@
 // DATA_DIR belongs to one server at a time: PGlite takes no lock of its own and two
 // processes on one directory corrupt it (docs/store.md). The lock file names its holder, and a
 // lock whose holder is gone (after a power cut its pid may belong to any process) is taken over.
+// The holder also listens on a Unix socket in DATA_DIR, which the kernel closes when it dies: that
+// tells a live holder from a dead one across host names and pid namespaces (containers).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export const LOCK_FILE = 'grid141.lock';
 
@@ -17,6 +22,11 @@ export interface LockInfo {
   cmdline?: string | null;
   /** The kernel's boot id when the lock was taken (Linux): another boot means the holder is gone. */
   bootId?: string | null;
+  /**
+   * The holder's socket in DATA_DIR (a file name, `grid141-<pid>-<8 hex>.sock`), listening while it
+   * runs; null when the file system takes no sockets or the path is too long for one.
+   */
+  socket?: string | null;
 }
 
 export interface HeldLock {
@@ -26,7 +36,7 @@ export interface HeldLock {
   readonly tookOver: { holder: LockInfo; reason: string } | null;
   /** Records the server's URL in the lock file. */
   setUrl(url: string): void;
-  /** Removes the lock file if it is still ours; safe to call twice. */
+  /** Closes this process's socket and removes the lock file if it is still ours; safe to call twice. */
   release(): void;
 }
 
@@ -37,7 +47,8 @@ export class DataDirLockedError extends Error {
   ) {
     super(
       `DATA_DIR ${dataDir} is in use by another Grid141 server (pid ${holder.pid} on ${holder.host}, ` +
-        `started ${holder.startedAt}${holder.url ? `, ${holder.url}` : ''}); stop it or choose another DATA_DIR`,
+        `started ${holder.startedAt}${holder.url ? `, ${holder.url}` : ''}); stop it or choose another DATA_DIR` +
+        (holder.host !== os.hostname() ? `; if ${holder.host || 'that host'} is gone for good, remove ${lockPath(dataDir)}` : ''),
     );
     this.name = 'DataDirLockedError';
   }
@@ -45,6 +56,67 @@ export class DataDirLockedError extends Error {
 
 function lockPath(dataDir: string): string {
   return path.join(dataDir, LOCK_FILE);
+}
+
+const SOCKET_NAME = /^grid141-\d+-[0-9a-f]{8}\.sock$/;
+// sun_path holds 108 bytes with the final NUL on Linux (104 on macOS); Node cuts a longer path short.
+const SOCKET_PATH_MAX = 103;
+
+/** What the holder's socket says: a connection is a live holder on this kernel; a refusal, that it is gone. */
+export type SocketAnswer = 'answers' | 'refuses' | 'unknown';
+
+/** Connects to the socket `info` names in `dataDir` (a connect never waits on the holder's event loop). */
+export function probeSocket(dataDir: string, info: LockInfo): Promise<SocketAnswer> {
+  const file = info.socket ? path.join(dataDir, info.socket) : null;
+  if (!file || process.platform === 'win32' || Buffer.byteLength(file) > SOCKET_PATH_MAX) return Promise.resolve('unknown');
+  return new Promise((resolve) => {
+    const socket = net.connect(file);
+    const done = (answer: SocketAnswer) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    // A Unix connect answers at once; one that hangs has someone behind it.
+    const timer = setTimeout(() => done('answers'), 5_000);
+    socket.once('connect', () => done('answers'));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done(error.code === 'ECONNREFUSED' ? 'refuses' : error.code === 'EAGAIN' ? 'answers' : 'unknown'));
+  });
+}
+
+interface Liveness {
+  name: string;
+  close(): void;
+}
+
+/** Listens on a fresh socket in DATA_DIR for as long as this process holds (or tries for) the lock; null where sockets do not work. */
+async function listenLiveness(dataDir: string): Promise<Liveness | null> {
+  if (process.platform === 'win32') return null;
+  const name = `grid141-${process.pid}-${crypto.randomUUID().slice(0, 8)}.sock`;
+  const file = path.join(dataDir, name);
+  if (Buffer.byteLength(file) > SOCKET_PATH_MAX) return null;
+  const server = net.createServer((connection) => connection.destroy());
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(file, () => resolve());
+    });
+  } catch {
+    // A file system without sockets (some network shares): the pid, host and boot checks remain.
+    return null;
+  }
+  server.on('error', () => {});
+  server.unref();
+  let closed = false;
+  return {
+    name,
+    close() {
+      if (closed) return;
+      closed = true;
+      server.close();
+      fs.rmSync(file, { force: true });
+    },
+  };
 }
 
 function parseLock(text: string): LockInfo | null {
@@ -58,6 +130,8 @@ function parseLock(text: string): LockInfo | null {
       url: typeof value.url === 'string' ? value.url : null,
       cmdline: typeof value.cmdline === 'string' ? value.cmdline : null,
       bootId: typeof value.bootId === 'string' ? value.bootId : null,
+      // Only a name of ours: a stale holder's socket file is removed on takeover.
+      socket: typeof value.socket === 'string' && SOCKET_NAME.test(value.socket) ? value.socket : null,
     };
   } catch {
     return null;
@@ -150,15 +224,26 @@ const heldHere = new Map<string, number>();
 
 /**
  * Why the holder of `info` is gone, or null when it may still run (docs/deploy.md, "The DATA_DIR
- * lock"). A holder on another host cannot be checked and counts as running. On this host the lock
- * is stale when the machine booted since (boot id), the pid is gone or a zombie, the process with
- * that pid started after the lock was taken (the pid was handed out again), or it runs another
- * command line than the holder recorded (a legacy lock: one that does not look like Grid141's).
+ * lock"). `socket` is what the holder's socket said (probeSocket; 'unknown' when not asked). A
+ * socket that answers is a live holder. A socket that refuses, on this very kernel (same boot id),
+ * is a holder that is gone, whatever host name it had (a container removed after a kill). Another
+ * host otherwise cannot be checked and counts as running. On this host the lock is stale when the
+ * machine booted since (boot id), the pid is gone or a zombie, the process with that pid started
+ * after the lock was taken (the pid was handed out again), or it runs another command line than the
+ * holder recorded (a legacy lock: one that does not look like Grid141's).
  */
-export function staleReason(info: LockInfo): string | null {
-  if (info.host !== os.hostname()) return null;
+export function staleReason(info: LockInfo, socket: SocketAnswer = 'unknown'): string | null {
+  if (socket === 'answers') return null;
   const boot = currentBootId();
+  const sameKernel = info.bootId != null && boot !== null && info.bootId === boot;
+  if (info.host !== os.hostname()) {
+    // A Unix socket on a network share refuses here while its holder runs on the other machine.
+    return sameKernel && socket === 'refuses'
+      ? `its holder ran on this machine under the host name ${info.host} (another container) and is gone: its socket refuses connections`
+      : null;
+  }
   if (info.bootId && boot && info.bootId !== boot) return 'the machine has restarted since';
+  if (sameKernel && socket === 'refuses') return `pid ${info.pid} is gone: its socket refuses connections`;
   // Our own pid in a lock we do not hold is a previous life (e.g. pid 1 in a container).
   if (info.pid === process.pid) return (heldHere.get(info.startedAt) ?? 0) > 0 ? null : 'it names this very process (a previous life)';
   const facts = processFacts(info.pid);
@@ -190,10 +275,6 @@ function writeAtomically(file: string, text: string): void {
   fs.renameSync(temp, file);
 }
 
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 const UNREADABLE_GRACE_MS = 2_000;
 
 function ageMs(file: string): number {
@@ -209,44 +290,53 @@ const TAKEOVER_GUARD_STALE_MS = 10_000;
 
 /**
  * Takes DATA_DIR for this process. A free directory is taken with an exclusive create, so of two
- * servers started at the same moment exactly one wins. A stale lock (staleReason) is replaced
- * under a takeover guard file, so two starters never both replace it. Throws DataDirLockedError
- * naming the holder while it runs.
+ * servers started at the same moment exactly one wins. A stale lock (staleReason, after asking the
+ * holder's socket) is replaced under a takeover guard file, so two starters never both replace it.
+ * The socket this process listens on is open before its lock is written and closes on release.
+ * Throws DataDirLockedError naming the holder while it runs.
  */
-export function acquireLock(dataDir: string): HeldLock {
+export async function acquireLock(dataDir: string): Promise<HeldLock> {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = lockPath(dataDir);
+  const liveness = await listenLiveness(dataDir);
   const info: LockInfo = {
     pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), url: null,
-    cmdline: cmdlineOf('self'), bootId: currentBootId(),
+    cmdline: cmdlineOf('self'), bootId: currentBootId(), socket: liveness?.name ?? null,
   };
   const serialized = () => `${JSON.stringify(info, null, 2)}\n`;
 
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    try {
-      const fd = fs.openSync(file, 'wx', 0o644);
-      fs.writeSync(fd, serialized());
-      fs.closeSync(fd);
-      return held(file, info, serialized, null);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  try {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      try {
+        const fd = fs.openSync(file, 'wx', 0o644);
+        fs.writeSync(fd, serialized());
+        fs.closeSync(fd);
+        return held(file, info, serialized, null, liveness);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const text = readText(file);
+      if (text === null) continue;
+      const holder = parseLock(text);
+      // An empty or half-written file may be another starter's, created a moment ago and not yet written.
+      if (!holder && ageMs(file) < UNREADABLE_GRACE_MS) {
+        await delay(20 + Math.random() * 30);
+        continue;
+      }
+      const reason = holder ? staleReason(holder, await probeSocket(dataDir, holder)) : 'the lock file is unreadable (a crash while writing it)';
+      if (holder && reason === null) throw new DataDirLockedError(dataDir, holder);
+      if (replaceStale(file, text, serialized())) {
+        // The gone holder's socket file (the kernel closed the socket, the file stays).
+        if (holder?.socket && holder.socket !== info.socket) fs.rmSync(path.join(dataDir, holder.socket), { force: true });
+        return held(file, info, serialized, { holder: holder ?? { pid: 0, host: '', startedAt: '', url: null }, reason: reason as string }, liveness);
+      }
+      await delay(20 + Math.random() * 30);
     }
-    const text = readText(file);
-    if (text === null) continue;
-    const holder = parseLock(text);
-    // An empty or half-written file may be another starter's, created a moment ago and not yet written.
-    if (!holder && ageMs(file) < UNREADABLE_GRACE_MS) {
-      sleepMs(20 + Math.random() * 30);
-      continue;
-    }
-    const reason = holder ? staleReason(holder) : 'the lock file is unreadable (a crash while writing it)';
-    if (holder && reason === null) throw new DataDirLockedError(dataDir, holder);
-    if (replaceStale(file, text, serialized())) {
-      return held(file, info, serialized, { holder: holder ?? { pid: 0, host: '', startedAt: '', url: null }, reason: reason as string });
-    }
-    sleepMs(20 + Math.random() * 30);
+    throw new Error(`could not lock DATA_DIR ${dataDir}: the lock file ${file} keeps changing`);
+  } catch (error) {
+    liveness?.close();
+    throw error;
   }
-  throw new Error(`could not lock DATA_DIR ${dataDir}: the lock file ${file} keeps changing`);
 }
 
 // Replace the stale lock with ours, if it is still the same stale text, holding the guard.
@@ -272,7 +362,7 @@ function replaceStale(file: string, staleText: string, ours: string): boolean {
   }
 }
 
-function held(file: string, info: LockInfo, serialized: () => string, tookOver: HeldLock['tookOver']): HeldLock {
+function held(file: string, info: LockInfo, serialized: () => string, tookOver: HeldLock['tookOver'], liveness: Liveness | null): HeldLock {
   let released = false;
   heldHere.set(info.startedAt, (heldHere.get(info.startedAt) ?? 0) + 1);
   return {
@@ -288,6 +378,7 @@ function held(file: string, info: LockInfo, serialized: () => string, tookOver: 
       if (released) return;
       released = true;
       heldHere.set(info.startedAt, (heldHere.get(info.startedAt) ?? 1) - 1);
+      liveness?.close();
       const current = parseLock(readText(file) ?? '');
       if (current?.pid === info.pid && current.startedAt === info.startedAt) fs.rmSync(file, { force: true });
     },

@@ -227,7 +227,7 @@ async function main(): Promise<number> {
     let lock: HeldLock | null = null;
     if (!server && !config.databaseUrl) {
       try {
-        lock = acquireLock(config.dataDir);
+        lock = await acquireLock(config.dataDir);
       } catch (error) {
         fail(`${(error as Error).message}\n  the embedded store is in use and its server gave no address`);
       }
@@ -284,7 +284,7 @@ async function main(): Promise<number> {
   let lock: HeldLock | null = null;
   if (!config.databaseUrl) {
     try {
-      lock = acquireLock(config.dataDir);
+      lock = await acquireLock(config.dataDir);
     } catch (error) {
       fail(`${(error as Error).message}\n  the embedded store is in use: stop the server, or import through its admin page`);
     }
