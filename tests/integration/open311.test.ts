@@ -413,6 +413,46 @@ describe('Open311 GeoReport v2', () => {
   });
 });
 
+describe('Open311 GeoReport v2: the list\'s defaults and limits', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('serves the last 90 days by default, at most 1,000 requests, newest first; older ones by dates', async () => {
+    const key = server.credentials.ingestKey;
+    const write = async (items: unknown[]) => {
+      const res = await fetch(`${server.url}/api/v1/incidents`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ items }),
+      });
+      expect(res.status).toBeLessThan(300);
+    };
+    const DAY = 86_400_000;
+    const item = (n: number, reportedAt: string) => ({
+      externalId: `limits-${n}`, source: 'hotline_12345', category: 'city_mgmt', description: `列表上限 ${n}`, location: { lng: inLng + (n % 50) * 1e-5, lat: inLat }, reportedAt,
+    });
+    // 100 days old: outside the default span. Then 1,000 within the last hour, one more than the cap with the one below.
+    await write([item(0, new Date(Date.now() - 100 * DAY).toISOString())]);
+    await write(Array.from({ length: 1000 }, (_, i) => item(i + 1, new Date(Date.now() - 3_600_000 + i * 1000).toISOString())));
+    await write([item(1001, new Date(Date.now() - 2 * DAY).toISOString())]);
+
+    const list = (await (await fetch(`${server.url}/open311/v2/requests.json?api_key=${encodeURIComponent(key)}`)).json()) as { description: string; requested_datetime: string }[];
+    expect(schemas.requests(list)).toBe(true);
+    expect(list).toHaveLength(1000);
+    const times = list.map((r) => Date.parse(r.requested_datetime));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // Newest first: the two-day-old one is the 1,001st, left out; the 100-day-old one is outside the span.
+    expect(list.some((r) => r.description === '列表上限 1001' || r.description === '列表上限 0')).toBe(false);
+    const from = encodeURIComponent(new Date(Date.now() - 101 * DAY).toISOString());
+    const to = encodeURIComponent(new Date(Date.now() - 95 * DAY).toISOString());
+    const old = (await (await fetch(`${server.url}/open311/v2/requests.json?api_key=${encodeURIComponent(key)}&start_date=${from}&end_date=${to}`)).json()) as { description: string }[];
+    expect(old.map((r) => r.description)).toEqual(['列表上限 0']);
+  });
+});
+
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
