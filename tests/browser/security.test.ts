@@ -11,7 +11,9 @@ import { browserAvailable, launchBrowser, openWatchedPage, screenshotDir } from 
 import { startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { startProxy, type TestProxy } from '../helpers/proxy.ts';
-import { mapColourCount, stripTiles, waitForWallReady, wallScale } from '../helpers/wall-page.ts';
+import { lowContrastText, mapColourCount, stripTiles, waitForWallReady, wallScale } from '../helpers/wall-page.ts';
+import { signIn } from '../helpers/session.ts';
+import { openDriver } from '../../server/src/store/index.ts';
 import zhCN from '../../client/src/i18n/zh-CN.ts';
 import en from '../../client/src/i18n/en.ts';
 import { ordinaryIncidents } from './records.ts';
@@ -100,67 +102,124 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
     }
   });
 
-  it('no token, a wrong token, a token rotated while open: the full-screen message (zh, en), no empty wall, and live again once the token is accepted', async () => {
-    const wrongToken = 'rotated-token-0123456789abcdef';
-    const pages = {
-      missing: await openWatchedPage(browser, passing.origin, { width: 1920, height: 1080 }),
-      wrong: await openWatchedPage(browser, passing.origin, { width: 1920, height: 1080 }),
-      rotated: await openWatchedPage(browser, passing.origin, { width: 1920, height: 1080 }),
+  it('no token, a wrong token, a token rotated while open: the full-screen message (zh, en), no empty wall, quiet retries, and live again once the token is accepted', { timeout: 480_000 }, async () => {
+    const wrongToken = 'typo-token-0123456789abcdef';
+    const startToken = server.credentials.viewerToken;
+    const open = async (query: string) => {
+      const watched = await openWatchedPage(browser, passing.origin, { width: 1920, height: 1080 });
+      // Every WebSocket and HTTP request the page makes, with when (ms since the epoch).
+      const traffic: { at: number; what: string }[] = [];
+      watched.page.on('websocket', (ws) => traffic.push({ at: Date.now(), what: `ws ${ws.url()}` }));
+      watched.page.on('request', (request) => {
+        if (/\/(api|socket\.io)\//.test(request.url())) traffic.push({ at: Date.now(), what: `${request.method()} ${request.url()}` });
+      });
+      await watched.page.goto(`${passing.origin}${BASE}/${query}`);
+      return { ...watched, traffic };
     };
+    // Four walls that are refused from the start (both reasons, both languages), one that is live until its token is rotated away.
+    const pages = {
+      missingZh: await open(''),
+      missingEn: await open('?lang=en'),
+      wrongZh: await open(`?token=${wrongToken}`),
+      wrongEn: await open(`?token=${wrongToken}&lang=en`),
+      rotated: await open(`?token=${startToken}`),
+    };
+    const expected = {
+      missingZh: { reason: 'missing', lang: zhCN },
+      missingEn: { reason: 'missing', lang: en },
+      wrongZh: { reason: 'refused', lang: zhCN },
+      wrongEn: { reason: 'refused', lang: en },
+    } as const;
     const screen = (page: Page) => page.locator('[data-testid=access-screen]');
     const shots: string[] = [];
     const shoot = async (page: Page, name: string) => {
       for (const size of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
         await page.setViewportSize(size);
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        // Legible from metres: the title at least 5 % of the screen's height, nothing under 2 %, all of it on screen, contrast 4.5:1.
+        const sizes = await screen(page).evaluate((el) => {
+          const px = (selector: string) => parseFloat(getComputedStyle(el.querySelector(selector) as Element).fontSize);
+          const box = (el.querySelector('.panel') as Element).getBoundingClientRect();
+          return {
+            title: px('.title'), why: px('.why'), todo: px('.todo'), retry: px('.retry'),
+            inside: box.left >= 0 && box.top >= 0 && box.right <= innerWidth && box.bottom <= innerHeight,
+          };
+        });
+        expect(sizes.title / size.height, `${name} ${size.width}: title px`).toBeGreaterThanOrEqual(0.05);
+        expect(Math.min(sizes.why, sizes.todo, sizes.retry) / size.height, `${name} ${size.width}: smallest text px`).toBeGreaterThanOrEqual(0.02);
+        expect(sizes.inside, `${name} ${size.width}: the message on screen`).toBe(true);
+        expect(await lowContrastText(page), `${name} ${size.width}: low contrast`).toEqual([]);
         const file = path.join(screenshotDir(), `access-${name}-${size.width}x${size.height}.png`);
         await page.screenshot({ path: file });
         shots.push(file);
       }
       await page.setViewportSize({ width: 1920, height: 1080 });
     };
-    const noEmptyWall = async (page: Page, what: string) => {
-      expect(await page.locator('[data-board], [data-testid=wall-canvas]').count(), `${what}: wall parts shown`).toBe(0);
-      expect(await page.evaluate(() => document.body.innerText), `${what}: figure placeholders`).not.toContain('—');
+    const saysSo = async (page: Page, reason: 'missing' | 'refused', lang: typeof zhCN | typeof en, what: string) => {
+      await expect.poll(() => screen(page).getAttribute('data-reason'), { timeout: 30_000, message: what }).toBe(reason);
+      const text = await screen(page).innerText();
+      expect(text, what).toContain(reason === 'missing' ? lang.wallAccess.missingTitle : lang.wallAccess.refusedTitle);
+      expect(text, what).toContain(reason === 'missing' ? lang.wallAccess.missingWhy : lang.wallAccess.refusedWhy);
+      expect(text, what).toContain(lang.wallAccess.whatToDo);
+      // That it retries, and only a refused token promises to come back by itself (a wall without one cannot).
+      expect(text, what).toContain((reason === 'missing' ? lang.wallAccess.retryingMissing : lang.wallAccess.retrying).replace('{n}', '10'));
+      // Never an empty wall for this reason: no frame, no "—" figures, no 已断开, no 地图数据未就绪.
+      expect(await page.locator('[data-board], [data-testid=wall-canvas], [data-testid=connection]').count(), `${what}: wall parts shown`).toBe(0);
+      const body = await page.evaluate(() => document.body.innerText);
+      expect(body, `${what}: figure placeholders`).not.toContain('—');
+      expect(body, `${what}: map not ready`).not.toContain(lang.map.noMap);
+      expect(body, `${what}: disconnected`).not.toContain(lang.header.down);
     };
     try {
-      await pages.missing.page.goto(`${passing.origin}${BASE}/`);
-      await pages.wrong.page.goto(`${passing.origin}${BASE}/?token=${wrongToken}&lang=en`);
-      await pages.rotated.page.goto(`${passing.origin}${BASE}/?token=${server.credentials.viewerToken}`);
-
-      await expect.poll(() => screen(pages.missing.page).getAttribute('data-reason')).toBe('missing');
-      const missingText = await screen(pages.missing.page).innerText();
-      expect(missingText).toContain(zhCN.wallAccess.missingTitle);
-      expect(missingText).toContain(zhCN.wallAccess.whatToDo);
-      await noEmptyWall(pages.missing.page, 'no token');
-
-      await expect.poll(() => screen(pages.wrong.page).getAttribute('data-reason')).toBe('refused');
-      const wrongText = await screen(pages.wrong.page).innerText();
-      expect(wrongText).toContain(en.wallAccess.refusedTitle);
-      expect(wrongText).toContain(en.wallAccess.whatToDo);
-      await noEmptyWall(pages.wrong.page, 'wrong token');
-
+      for (const [name, { reason, lang }] of Object.entries(expected)) await saysSo(pages[name as keyof typeof expected].page, reason, lang, name);
+      const refusedAt = Date.now();
+      const errorsAtRefusal = Object.fromEntries(Object.entries(expected).map(([name]) => [name, pages[name as keyof typeof expected].consoleErrors.length]));
       await waitForWallReady(pages.rotated.page);
-      await shoot(pages.missing.page, 'missing-zh');
-      await shoot(pages.wrong.page, 'refused-en');
+      for (const name of Object.keys(expected)) await shoot(pages[name as keyof typeof expected].page, name);
 
-      // The admin rotates the token: the server now accepts only what the "wrong" wall holds.
+      // The admin rotates the token (POST /api/v1/viewer-token): the wall open on the old one says so at once, without a reload.
+      const admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
+      const rotation = await fetch(`${server.url}/api/v1/viewer-token`, { method: 'POST', headers: { cookie: admin } });
+      expect(rotation.status, 'POST /api/v1/viewer-token').toBe(200);
+      await saysSo(pages.rotated.page, 'refused', zhCN, 'the wall whose token was rotated away');
+
+      // Quiet retries: over a minute from the first refusals, each refused wall opens at most one
+      // socket every 10 s (plus the first), makes no HTTP request after its boot, and logs nothing more.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, refusedAt + 60_000 - Date.now())));
+      for (const name of Object.keys(expected)) {
+        const { traffic, consoleErrors } = pages[name as keyof typeof expected];
+        const minute = traffic.filter((t) => t.at >= refusedAt && t.at < refusedAt + 60_000);
+        console.log(`${name}: ${minute.length} requests in the minute after the refusal (${traffic.length} since it opened)`);
+        expect(minute.filter((t) => t.what.startsWith('ws ')).length, `${name}: sockets opened in a minute`).toBeLessThanOrEqual(7);
+        expect(minute.filter((t) => !t.what.startsWith('ws ')).map((t) => t.what), `${name}: HTTP requests in that minute`).toEqual([]);
+        expect(consoleErrors.slice(errorsAtRefusal[name]), `${name}: console errors after the refusal`).toEqual([]);
+      }
+
+      // The rotation rolled back (the old token back in the database) and the server restarted on it:
+      // the rotated wall comes back by itself; the others still say why they are refused.
       const { port, dataDir, credentials } = server;
       await server.stop();
+      const driver = await openDriver({ streetId: 'test', databaseUrl: null, dataDir });
+      await driver.query("UPDATE settings SET value = $1 WHERE key = 'viewer_token'", [startToken]);
+      await driver.close();
+      server = await startTestServer({ dataDir, credentials, env: { PORT: String(port), BASE_PATH: BASE } });
+      await waitForWallReady(pages.rotated.page, 8, 90_000);
+      expect(await screen(pages.rotated.page).count()).toBe(0);
+      await expect.poll(() => pages.rotated.page.locator('[data-testid=connection]').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+      await saysSo(pages.wrongEn.page, 'refused', en, 'still the wrong token');
+      await saysSo(pages.missingZh.page, 'missing', zhCN, 'still no token');
+
+      // A token made valid on the server (here: the server configured with what the "wrong" walls hold) brings those back too.
+      await server.stop();
+      const cleared = await openDriver({ streetId: 'test', databaseUrl: null, dataDir });
+      await cleared.query("DELETE FROM settings WHERE key = 'viewer_token'");
+      await cleared.close();
       server = await startTestServer({ dataDir, credentials: { ...credentials, viewerToken: wrongToken }, env: { PORT: String(port), BASE_PATH: BASE } });
-
-      await expect
-        .poll(() => screen(pages.rotated.page).getAttribute('data-reason'), { timeout: 60_000, message: 'the wall whose token was rotated away' })
-        .toBe('refused');
-      expect(await screen(pages.rotated.page).innerText()).toContain(zhCN.wallAccess.refusedTitle);
-      await noEmptyWall(pages.rotated.page, 'rotated token');
-      await shoot(pages.rotated.page, 'refused-zh');
-
-      // Nobody touched the "wrong" wall: its token is the server's now, and it comes back by itself.
-      await waitForWallReady(pages.wrong.page, 8, 90_000);
-      expect(await screen(pages.wrong.page).count()).toBe(0);
-      await expect.poll(() => pages.wrong.page.locator('[data-testid=connection]').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
-      expect(await screen(pages.missing.page).getAttribute('data-reason'), 'still no token').toBe('missing');
+      for (const name of ['wrongZh', 'wrongEn'] as const) {
+        await waitForWallReady(pages[name].page, 8, 90_000);
+        expect(await screen(pages[name].page).count(), name).toBe(0);
+      }
+      await saysSo(pages.missingEn.page, 'missing', en, 'still no token');
       console.log(`access screens: ${shots.join(', ')}`);
 
       for (const [name, watched] of Object.entries(pages)) {
@@ -173,42 +232,133 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
     }
   });
 
-  it('the desk: no session goes to /login with the reason; signed out on the server while open, the next answer sends it to /login saying so, and signing in brings it back', async () => {
+  /** Signs in on /login and waits for the page it returns to: `back` is the path and query (and hash) it must be. */
+  const signInAndReturn = async (page: Page, user: { username: string; password: string }, back: string) => {
+    await page.locator('#login-username').fill(user.username);
+    await page.locator('#login-password').fill(user.password);
+    await page.locator('form button[type=submit]').click();
+    const want = new URL(`${BASE}${back}`, passing.origin);
+    await page.waitForURL((url) => url.pathname === want.pathname, { timeout: 30_000 });
+    const url = new URL(page.url());
+    expect(url.pathname, 'back on the same path').toBe(want.pathname);
+    expect([...url.searchParams], 'with the same query').toEqual([...want.searchParams]);
+    expect(url.hash, 'and the same fragment').toBe(want.hash);
+  };
+  /** The /login page the guard sent a page to: its reason, the line saying it, and where it returns. */
+  const onLogin = async (page: Page, reason: string, back: string, lang: typeof zhCN | typeof en) => {
+    await page.waitForURL((url) => url.pathname === `${BASE}/login`, { timeout: 45_000 });
+    const url = new URL(page.url());
+    expect(url.searchParams.get('reason')).toBe(reason);
+    expect(url.searchParams.get('next')).toBe(back);
+    const line = page.locator('[data-testid=login-reason]');
+    expect(await line.getAttribute('data-reason')).toBe(reason);
+    expect((await line.innerText()).trim()).toContain(lang.session.reason[reason as keyof typeof zhCN.session.reason]);
+    // Where signing in returns to, as people read it (a search in Chinese, not percent-escapes).
+    expect((await page.locator('[data-testid=login-back]').innerText()).trim()).toBe(lang.session.back.replace('{path}', decodeURIComponent(back)));
+  };
+  const shootLogin = async (page: Page, name: string) => {
+    for (const size of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+      await page.setViewportSize(size);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      // The reason line and the form fit the width (no sideways scrolling), the reason above the fold.
+      const fit = await page.evaluate(() => {
+        const line = document.querySelector('[data-testid=login-reason]')?.getBoundingClientRect();
+        const submit = document.querySelector('form button[type=submit]')?.getBoundingClientRect();
+        const spilling = [...document.querySelectorAll('[data-testid=login-reason] p')].filter((p) => p.scrollWidth > p.clientWidth).map((p) => p.textContent);
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          spilling,
+          lineInside: !!line && line.left >= 0 && line.right <= innerWidth && line.bottom <= innerHeight,
+          submitInside: !!submit && submit.left >= 0 && submit.right <= innerWidth,
+        };
+      });
+      expect(fit.scrollWidth, `${name} ${size.width}: page width`).toBeLessThanOrEqual(size.width);
+      expect(fit.lineInside, `${name} ${size.width}: the reason line in view`).toBe(true);
+      expect(fit.spilling, `${name} ${size.width}: text running out of the reason box`).toEqual([]);
+      expect(fit.submitInside, `${name} ${size.width}: the sign-in button within the width`).toBe(true);
+      await page.screenshot({ path: path.join(screenshotDir(), `login-${name}-${size.width}x${size.height}.png`) });
+    }
+    await page.setViewportSize({ width: 1920, height: 1080 });
+  };
+
+  it('the desk: no session goes to /login with the reason; signed out on the server while the queue or an incident is open (nobody touching it), it goes to /login saying so (zh, en), and signing in brings it back to the same path and query', async () => {
     const watched = await openWatchedPage(browser, passing.origin, { width: 1920, height: 1080 });
     const { page } = watched;
-    const reasonLine = page.locator('[data-testid=login-reason]');
-    const signIn = async () => {
-      await page.locator('#login-username').fill('admin');
-      await page.locator('#login-password').fill(server.credentials.adminPassword);
-      await page.locator('form button[type=submit]').click();
-      await page.waitForURL((url) => url.pathname === `${BASE}/duty`, { timeout: 30_000 });
-      await page.locator('.qsummary, .qlist, .desk-note').first().waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
-        await page.screenshot({ path: path.join(screenshotDir(), 'desk-after-sign-in.png') });
-        throw new Error(`the queue after signing in (${page.url()}): ${String(error)}`);
-      });
-    };
+    const admin = { username: 'admin', password: server.credentials.adminPassword };
+    // A filtered queue: the way back must keep the filters (path + query).
+    const queue = `/duty?status=reported&q=${encodeURIComponent('渗水')}`;
     try {
-      await page.goto(`${passing.origin}${BASE}/duty`);
-      await page.waitForURL((url) => url.pathname === `${BASE}/login`, { timeout: 30_000 });
-      expect(new URL(page.url()).searchParams.get('reason')).toBe('required');
-      expect(new URL(page.url()).searchParams.get('next')).toBe('/duty');
-      expect((await reasonLine.textContent())?.trim()).toContain(zhCN.session.reason.required);
+      await page.goto(`${passing.origin}${BASE}${queue}`);
+      await onLogin(page, 'required', queue, zhCN);
+      await signInAndReturn(page, admin, queue);
+      await page.locator('.qsummary, .qlist, .desk-note').first().waitFor({ timeout: 30_000 });
+      // Its live socket is open (the desk header says 实时).
+      await page.locator('.desk-live.live').waitFor({ timeout: 30_000 });
 
-      await signIn();
-      // Signed out on the server (the session revoked) while the queue is open.
+      // Signed out on the server (DELETE /api/v1/session with the browser's cookie), as another tab or a script would.
       const cookies = (await watched.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
       const signOut = await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: cookies } });
-      expect(signOut.status, 'DELETE /api/v1/session').toBeLessThan(300);
-      // The next answer the page gets (a new incident makes the queue reload) is a 401.
-      await post({ items: ordinaryIncidents().slice(0, 1) });
-      await page.waitForURL((url) => url.pathname === `${BASE}/login`, { timeout: 45_000 });
-      expect(new URL(page.url()).searchParams.get('reason')).toBe('ended');
-      expect(new URL(page.url()).searchParams.get('next')).toBe('/duty');
-      expect((await reasonLine.getAttribute('data-reason'))).toBe('ended');
-      expect((await reasonLine.textContent())?.trim()).toContain(zhCN.session.reason.ended);
-      await page.screenshot({ path: path.join(screenshotDir(), 'login-ended-zh-1920x1080.png') });
+      expect(signOut.status, 'DELETE /api/v1/session').toBe(204);
+      // No new record, no click: the server ends the queue's live socket and the refused reconnection sends it to /login.
+      await onLogin(page, 'ended', queue, zhCN);
+      await shootLogin(page, 'ended-zh');
 
-      await signIn();
+      await signInAndReturn(page, admin, queue);
+      await page.locator('.qsummary, .qlist, .desk-note').first().waitFor({ timeout: 30_000 });
+
+      // An incident's page (which reloads nothing by itself), in English: signed out on the server
+      // again, its live socket is what notices; back to the same incident, in English, after signing in.
+      const res = await fetch(`${server.url}/api/v1/incidents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': server.credentials.ingestKey },
+        body: JSON.stringify({ items: ordinaryIncidents().slice(0, 1) }),
+      });
+      expect(res.status).toBeLessThan(300);
+      const [created] = ((await res.json()) as { results: { id: string }[] }).results;
+      const incident = `/duty/incidents/${created?.id}?lang=en`;
+      await page.goto(`${passing.origin}${BASE}${incident}`);
+      await page.locator('.incident [data-status]').waitFor({ timeout: 30_000 });
+      await page.locator('.desk-live.live').waitFor({ timeout: 30_000 });
+      const again = (await watched.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      expect((await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: again } })).status).toBe(204);
+      await onLogin(page, 'ended', incident, en);
+      await signInAndReturn(page, admin, incident);
+      await page.locator('.incident [data-status]').waitFor({ timeout: 30_000 });
+      expect(watched.consoleErrors.filter((m) => !EXPECTED_ERRORS.test(m))).toEqual([]);
+      expect(watched.cspViolations).toEqual([]);
+    } finally {
+      await watched.context.close();
+    }
+  });
+
+  it('the admin pages: an admin whose sessions an other admin ended (a new password) goes to /login with the reason at the next answer, in English, and signing in brings them back to the same path, query and section', async () => {
+    const watched = await openWatchedPage(browser, passing.origin, { width: 1920, height: 1080 });
+    const { page } = watched;
+    const admin = await signIn(server.url, 'admin', server.credentials.adminPassword);
+    const second = { username: `admin-${Date.now().toString(36)}`, password: 'first password 123' };
+    const made = await fetch(`${server.url}/api/v1/users`, {
+      method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: JSON.stringify({ ...second, role: 'admin' }),
+    });
+    expect(made.status, 'POST /api/v1/users').toBe(201);
+    const where = '/admin?lang=en#audit';
+    try {
+      await page.goto(`${passing.origin}${BASE}${where}`);
+      await onLogin(page, 'required', where, en);
+      await signInAndReturn(page, second, where);
+      await page.locator('[data-table=audit] tbody tr').first().waitFor({ timeout: 30_000 });
+
+      // The first admin gives the second a new password: every session of theirs ends at once.
+      const changed = await fetch(`${server.url}/api/v1/users/${second.username}`, {
+        method: 'PATCH', headers: { cookie: admin, 'content-type': 'application/json' }, body: JSON.stringify({ password: 'second password 456' }),
+      });
+      expect(changed.status, 'PATCH the second admin').toBe(200);
+      // The admin page holds no live connection: its next answer (the audit filter applied) is the 401.
+      await page.locator('[data-form=audit] button[type=submit]').click();
+      await onLogin(page, 'ended', where, en);
+      await shootLogin(page, 'ended-en');
+
+      await signInAndReturn(page, { ...second, password: 'second password 456' }, where);
+      await page.locator('[data-table=audit] tbody tr').first().waitFor({ timeout: 30_000 });
       expect(watched.consoleErrors.filter((m) => !EXPECTED_ERRORS.test(m))).toEqual([]);
       expect(watched.cspViolations).toEqual([]);
     } finally {

@@ -1,9 +1,11 @@
 // The desk's /live connection (the session cookie signs it in): changed incidents, alerts and
 // emergency mode, handed to the page's callbacks. One socket per page; the returned function closes it.
+// A refused handshake (the session ended on the server, which also cuts the open socket) is
+// reported like a 401, so an idle desk goes to /login too.
 import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, type Alert, type ClientToServerEvents, type EmergencyPayload, type Incident, type ServerToClientEvents } from '@grid141/shared';
 import { pageParams } from '../composables/pageParams.ts';
-import { socketPath } from '../live/api.ts';
+import { reportUnauthorized, socketPath } from '../live/api.ts';
 
 export interface DeskLiveHandlers {
   incidents?(items: Incident[]): void;
@@ -23,8 +25,17 @@ export function connectDeskLive(handlers: DeskLiveHandlers): () => void {
     reconnectionDelayMax: 5000,
   });
   socket.on('connect', () => handlers.connection?.('live'));
-  socket.on('disconnect', () => handlers.connection?.('down'));
-  socket.on('connect_error', () => handlers.connection?.('down'));
+  socket.on('disconnect', (reason) => {
+    handlers.connection?.('down');
+    // The server cut it (a stalled reader, or a session it no longer accepts): ask again at once.
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', (error) => {
+    handlers.connection?.('down');
+    // The handshake refused (the session signed out, expired, or its user disabled): the session
+    // guard sends the page to /login with the reason, as a refused API call does (issue 16).
+    if (!socket.active && /^unauthori[sz]ed/i.test(error.message)) reportUnauthorized('socket');
+  });
   socket.on('incidents', (p) => handlers.incidents?.(p.items));
   socket.on('alert', (a) => handlers.alert?.(a));
   socket.on('emergency', (p) => handlers.emergency?.(p));

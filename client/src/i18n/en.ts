@@ -33,6 +33,7 @@ export default {
     refusedWhy: 'The access token in the address is wrong, or the administrator has replaced it. The server is running.',
     whatToDo: 'Open the wall address that the server printed when it started (npm start), or ask the administrator for the current wall address.',
     retrying: 'Retrying every {n} s in the background; the wall comes back by itself once its token is accepted.',
+    retryingMissing: 'Retrying every {n} s in the background.',
   },
   session: {
     reason: {

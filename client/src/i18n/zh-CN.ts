@@ -33,6 +33,7 @@ export default {
     refusedWhy: '地址中的访问令牌（token）有误，或管理员已更换令牌。服务器运行正常。',
     whatToDo: '请打开服务器启动（npm start）时打印的大屏地址，或向管理员索取当前的大屏地址。',
     retrying: '正在后台每 {n} 秒重试一次；令牌恢复有效后，大屏会自动恢复，无需操作。',
+    retryingMissing: '正在后台每 {n} 秒重试一次。',
   },
   session: {
     reason: {
