@@ -11,9 +11,13 @@ import { router } from './router.ts';
 import { i18n } from './i18n/index.ts';
 import { prefetchStreetGeo } from './map/geoData.ts';
 import { installSessionGuard } from './live/sessionGuard.ts';
+import { pageParams } from './composables/pageParams.ts';
 
-// Every route shows the wall (the others redirect to it): fetch the map's data at once.
-prefetchStreetGeo();
+// Pages that draw the street's map (the wall, the report, an incident on the desk, and any other
+// address, which goes to the wall): fetch its data at once. Not /login, /admin or the desk's lists,
+// which draw none (and, signed out, would only log five 401s).
+const firstPath = window.location.pathname.slice(pageParams.basePath.length);
+if (!/^\/(login|admin|duty)(\/|$)/.test(firstPath) || firstPath.startsWith('/duty/incidents/')) prefetchStreetGeo();
 
 // A refused session on a signed-in page goes to /login with why and the way back (not on the wall).
 installSessionGuard(router);

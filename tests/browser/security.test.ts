@@ -341,6 +341,11 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
     });
     expect(made.status, 'POST /api/v1/users').toBe(201);
     const where = '/admin?lang=en#audit';
+    // The admin pages draw no map: they never ask for the street's GeoJSON (signed out, five 401s more).
+    const geo: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/v1/geo/')) geo.push(request.url());
+    });
     try {
       await page.goto(`${passing.origin}${BASE}${where}`);
       await onLogin(page, 'required', where, en);
@@ -359,6 +364,7 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
 
       await signInAndReturn(page, { ...second, password: 'second password 456' }, where);
       await page.locator('[data-table=audit] tbody tr').first().waitFor({ timeout: 30_000 });
+      expect(geo, 'map data asked for by /login and /admin').toEqual([]);
       expect(watched.consoleErrors.filter((m) => !EXPECTED_ERRORS.test(m))).toEqual([]);
       expect(watched.cspViolations).toEqual([]);
     } finally {
