@@ -12,7 +12,8 @@ import { runImport, type ImportOptions } from '../../server/src/import/run.ts';
 import Papa from 'papaparse';
 import { createFiguresState, foldIncident, slaProfileFor, toSummary } from '@grid141/shared';
 import { openTargets } from '../../server/src/desk/targets.ts';
-import { HeaderError, mappingSchema } from '../../server/src/import/convert.ts';
+import { cellFault, HeaderError, mappingSchema, planHeader, rowConverter, type HeaderPlan } from '../../server/src/import/convert.ts';
+import { KINDS } from '../../server/src/import/kinds.ts';
 import { UnreadableFileError } from '../../server/src/import/read.ts';
 import { REPO_ROOT } from '../helpers/server.ts';
 import { writeCsv, writeXlsx, type FixtureCell } from '../helpers/import-files.ts';
@@ -176,6 +177,48 @@ describe('CSV in the encodings Excel writes', () => {
     const missing = path.join(dir, 'missing.csv');
     await writeCsv(missing, [['演练日期', '演练级别', '参与人数'], ['2024/3/5', '社区', '3']], 'utf-8');
     await expect(run('fire-drills', missing)).rejects.toThrow(/缺少必填列：演练类型（kind）/);
+  });
+});
+
+describe('the API\'s text rule, cell by cell', () => {
+  it('a control character or half an emoji refuses the row with its column, as the API refuses it; nothing is removed', async () => {
+    const file = path.join(dir, 'drills-controls.csv');
+    const row = (id: string, place: string): FixtureCell[] => [id, '2024/3/5 9:30', '社区', '疏散演练', place, 30, null, null, null, null, null];
+    await writeCsv(file, [
+      DRILL_HEADER,
+      row('TC-1', '石油路\t1号\r\n3栋'),
+      row('TC-2', '5栋\u0007'),
+      // At the edge of a cell, where trimming would have taken it away silently.
+      row('TC-3', '\u000b5栋'),
+      row('TC-4\u001b', '6栋'),
+      row('TC-5', '\u007f7栋 👨‍👩‍👧'),
+    ], 'utf-8');
+    const summary = await run('fire-drills', file, { rejectedFile: null });
+    expect(summary).toMatchObject({ rows: 5, accepted: 2, rejected: 3 });
+    expect(summary.problems.map((p) => [p.row, p.column])).toEqual([[3, '演练地点'], [4, '演练地点'], [5, '演练编号']]);
+    expect(summary.problems[0]?.reason).toMatch(/^含有控制字符 U\+0007（第 3 个字符）.* \/ contains the control character U\+0007/);
+    expect(summary.problems[1]?.reason).toMatch(/U\+000B（第 1 个字符）/);
+    expect(summary.problems[2]?.reason).toMatch(/U\+001B/);
+    const got = new Map<string, unknown>();
+    await store.scanFeed('fire-drills', null, (b) => {
+      for (const r of b) if (String(r.externalId).startsWith('TC-')) got.set(String(r.externalId), r.buildingName);
+    });
+    expect(Object.fromEntries(got)).toEqual({ 'TC-1': '石油路\t1号\r\n3栋', 'TC-5': '\u007f7栋 👨‍👩‍👧' });
+  });
+
+  it('half an emoji in a cell (an XLSX string can hold one) is refused on its column, in a mapping default too', () => {
+    const spec = KINDS['volunteer-activities'];
+    const header = { number: 1, cells: ['活动日期', '志愿队伍', '服务时长', '参与人数', '活动名称'] };
+    const plan = planHeader(header, spec, { columns: {}, values: {}, defaults: {} }) as HeaderPlan;
+    const convert = rowConverter(plan, { kind: 'volunteer-activities', timeZone: 'Asia/Shanghai', mapping: { columns: {}, values: {}, defaults: {} } });
+    const out = convert({ number: 2, cells: ['2024/3/5', '石惠民乐志愿队\ud83d', 2, 3, '敲门\u0000行动'] });
+    expect(out.inputs).toEqual([]);
+    expect(out.problems.map((p) => p.column)).toEqual(['志愿队伍', '活动名称']);
+    expect(out.problems[0]?.reason).toMatch(/半个表情符号.*U\+D83D/);
+    expect(out.problems[1]?.reason).toMatch(/U\+0000/);
+    expect(cellFault('\uFEFF石油路')).toBeNull();
+    const withDefault = rowConverter(plan, { kind: 'volunteer-activities', timeZone: 'Asia/Shanghai', mapping: { columns: {}, values: {}, defaults: { title: '敲门\u001f' } } });
+    expect(withDefault({ number: 3, cells: ['2024/3/5', '石惠民乐志愿队', 2, 3, null] }).problems.map((p) => p.column)).toEqual(['默认值 title / default']);
   });
 });
 

@@ -3,6 +3,7 @@
 // read each cell by its field's type, and give every problem with its row and column.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { textFault } from '@grid141/shared';
 import { codeIndex, headerIndex, headerKey, KINDS, type FieldSpec, type ImportKind, type KindSpec } from './kinds.ts';
 import type { SheetRow } from './read.ts';
 import { cellText, plainText, readBoolean, readDateTime, readNumber, readSeconds, type Cell, type Read } from './values.ts';
@@ -182,6 +183,24 @@ function readField(field: FieldSpec, cell: Cell, ctx: ConvertContext, minutes: n
   }
 }
 
+/**
+ * The API's text rule (docs/api.md, "Text"; `textFault` in shared/src/common.ts) on a cell as the
+ * file holds it, before it is trimmed: a C0 control character other than tab, line feed and carriage
+ * return, or half an emoji (an unpaired surrogate), anywhere in the cell refuses the row with this
+ * reason on its column, as the API refuses such a field; nothing is removed. Leading byte-order
+ * marks are the only exception: trimming takes them as it takes spaces. Null when the cell keeps
+ * the rule (and for numbers, booleans and dates).
+ */
+export function cellFault(cell: Cell | undefined): string | null {
+  if (typeof cell !== 'string') return null;
+  const bom = /^\uFEFF*/.exec(cell)?.[0].length ?? 0;
+  const fault = textFault(cell.slice(bom));
+  if (!fault) return null;
+  const at = fault.index + bom + 1;
+  if (fault.char >= 'U+D800' && fault.char <= 'U+DFFF') return `含有半个表情符号（不成对的代理项 ${fault.char}，第 ${at} 个字符）/ contains half an emoji (an unpaired surrogate ${fault.char}, character ${at})`;
+  return `含有控制字符 ${fault.char}（第 ${at} 个字符），只允许制表符和换行 / contains the control character ${fault.char} (character ${at}); only tab and line breaks are allowed`;
+}
+
 /** A stable id for a row that has none: the same row content gives the same id in every run. */
 export function rowHash(kind: ImportKind, values: Record<string, unknown>): string {
   const sorted = Object.keys(values).sort().map((k) => [k, values[k]]);
@@ -208,6 +227,11 @@ export function rowConverter(plan: HeaderPlan, ctx: ConvertContext) {
     for (const column of plan.columns) {
       const cell = row.cells[column.index] ?? null;
       if (cellText(cell) === null) continue;
+      const fault = cellFault(cell);
+      if (fault) {
+        problems.push({ row: row.number, column: column.header, reason: fault });
+        continue;
+      }
       const read = readField(column.field, cell, ctx, minutes, codeIndexes.get(column.field.key) ?? new Map());
       if (read.ok) values[column.field.key] = read.value;
       else problems.push({ row: row.number, column: column.header, reason: read.reason });
@@ -215,6 +239,11 @@ export function rowConverter(plan: HeaderPlan, ctx: ConvertContext) {
     for (const [key, value] of Object.entries(ctx.mapping.defaults)) {
       if (values[key] !== undefined || problems.some((p) => p.column === columnOf(key))) continue;
       const field = spec.fields.find((f) => f.key === key) as FieldSpec;
+      const fault = cellFault(value);
+      if (fault) {
+        problems.push({ row: row.number, column: `默认值 ${key} / default`, reason: fault });
+        continue;
+      }
       const read = readField(field, value, ctx, minutes, codeIndexes.get(key) ?? new Map());
       if (read.ok) values[key] = read.value;
       else problems.push({ row: row.number, column: `默认值 ${key} / default`, reason: read.reason });
