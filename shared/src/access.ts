@@ -25,8 +25,12 @@ export const recordKindSchema = z.string().refine((v) => RECORD_KINDS.includes(v
  * new name is kept in lower case, and the store finds a name whatever its case.
  */
 export const usernameSchema = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only').toLowerCase();
-/** At least 10 characters: the only rule (NIST SP 800-63B: length, not composition). */
-export const passwordSchema = z.string().min(10, 'at least 10 characters').max(256);
+/**
+ * At least 10 characters: the only rule of composition (NIST SP 800-63B: length, not composition).
+ * The text rule too (docs/api.md, "Text"): no control characters but tab and line breaks, and no
+ * half emoji, which UTF-8 cannot carry (two different halves would hash alike).
+ */
+export const passwordSchema = storableString().min(10, 'at least 10 characters').max(256);
 
 export const signInSchema = z.object({
   // The text rule (docs/api.md, "Text"): a NUL reaches the users query otherwise.

@@ -335,4 +335,4 @@ export interface EmergencyState {
   endedAt: string | null;
   endedBy: string | null;
 }
-export const emergencyStartSchema = z.object({ incidentId: z.string().min(1).max(64), note: textSchema(500).optional() }).strict();
+export const emergencyStartSchema = z.object({ incidentId: storableString().min(1).max(64), note: textSchema(500).optional() }).strict();

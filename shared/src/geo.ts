@@ -1,5 +1,6 @@
 // Schemas of a street's geodata files (data/streets/<id>/*), shared by the generator, the loader and the client.
 import { z } from 'zod';
+import { storableString } from './common.ts';
 
 export const GRID_TYPES = ['comprehensive', 'dedicated'] as const;
 export const DEDICATED_TO = ['commercial_complex', 'business_building', 'elderly_institution', 'campus', 'industrial_park'] as const;
@@ -22,8 +23,12 @@ export const STREET_FILES = {
   roads: 'roads.geojson',
 } as const;
 
-const I18nText = z.object({ zh: z.string().min(1), en: z.string().min(1) });
-const Id = z.string().min(1);
+// Names and ids keep the API's text rule (docs/api.md, "Text"): grid, community and micro-grid ids
+// are stored with every record placed in them, and a map imported with a NUL in one would break
+// every write (the new map fails the street checks instead, naming the file and the field).
+const Text = () => storableString().min(1);
+const I18nText = z.object({ zh: Text(), en: Text() });
+const Id = Text();
 const Count = z.number().int().nonnegative();
 
 export const PositionSchema = z.tuple([z.number().finite(), z.number().finite()]);
@@ -53,28 +58,28 @@ export const StreetMetaSchema = z.object({
   note: z.string().optional(),
 });
 
-export const BoundaryPropsSchema = z.object({ id: Id, name: z.string().min(1), nameEn: z.string().min(1), streetId: Id });
+export const BoundaryPropsSchema = z.object({ id: Id, name: Text(), nameEn: Text(), streetId: Id });
 export const CommunityPropsSchema = z.object({
-  id: Id, name: z.string().min(1), nameEn: z.string().min(1), streetId: Id,
+  id: Id, name: Text(), nameEn: Text(), streetId: Id,
   population: Count, households: Count, synthetic: z.boolean(),
 });
 export const GridPropsSchema = z.object({
-  id: Id, name: z.string().min(1), streetId: Id, communityId: Id,
+  id: Id, name: Text(), streetId: Id, communityId: Id,
   type: z.enum(GRID_TYPES), dedicatedTo: z.enum(DEDICATED_TO).optional(),
   population: Count, households: Count,
-  leader: z.string().min(1), leaderPhoneMasked: z.string().regex(/^1\d{2}\*{4}\d{4}$/),
+  leader: Text(), leaderPhoneMasked: z.string().regex(/^1\d{2}\*{4}\d{4}$/),
 });
 export const MicroGridPropsSchema = z.object({
-  id: Id, name: z.string().min(1), streetId: Id, communityId: Id, gridId: Id,
+  id: Id, name: Text(), streetId: Id, communityId: Id, gridId: Id,
   households: Count, highRise: z.boolean(),
 });
 export const PoiPropsSchema = z.object({
-  id: Id, name: z.string().min(1), kind: z.enum(POI_KINDS), streetId: Id,
+  id: Id, name: Text(), kind: z.enum(POI_KINDS), streetId: Id,
   communityId: Id, gridId: Id, microGridId: Id,
-  seats: Count.optional(), coverageRadiusM: z.number().positive().optional(), operator: z.string().optional(),
+  seats: Count.optional(), coverageRadiusM: z.number().positive().optional(), operator: storableString().optional(),
   staff: Count.optional(), floors: Count.optional(), households: Count.optional(), enterpriseCount: Count.optional(),
 });
-export const RoadPropsSchema = z.object({ id: Id, name: z.string().min(1), class: z.enum(ROAD_CLASSES), streetId: Id });
+export const RoadPropsSchema = z.object({ id: Id, name: Text(), class: z.enum(ROAD_CLASSES), streetId: Id });
 
 function featureCollection<G extends z.ZodType, P extends z.ZodType>(geometry: G, properties: P) {
   const feature = z.object({ type: z.literal('Feature'), geometry, properties });

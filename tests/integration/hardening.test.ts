@@ -228,6 +228,64 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
       await problem(await desk(`/api/v1/duty/incidents/${id}/escalations`, { department: '城管\u0000' }), 400, 'department');
     });
 
+    it('bytes that are not UTF-8 in an Open311 form or a query are a 400 naming the field, never U+FFFD', async () => {
+      const key = server.credentials.ingestKey;
+      const form = (description: Buffer, contentType = 'application/x-www-form-urlencoded') => fetch(`${server.url}/open311/v2/requests.json`, {
+        method: 'POST', headers: { 'content-type': contentType },
+        body: Buffer.concat([Buffer.from(`api_key=${encodeURIComponent(key)}&service_code=city_mgmt&lat=${inLat}&long=${inLng}&description=`), description]),
+      });
+      type Open311Error = { code: number; description: string };
+      const refused = async (res: Response, status: number, field: RegExp) => {
+        const body = (await res.json()) as Open311Error[];
+        expect(res.status, JSON.stringify(body)).toBe(status);
+        expect(body.map((e) => e.description).join('; ')).toMatch(field);
+      };
+      // Raw bytes (Latin-1 typed into a UTF-8 form), an escape of them, half of 井 (%E4%BA%95), and a malformed escape.
+      await refused(await form(Buffer.from([0xbe, 0xae, 0xb8, 0xc7])), 400, /^description: bytes that are not UTF-8/);
+      await refused(await form(Buffer.from('%E4%BA%95%E7%9B')), 400, /^description: bytes that are not UTF-8/);
+      await refused(await form(Buffer.from('%FF%FE')), 400, /^description: bytes that are not UTF-8/);
+      await refused(await form(Buffer.from('%E4%BA%95%ZZ')), 400, /^description: a malformed percent-escape/);
+      // A form that says it is Latin-1 is read as Latin-1: every byte is a character there.
+      const latin1 = await form(Buffer.from([0x25, 0x45, 0x39, 0x74, 0xe9]), 'application/x-www-form-urlencoded; charset=iso-8859-1');
+      expect(latin1.status, await latin1.clone().text()).toBe(200);
+      const [{ service_request_id: latinId }] = (await latin1.json()) as [{ service_request_id: string }];
+      expect(((await (await server.get(`/api/v1/incidents/${latinId}`)).json()) as IncidentWithHistory).description).toBe('\u00e9t\u00e9');
+      // The same words sent right are taken, every escape decoded.
+      const ok = await form(Buffer.from(encodeURIComponent('井盖缺失 100%')));
+      expect(ok.status, await ok.clone().text()).toBe(200);
+      const [{ service_request_id: id }] = (await ok.json()) as [{ service_request_id: string }];
+      expect(((await (await server.get(`/api/v1/incidents/${id}`)).json()) as IncidentWithHistory).description).toBe('井盖缺失 100%');
+      // A query parameter: under /api and in an Open311 POST's query, which is part of the request.
+      await problem(await server.get('/api/v1/incidents?community=%C3%28'), 400, 'community');
+      await problem(await server.get('/api/v1/incidents?community=%E4%BA'), 400, 'community');
+      const viaQuery = await fetch(`${server.url}/open311/v2/requests.json?description=%FF&api_key=${encodeURIComponent(key)}`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `service_code=city_mgmt&lat=${inLat}&long=${inLng}`,
+      });
+      await refused(viaQuery, 400, /^description: bytes that are not UTF-8/);
+    });
+
+    it('ids and names in bodies and uploads keep the rule too: emergency, merge, handover notes, users, keys, file names', async () => {
+      const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+      const send = (method: string, pathname: string, body: unknown) =>
+        fetch(`${server.url}${pathname}`, { method, headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+      const { id } = await incident();
+      await problem(await send('POST', '/api/v1/duty/emergency', { incidentId: `${id}\u0000` }), 400, 'incidentId');
+      await problem(await send('POST', `/api/v1/incidents/${id}/merge`, { into: 'x\u0000' }), 400, 'into');
+      await problem(await send('POST', '/api/v1/duty/handovers', { notes: '交接\u0000' }), 400, 'notes');
+      await problem(await send('POST', '/api/v1/users', { username: 'wang.wu', password: 'long enough pw', role: 'operator', displayName: '王五\udc00' }), 400, 'displayName');
+      await problem(await send('PATCH', '/api/v1/users/admin', { displayName: '管理员\u0007' }), 400, 'displayName');
+      await problem(await send('POST', '/api/v1/keys', { name: '12345\u0000' }), 400, 'name');
+      await problem(await send('POST', '/api/v1/users', { username: 'zhao.liu', password: 'long enough\u0000pw', role: 'operator' }), 400, 'password');
+      // A file name with a NUL, as RFC 5987 lets a multipart part carry it (a raw control character is refused by the multipart parser itself).
+      const multipart = [
+        '--b', 'Content-Disposition: form-data; name="file"; filename*=UTF-8\'\'drills%00.csv', 'Content-Type: text/csv', '', '演练日期,演练级别', '--b--', '',
+      ].join('\r\n');
+      const uploaded = await fetch(`${server.url}/uploads/imports?kind=fire-drills&dryRun=1`, {
+        method: 'POST', headers: { cookie, 'content-type': 'multipart/form-data; boundary=b' }, body: multipart,
+      });
+      await problem(uploaded, 400, 'file');
+    });
+
     it('property: arbitrary Unicode in every text field of every record kind never answers a 5xx', { timeout: 180_000 }, async () => {
       for (const kind of KINDS) {
         const fields = TEXT_FIELDS[kind];

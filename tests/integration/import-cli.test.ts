@@ -74,6 +74,10 @@ describe('npm run import', () => {
     const bogus = await cli(['--kind', 'bogus', bad], env);
     expect(bogus.code).toBe(1);
     expect(bogus.stderr).toMatch(/--kind must be one of [^\n]*\bgrids\b[^\n]*, got bogus/);
+    // --actor is written to history and the audit log: the API's text rule, before anything is opened.
+    const escape = await cli(['--kind', 'fire-drills', bad, '--actor', 'cli:\u001b[31m王五'], env);
+    expect(escape.code).toBe(1);
+    expect(escape.stderr).toMatch(/--actor contains a control character U\+001B/);
     const again = await cli(['--kind', 'fire-drills', bad, '--dry-run'], env);
     expect(again.stdout).toContain('已存在 already there 1');
 

@@ -117,6 +117,20 @@ describe('grid map import', () => {
     );
   });
 
+  it('a grid id or name the store cannot hold (NUL, half an emoji) fails the street checks; the map and the records stay as they were', async () => {
+    const before = readFileSync(path.join(streetsDir, STREET, 'grids.geojson'), 'utf8');
+    const versions = await listVersions(streetsDir, STREET);
+    for (const [key, value] of [['网格编号', 'G\u0000001'], ['网格名称', '一网格\udc00']] as const) {
+      const features = streetGrids();
+      (features[3] as Feature).properties[key] = value;
+      const file = path.join(dir, 'grids-nul.geojson');
+      writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
+      await expect(importGrids({ file, streetsDir, streetId: STREET, store })).rejects.toThrow(/新地图未通过检查.*(U\+0000|U\+DC00)/);
+    }
+    expect(readFileSync(path.join(streetsDir, STREET, 'grids.geojson'), 'utf8')).toBe(before);
+    expect(await listVersions(streetsDir, STREET)).toEqual(versions);
+  });
+
   it('reads a map in GCJ-02 (with its boundary in another file) back to WGS84', async () => {
     const original = streetGrids();
     const toGcj = (f: Feature) => gcoord.transform(JSON.parse(JSON.stringify(f)) as never, gcoord.WGS84, gcoord.GCJ02) as unknown as Feature;

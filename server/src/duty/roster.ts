@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { storableString } from '@grid141/shared';
 
 export const ROSTER_FILE = 'duty-roster.json';
 
@@ -11,7 +12,8 @@ const time = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM (00:00-23:59)');
 const span = z.object({ start: time, end: time });
-const name = z.string().trim().min(1, 'must not be empty');
+// Names are shown on every wall and signed into handover sheets: the API's text rule (docs/api.md, "Text").
+const name = storableString().trim().min(1, 'must not be empty');
 const shift = z.enum(['day', 'night'], { error: 'must be day or night' });
 const names = {
   shift,

@@ -35,6 +35,65 @@ export function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
   }
 }
 
+const HEX = /^[0-9a-fA-F]{2}$/;
+
+/**
+ * Where a URL-encoded string breaks the bytes rule (docs/api.md, "Text"): a query string, or an
+ * `application/x-www-form-urlencoded` body (Open311). A value whose percent-escapes are malformed
+ * (`%ZZ`, `%E4%B`), or whose bytes (escaped or raw) are not UTF-8 (`%FF`, half of `%E4%BA%95`), is
+ * refused naming its parameter: the parsers would otherwise keep it as U+FFFD (node:querystring,
+ * body-parser's decoding) or leave every escape of it undecoded (qs), changing the text silently.
+ * `raw` is the bytes, or a string whose characters are bytes (Node's `req.url` is Latin-1).
+ * Each entry is `{path: the parameter's name, message}`; `whole` names a part without a name.
+ */
+export function urlEncodedFaults(raw: Buffer | string, whole = '(query)'): { path: string; message: string }[] {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw;
+  const errors: { path: string; message: string }[] = [];
+  let start = 0;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x26, start); // &
+    if (end < 0) end = bytes.length;
+    if (end > start) {
+      const part = bytes.subarray(start, end);
+      const eq = part.indexOf(0x3d); // =
+      const name = unescaped(eq < 0 ? part : part.subarray(0, eq));
+      const value = eq < 0 ? null : unescaped(part.subarray(eq + 1));
+      const path = name.text === '' ? whole : name.text.slice(0, 64);
+      const fault = name.fault ?? value?.fault;
+      if (fault) errors.push({ path, message: fault });
+    }
+    start = end + 1;
+  }
+  return errors;
+}
+
+/** One name or value of a URL-encoded string: its text (leniently decoded, for naming it) and what is wrong with it, if anything. */
+function unescaped(part: Buffer): { text: string; fault?: string } {
+  const out: number[] = [];
+  let fault: string | undefined;
+  for (let i = 0; i < part.length; i += 1) {
+    const b = part[i] as number;
+    if (b === 0x2b) out.push(0x20); // +
+    else if (b === 0x25) { // %
+      const hex = part.subarray(i + 1, i + 3).toString('latin1');
+      if (HEX.test(hex)) {
+        out.push(Number.parseInt(hex, 16));
+        i += 2;
+      } else {
+        fault ??= 'a malformed percent-escape';
+        out.push(b);
+      }
+    } else out.push(b);
+  }
+  const decoded = Buffer.from(out);
+  try {
+    strictUtf8.decode(decoded);
+  } catch {
+    fault ??= 'bytes that are not UTF-8';
+  }
+  return { text: new TextDecoder().decode(decoded), ...(fault ? { fault } : {}) };
+}
+
 function decoded(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -45,16 +104,22 @@ function decoded(segment: string): string {
 
 /**
  * Where a request's path segments and query parameters break the text rule (docs/api.md, "Text"):
- * they reach SQL too, and PostgreSQL refuses U+0000 with an error, not a row. Each entry names the
- * parameter, or `(path)`.
+ * they reach SQL too, and PostgreSQL refuses U+0000 with an error, not a row. A query parameter
+ * whose percent-escapes are malformed or not UTF-8 is refused too (urlEncodedFaults), not read as
+ * U+FFFD. Each entry names the parameter, or `(path)`.
  */
 export function unstorableParams(req: Request): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
+  const query = req.originalUrl.indexOf('?');
+  if (query >= 0) errors.push(...urlEncodedFaults(req.originalUrl.slice(query + 1).split('#')[0] as string));
   for (const segment of req.path.split('/')) {
     const fault = textFault(decoded(segment));
     if (fault) errors.push({ path: '(path)', message: textFaultMessage(fault) });
   }
+  // A parameter already refused for its bytes is not named twice.
+  const named = new Set(errors.map((e) => e.path));
   for (const [name, raw] of Object.entries(req.query)) {
+    if (named.has(name)) continue;
     const values = Array.isArray(raw) ? raw : [raw];
     for (const value of values) {
       const fault = typeof value === 'string' ? textFault(value) : null;

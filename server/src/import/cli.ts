@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { textFault, textFaultMessage } from '@grid141/shared';
 import { ConfigError, loadConfig } from '../config.ts';
 import { acquireLock, readLock, type HeldLock } from '../datadir/lock.ts';
 import { CREDENTIALS_FILE } from '../auth/credentials.ts';
@@ -188,6 +189,10 @@ async function main(): Promise<number> {
     fail(`${(error as Error).message}\n${USAGE}`);
   }
   const { values: args, positionals } = parsed;
+  // --actor is written to history and the audit log: the API's text rule (docs/api.md, "Text").
+  const actorFault = args.actor === undefined ? null : textFault(args.actor);
+  if (actorFault) fail(`--actor ${textFaultMessage(actorFault)}`);
+  if (args.actor !== undefined && (args.actor.trim() === '' || args.actor.length > 64)) fail('--actor must be 1 to 64 characters');
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
+import { textFault, textFaultMessage } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import type { Principal } from '../auth/auth.ts';
 import { HttpProblem, zodProblem } from '../http/problem.ts';
@@ -29,6 +30,18 @@ const announcement = z.object({
 /** Largest file the upload takes (bytes): a 100,000-row XLSX is about 5 MB. */
 export const UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
 const PROBLEMS_SHOWN = 1_000;
+
+/**
+ * The uploaded file's own name: browsers send it in UTF-8, multipart's default reading is Latin-1.
+ * It is written to the audit log, so it keeps the API's text rule (docs/api.md, "Text"): a name
+ * with a NUL or another control character is a 400 naming `file`, never a failed audit write.
+ */
+function uploadName(file: Express.Multer.File): string {
+  const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
+  const fault = textFault(name);
+  if (fault) throw new HttpProblem(400, 'Invalid upload', `the file name ${textFaultMessage(fault)}`, [{ path: 'file', message: `the file name ${textFaultMessage(fault)}` }]);
+  return name;
+}
 
 export const importPlugin: Plugin = (ctx) => {
   const bus = ctx.use('bus');
@@ -85,7 +98,7 @@ export const importPlugin: Plugin = (ctx) => {
           if (crs !== 'wgs84' && crs !== 'gcj02') throw new HttpProblem(400, 'Invalid request', 'crs must be wgs84 or gcj02', [{ path: 'crs', message: 'wgs84 or gcj02' }]);
           const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
           const principal = res.locals.principal as Principal;
-          const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
+          const name = uploadName(file);
           res.status(200).json(await importMap({ file: file.path, name, crs, dryRun, actor: principal.username ?? 'admin', address: req.ip ?? null }));
           return;
         }
@@ -105,8 +118,7 @@ export const importPlugin: Plugin = (ctx) => {
           mapping = parsed.data;
         }
         const dryRun = req.query.dryRun === '1' || req.query.dryRun === 'true';
-        // Browsers send the file name in UTF-8; multipart's default reading is Latin-1.
-        const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
+        const name = uploadName(file);
         const principal = res.locals.principal as Principal;
         const preview = await previewTable(kind, file.path, ctx.street, mapping, 10);
         const summary = await runImport({

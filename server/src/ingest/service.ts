@@ -6,7 +6,7 @@
 // never turns a committed write into an error.
 import {
   ALARM_OUTCOMES, codeEnum, escalateInputSchema, evaluateInputSchema, FEED_KINDS, MOVE_ROLES, moveFieldFaults, noteInputSchema,
-  pastTimeSchema, reclassifyInputSchema, roleAtLeast, SATISFACTION, textSchema, transitionInputSchema, TRANSITIONS,
+  pastTimeSchema, reclassifyInputSchema, roleAtLeast, SATISFACTION, storableString, textSchema, transitionInputSchema, TRANSITIONS,
   type AuditKind, type FeedKind, type FeedRecord, type Incident, type ProblemFieldError, type RecordKind,
 } from '@grid141/shared';
 import { z } from 'zod';
@@ -359,7 +359,8 @@ export function createWriteService(deps: WriteServiceDeps): WriteService {
   const reclassify = deskChange('reclassification', reclassifyInputSchema, (r) => ({ kind: 'reclassification', ...r }));
   const addNote = deskChange('note', noteInputSchema, (n) => ({ kind: 'note', note: n.note }));
 
-  const mergeInput = z.object({ into: z.string().min(1).max(64), note: textSchema(500).optional() });
+  // `into` is looked up in the store: the text rule (docs/api.md, "Text") keeps a NUL from reaching SQL.
+  const mergeInput = z.object({ into: storableString().min(1).max(64), note: textSchema(500).optional() });
   const unmergeInput = z.object({ note: textSchema(500).optional() });
   const mayUnmerge = (actor: Actor) => actor.kind === 'system' || (actor.kind === 'user' && actor.role !== null && roleAtLeast(actor.role, 'leader'));
 

@@ -4,7 +4,7 @@ import express, { Router, type Request, type Response, type NextFunction } from 
 import { isoWithOffset } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import { actorOf } from '../auth/auth.ts';
-import { unstorableParams } from '../http/errors.ts';
+import { unstorableParams, urlEncodedFaults } from '../http/errors.ts';
 import { Open311Failure, sendErrors, sendOpen311, type Json, type Open311Format } from './format.ts';
 import { readRequestsQuery } from './query.ts';
 import { namedPlaces, readCreateRequest, toOpen311Request } from './requests.ts';
@@ -27,6 +27,19 @@ const BODY_ERRORS: Record<string, number> = {
   'request.aborted': 400,
   'request.size.invalid': 400,
 };
+
+/**
+ * body-parser's `verify` for the form: a field whose bytes (raw or percent-escaped) are not UTF-8,
+ * or whose percent-escapes are malformed, is refused with the spec's error list naming the field
+ * (docs/api.md, "Text"), as the JSON API refuses such a body; the parser would otherwise read it
+ * as U+FFFD, or keep the escapes undecoded. A form that says `charset=iso-8859-1` is Latin-1,
+ * where every byte is a character (docs/open311.md); the parser refuses any other charset (415).
+ */
+function utf8Form(_req: unknown, _res: unknown, body: Buffer, encoding: string | null): void {
+  if (encoding === 'iso-8859-1') return;
+  const faults = urlEncodedFaults(body, '(body)');
+  if (faults.length > 0) throw new Open311Failure(400, faults.map((e) => ({ code: 400, description: `${e.path}: ${e.message}` })));
+}
 
 function decoded(segment: string): string {
   try {
@@ -79,7 +92,7 @@ export const open311Routes: Plugin = (ctx) => {
       return next(Open311Failure.of(415, `send the form as application/x-www-form-urlencoded; charset=utf-8 (got ${req.headers['content-type'] ?? 'none'})`));
     }
     next();
-  }, express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 100 }));
+  }, express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 100, verify: utf8Form }));
 
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
