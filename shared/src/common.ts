@@ -88,6 +88,16 @@ export function pastTimeSchema(clock: () => number, name: string, earliest: stri
     .refine(notFarFuture(clock), { message: `${name} is more than 5 minutes ahead of the server clock` });
 }
 
+/**
+ * A query's range: `to` (when both are set) not before `from` (docs/api.md, "Times"). With
+ * QUERY_RANGE_ISSUE, a refinement of a query schema. Times far off (year 0000, past 9999) are no
+ * error: the stores clamp them (server/src/store/time-bound.ts), and nothing lies there.
+ */
+export function queryRangeOk(q: { from?: string | undefined; to?: string | undefined }): boolean {
+  return q.from === undefined || q.to === undefined || Date.parse(q.to) >= Date.parse(q.from);
+}
+export const QUERY_RANGE_ISSUE: { path: string[]; message: string } = { path: ['to'], message: 'to is before from' };
+
 /** `later` (when set) must not be before `earlier`: a pair of times of one record, as epoch ms. */
 export function orderedTimes(earlier: string, later: string | undefined): boolean {
   return later === undefined || Date.parse(later) >= Date.parse(earlier);

@@ -2,7 +2,7 @@
 // and its search, handover sheets and emergency mode (docs/desk.md says where each rule comes from).
 import { z } from 'zod';
 import { codeEnum, COLOURS, SOURCES, URGENCIES, type Urgency } from './codes.ts';
-import { isoDateTimeSchema, storableString, textSchema } from './common.ts';
+import { isoDateTimeSchema, pastTimeSchema, QUERY_RANGE_ISSUE, queryRangeOk, storableString, textSchema } from './common.ts';
 import type { Incident } from './incident.ts';
 import { incidentStatusSchema, TRANSITIONS, type IncidentStatus } from './lifecycle.ts';
 import { categorySchema, SLA_PROFILES, type TimeTargets } from './taxonomy.ts';
@@ -143,7 +143,7 @@ export const queueQuerySchema = z.object({
   q: z.string().trim().min(1).max(SEARCH_MAX).optional(),
   limit: z.coerce.number().int().min(1).max(QUEUE_LIMIT_MAX).default(50),
   offset: z.coerce.number().int().min(0).max(10_000).default(0),
-});
+}).refine(queryRangeOk, QUERY_RANGE_ISSUE);
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
 export const QUEUE_LIST_PARAMS = ['community', 'grid', 'category', 'colour', 'status', 'source', 'urgency', 'assignee'] as const;
 
@@ -271,7 +271,8 @@ const name = storableString().trim().min(1).max(64);
 export const escalateInputSchema = z.object({
   department: name,
   answeredBy: name.optional(),
-  answeredAt: isoDateTimeSchema.optional(),
+  /** When the department answered: in the plausible window (docs/api.md, "Times"), and not before the report (the store checks, 409). */
+  answeredAt: pastTimeSchema(Date.now, 'answeredAt').optional(),
   note: note.optional(),
 }).strict();
 

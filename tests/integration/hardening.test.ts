@@ -378,6 +378,31 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
       await problem(await post(ROUTE['fire-drills'], { ...goodRecord('fire-drills'), occurredAt: '1999-12-31T00:00:00+08:00' }), 400, 'occurredAt');
     });
 
+    it('a query range whose to is before its from is a 400 naming to, in every list (as Open311 says for end_date)', async () => {
+      const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+      const range = `from=${encodeURIComponent(isoAgo(0))}&to=${encodeURIComponent(isoAgo(HOUR))}`;
+      for (const pathname of ['/api/v1/incidents', '/api/v1/duty/queue', '/api/v1/audit', '/api/v1/exports/incidents.csv']) {
+        await problem(await fetch(`${server.url}${pathname}?${range}`, { headers: { cookie } }), 400, 'to');
+      }
+      const open311 = await fetch(`${server.url}/open311/v2/requests.json?start_date=${encodeURIComponent(isoAgo(0))}&end_date=${encodeURIComponent(isoAgo(HOUR))}&api_key=${encodeURIComponent(server.credentials.ingestKey)}`);
+      expect(open311.status).toBe(400);
+      expect((await fetch(`${server.url}/api/v1/incidents?from=${encodeURIComponent(isoAgo(HOUR))}&to=${encodeURIComponent(isoAgo(HOUR))}`, { headers: { cookie } })).status).toBe(200);
+    });
+
+    it('an escalation answered before the incident was reported, or in 3020, is refused naming answeredAt', async () => {
+      const cookie = await signIn(server.url, 'admin', server.credentials.adminPassword);
+      const reportedAt = isoAgo(2 * HOUR);
+      const { id } = await incident({ reportedAt });
+      const escalate = (answeredAt: string) => fetch(`${server.url}/api/v1/duty/incidents/${id}/escalations`, {
+        method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ department: '城管', answeredBy: '李四', answeredAt }),
+      });
+      await problem(await escalate('3020-01-01T00:00:00+08:00'), 400, 'answeredAt');
+      await problem(await escalate('1970-01-01T00:00:00Z'), 400, 'answeredAt');
+      const early = await problem(await escalate(isoAgo(3 * HOUR)), 409, 'answeredAt');
+      expect(early.detail).toMatch(/before the incident was reported/);
+      expect((await escalate(isoAgo(HOUR))).status).toBe(200);
+    });
+
     it('a reportedAt without an offset gives only that reason', async () => {
       const body = await problem(await post(ROUTE.incidents, { ...goodRecord('incidents'), reportedAt: '2026-11-25T23:59:00' }), 400, 'reportedAt');
       expect(body.errors).toHaveLength(1);

@@ -4,7 +4,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import {
-  AUDIT_KINDS, isoDateTimeSchema, newApiKeySchema, newUserSchema, userPatchSchema, type AuditKind, type UserPatch,
+  AUDIT_KINDS, isoDateTimeSchema, newApiKeySchema, QUERY_RANGE_ISSUE, queryRangeOk, newUserSchema, userPatchSchema, type AuditKind, type UserPatch,
 } from '@grid141/shared';
 import type { Plugin } from '../app.ts';
 import { BadAuditCursorError, listAudit, writeAudit, type NewAuditEntry } from '../audit/log.ts';
@@ -30,7 +30,7 @@ const auditQuerySchema = z.object({
   to: isoDateTimeSchema.optional(),
   cursor: z.string().max(24).optional(),
   limit: z.coerce.number().int().min(1).max(AUDIT_LIMIT_MAX).default(50),
-});
+}).refine(queryRangeOk, QUERY_RANGE_ISSUE);
 
 export const adminPlugin: Plugin = async (ctx) => {
   const db = ctx.use('store').sql;

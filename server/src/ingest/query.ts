@@ -48,6 +48,7 @@ export function parseListQuery(query: Record<string, unknown>): ListQuery {
       errors.push({ path: name, message: 'expected an ISO 8601 date-time with offset' });
     } else filter[name] = new Date(raw);
   }
+  if (filter.from && filter.to && filter.to < filter.from) errors.push({ path: 'to', message: 'to is before from' });
   let limit = LIST_LIMIT_DEFAULT;
   if (query.limit !== undefined) {
     const n = typeof query.limit === 'string' && /^\d+$/.test(query.limit) ? Number(query.limit) : NaN;

@@ -119,6 +119,7 @@ export const reportsPlugin: Plugin = (ctx) => {
       const filter: IncidentFilter = {};
       const from = timeParam(query, 'from');
       const to = timeParam(query, 'to');
+      if (from && to && to < from) throw new HttpProblem(400, 'Invalid query', 'to: to is before from', [{ path: 'to', message: 'to is before from' }]);
       if (from) filter.from = from;
       if (to) filter.to = to;
       const incidents: Incident[] = [];

@@ -50,6 +50,10 @@ export function changeIncident(db: SqlDriver, streetId: string, now: number, id:
     switch (change.kind) {
       case 'escalation':
         if (!isOpenStatus(before.status)) return notNow('department', `a ${before.status} incident cannot be escalated`);
+        // An answer to a call about the incident cannot come before the incident was reported (docs/api.md, "Times").
+        if (change.escalation.answeredAt !== undefined && Date.parse(change.escalation.answeredAt) < Date.parse(before.reportedAt)) {
+          return notNow('answeredAt', 'answeredAt is before the incident was reported');
+        }
         set = 'escalations = escalations || jsonb_build_array($2::jsonb)';
         params = [JSON.stringify(change.escalation)];
         detail = { ...change.escalation };
