@@ -104,7 +104,8 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   const root = express();
   root.disable('x-powered-by');
   root.set('trust proxy', 'loopback');
-  root.use(securityHeaders({ basemapTiles: config.wall.basemap?.tiles ?? null, frameAncestors: config.frameAncestors, photoHosts: config.photoHosts }));
+  const headers = securityHeaders({ basemapTiles: config.wall.basemap?.tiles ?? null, frameAncestors: config.frameAncestors, photoHosts: config.photoHosts });
+  root.use(headers);
   const app = config.basePath ? express() : root;
   if (app !== root) {
     app.disable('x-powered-by');
@@ -115,11 +116,9 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
 
   const httpServer = http.createServer(root);
   const io: IoServer = new SocketServer(httpServer, { path: `${config.basePath}/socket.io`, serveClient: false });
-  // Polling answers come from engine.io, before Express: give them the headers that matter for a body.
-  io.engine.on('headers', (headers: Record<string, string>) => {
-    headers['X-Content-Type-Options'] = 'nosniff';
-    headers['Referrer-Policy'] = 'no-referrer';
-  });
+  // Polling answers come from engine.io, before Express: the same headers, through engine.io's
+  // own middleware chain (the way Socket.IO documents for helmet).
+  io.engine.use(headers);
 
   const auth = createAuth(credentials);
   // The default namespace carries nothing, but it is no open door either; /live checks its own.
@@ -182,6 +181,9 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     for (const plugin of options.plugins) await plugin(ctx);
     app.use('/api', apiNotFound);
     serveClient(app, options.clientDir, { ...config.wall, basePath: config.basePath });
+    // What nothing answered (a missing asset, a POST to a page path): a plain 404 of our own, so
+    // Express's built-in one (which replaces the CSP with its own `default-src 'none'`) never answers.
+    if (app === root) app.use((_req, res) => void res.status(404).type('text/plain').send('Not found\n'));
     app.use(errorHandler(logger));
 
     await listen(httpServer, config.port, config.host);

@@ -199,6 +199,17 @@ describe('the client', () => {
       expect(res.headers.get('x-content-type-options'), p).toBe('nosniff');
     }
   });
+
+  it('what nothing answers (a missing asset, a POST to a page) is a plain 404 with the same policy, not Express\'s own', async () => {
+    for (const res of [await fetch(`${server.url}/assets/index-gone.js`), await fetch(`${server.url}/`, { method: 'POST' })]) {
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
 });
 
 describe('Socket.IO at /socket.io', () => {

@@ -57,17 +57,32 @@ function directives(csp: string | null): Map<string, string[]> {
 
 describe('every answer carries the security headers', () => {
   const token = () => ({ authorization: `Bearer ${server.credentials.viewerToken}` });
-  const answers: [string, () => Promise<Response>][] = [
-    ['the page', () => fetch(`${origin}${BASE}/`)],
-    ['a deep page path', () => fetch(`${origin}${BASE}/duty/some-incident`)],
-    ['an API answer', () => fetch(`${origin}${BASE}/api/v1/street`, { headers: token() })],
-    ['a refused API call', () => fetch(`${origin}${BASE}/api/v1/street`)],
-    ['an API 404', () => fetch(`${origin}${BASE}/api/v1/nothing-here`, { headers: token() })],
-    ['a static asset', () => fetch(`${origin}${BASE}/assets/index-abc123.js`)],
+  const json = { 'content-type': 'application/json' };
+  // [what, request, the status it answers]: pages, assets, API answers and problems, 404s, Open311, the socket.
+  const answers: [string, () => Promise<Response>, number][] = [
+    ['the page', () => fetch(`${origin}${BASE}/`), 200],
+    ['/login', () => fetch(`${origin}${BASE}/login?next=/duty`), 200],
+    ['/duty', () => fetch(`${origin}${BASE}/duty`), 200],
+    ['a deep page path', () => fetch(`${origin}${BASE}/duty/some-incident`), 200],
+    ['/admin', () => fetch(`${origin}${BASE}/admin`), 200],
+    ['the report page', () => fetch(`${origin}${BASE}/report?week=2026-W48`), 200],
+    ['an API answer', () => fetch(`${origin}${BASE}/api/v1/street`, { headers: token() }), 200],
+    ['the Summary', () => fetch(`${origin}${BASE}/api/v1/summary`, { headers: token() }), 200],
+    ['a refused API call (problem+json 401)', () => fetch(`${origin}${BASE}/api/v1/street`), 401],
+    ['a refused query (problem+json 400)', () => fetch(`${origin}${BASE}/api/v1/snapshot.png?layout=99999x2`, { headers: token() }), 400],
+    ['malformed JSON (problem+json 400)', () => fetch(`${origin}${BASE}/api/v1/incidents`, { method: 'POST', headers: { ...json, 'x-api-key': server.credentials.ingestKey }, body: '{' }), 400],
+    ['an API 404', () => fetch(`${origin}${BASE}/api/v1/nothing-here`, { headers: token() }), 404],
+    ['a static asset', () => fetch(`${origin}${BASE}/assets/index-abc123.js`), 200],
+    ['a missing asset (404)', () => fetch(`${origin}${BASE}/assets/index-gone.js`), 404],
+    ['outside BASE_PATH (404)', () => fetch(`${origin}/`), 404],
+    ['Open311 discovery', () => fetch(`${origin}${BASE}/open311/v2/discovery.json`), 200],
+    ['an Open311 404', () => fetch(`${origin}${BASE}/open311/v2/nothing.json`), 404],
+    ['the socket\'s long-polling handshake', () => fetch(`${origin}${BASE}/socket.io/?EIO=4&transport=polling`), 200],
   ];
 
-  it.each(answers)('%s', async (_name, request) => {
+  it.each(answers)('%s', async (_name, request, status) => {
     const res = await request();
+    expect(res.status).toBe(status);
     const csp = directives(res.headers.get('content-security-policy'));
     expect(csp.get('default-src')).toEqual(["'self'"]);
     expect(csp.get('script-src')).toEqual(["'self'"]);
@@ -152,16 +167,25 @@ describe('BASE_PATH=/grid141 serves page, assets, API and socket under it', () =
 });
 
 describe('the viewer token stays out of the logs', () => {
-  it('even when a request carries it in the URL and fails', async () => {
+  it('even when a request (HTTP, the socket\'s handshake, Open311) carries it in the URL and fails', async () => {
     const secret = server.credentials.viewerToken;
     await fetch(`${origin}${BASE}/api/v1/street?token=${secret}`);
     await fetch(`${origin}${BASE}/api/v1/geo/none.geojson?token=${secret}`);
     await fetch(`${origin}${BASE}/?token=${secret}`);
+    await fetch(`${origin}${BASE}/socket.io/?EIO=4&transport=polling&token=${secret}`);
+    // A socket that sends it in its handshake query instead of auth.token (refused: the query is not read).
+    const socket = io(`${origin}${LIVE_NAMESPACE}`, { path: `${BASE}/socket.io`, query: { token: secret }, transports: ['polling'], reconnection: false });
+    sockets.push(socket);
+    expect((await new Promise<Error>((resolve) => socket.once('connect_error', resolve))).message).toBe('unauthorized');
+    socket.disconnect();
+    // Open311's api_key in the address of a refused post.
+    await fetch(`${origin}${BASE}/open311/v2/requests.json?api_key=${server.credentials.ingestKey}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     // The start banner prints the wall's address on purpose (issue 16: "open the address npm start
     // printed"); the log lines (pino JSON) never carry it.
     const logLines = (server.stdout() + server.stderr()).split('\n').filter((line) => line.startsWith('{'));
     expect(logLines.length, 'debug logging is on').toBeGreaterThan(0);
     expect(logLines.filter((line) => line.includes(secret))).toEqual([]);
+    expect(logLines.filter((line) => line.includes(server.credentials.ingestKey))).toEqual([]);
   });
 });
