@@ -15,9 +15,11 @@ import { pageParams } from './composables/pageParams.ts';
 
 // Pages that draw the street's map (the wall, the report, an incident on the desk, and any other
 // address, which goes to the wall): fetch its data at once. Not /login, /admin or the desk's lists,
-// which draw none (and, signed out, would only log five 401s).
+// which draw none (and, signed out, would only log five 401s), nor a desk incident opened without a
+// session cookie (it goes to /login before asking anything: installSessionGuard).
 const firstPath = window.location.pathname.slice(pageParams.basePath.length);
-if (!/^\/(login|admin|duty)(\/|$)/.test(firstPath) || firstPath.startsWith('/duty/incidents/')) prefetchStreetGeo();
+const deskIncident = firstPath.startsWith('/duty/incidents/');
+if (deskIncident ? pageParams.sessionCookie : !/^\/(login|admin|duty)(\/|$)/.test(firstPath)) prefetchStreetGeo();
 
 // A refused session on a signed-in page goes to /login with why and the way back (not on the wall).
 installSessionGuard(router);

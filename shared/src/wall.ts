@@ -70,6 +70,12 @@ export const wallConfigSchema = z.object({
   basemap: basemapSchema.nullable(),
   /** BASE_PATH: '' at the root, else e.g. '/grid141'; the page, its assets, the API and the socket live under it. */
   basePath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/).optional(),
+  /**
+   * The request for this page carried a session cookie (present, not checked: the cookie is
+   * HttpOnly, so the page cannot see it). /login asks who is signed in only then, so a browser
+   * that never signed in makes no request that fails (docs/security.md).
+   */
+  sessionCookie: z.boolean().optional(),
 });
 export type WallConfig = z.infer<typeof wallConfigSchema>;
 

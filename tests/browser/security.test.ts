@@ -232,6 +232,48 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
     }
   });
 
+  it('/login before anyone signed in, and /duty or /admin sending there, ask nothing they would be refused (no failing request, no console error) at 1920 and 390 px; signed in, /login says who', async () => {
+    for (const viewport of [{ width: 1920, height: 1080 }, { width: 390, height: 844 }]) {
+      const watched = await openWatchedPage(browser, passing.origin, viewport);
+      const { page } = watched;
+      const failed: string[] = [];
+      page.on('response', (response) => {
+        if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+      });
+      page.on('requestfailed', (request) => failed.push(`failed ${request.url()}`));
+      try {
+        for (const address of [`${BASE}/login`, `${BASE}/login?next=/duty`, `${BASE}/login?reason=signed-out&lang=en`]) {
+          await page.goto(`${passing.origin}${address}`);
+          await page.locator('#login-username').waitFor();
+          await page.waitForLoadState('networkidle');
+        }
+        // The people's pages opened with no session: straight to /login saying why, asking nothing first.
+        for (const [address, next] of [[`${BASE}/duty`, '/duty'], [`${BASE}/duty/incidents/x1?tab=history`, '/duty/incidents/x1?tab=history'], [`${BASE}/admin`, '/admin']]) {
+          await page.goto(`${passing.origin}${address}`);
+          await page.waitForURL((url) => url.pathname === `${BASE}/login`);
+          await page.locator('#login-username').waitFor();
+          await page.waitForLoadState('networkidle');
+          expect(new URL(page.url()).searchParams.get('reason'), address).toBe('required');
+          expect(new URL(page.url()).searchParams.get('next'), address).toBe(next);
+        }
+        expect(failed, `${viewport.width} px: requests that failed`).toEqual([]);
+        expect(watched.consoleErrors, `${viewport.width} px: console errors`).toEqual([]);
+        expect(watched.cspViolations).toEqual([]);
+
+        // Signed in (the cookie is the browser's), /login says who and offers to go on.
+        const signedIn = await watched.context.request.post(`${passing.origin}${BASE}/api/v1/session`, { data: { username: 'admin', password: server.credentials.adminPassword } });
+        expect(signedIn.status()).toBe(200);
+        await page.goto(`${passing.origin}${BASE}/login`);
+        await page.locator('[data-signed-in]').waitFor();
+        expect(failed).toEqual([]);
+        expect(watched.consoleErrors).toEqual([]);
+        await page.screenshot({ path: path.join(screenshotDir(), `login-signed-in-${viewport.width}.png`) });
+      } finally {
+        await watched.context.close();
+      }
+    }
+  });
+
   /** Signs in on /login and waits for the page it returns to: `back` is the path and query (and hash) it must be. */
   const signInAndReturn = async (page: Page, user: { username: string; password: string }, back: string) => {
     await page.locator('#login-username').fill(user.username);

@@ -123,6 +123,20 @@ describe('no permissive CORS', () => {
   });
 });
 
+describe('the page says whether it came with a session cookie (so /login asks who is signed in only then)', () => {
+  const configOf = async (headers: Record<string, string>) => {
+    const res = await fetch(`${origin}${BASE}/login`, { headers });
+    expect(res.headers.get('vary')).toMatch(/cookie/i);
+    return JSON.parse(/<script id="grid141-config" type="application\/json">(.*?)<\/script>/.exec(await res.text())?.[1] ?? '{}') as { sessionCookie?: boolean };
+  };
+
+  it('no cookie: not said; a session cookie (checked or not): said', async () => {
+    expect((await configOf({})).sessionCookie).toBeUndefined();
+    expect((await configOf({ cookie: 'other=1' })).sessionCookie).toBeUndefined();
+    expect((await configOf({ cookie: 'other=1; grid141_session=anything' })).sessionCookie).toBe(true);
+  });
+});
+
 describe('BASE_PATH=/grid141 serves page, assets, API and socket under it', () => {
   it('the page links its assets and names the base path for the client', async () => {
     const html = await (await fetch(`${origin}${BASE}/`)).text();

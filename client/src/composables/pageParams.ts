@@ -18,6 +18,8 @@ export interface PageParams {
   token: string | null;
   /** BASE_PATH as the server wrote it: '' at the root, else '/grid141'; api.ts and the router prefix it. */
   basePath: string;
+  /** The page was served to a request with a session cookie (someone may be signed in); see WallConfig. */
+  sessionCookie: boolean;
 }
 
 function rememberToken(fromUrl: string | null): string | null {
@@ -53,6 +55,7 @@ export function readPageParams(search: string = window.location.search, server: 
     basemap: server.basemap,
     token: rememberToken(query.get('token')),
     basePath: server.basePath ?? '',
+    sessionCookie: server.sessionCookie === true,
   };
 }
 

@@ -10,12 +10,25 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** The page runs on the viewer token and says itself when it is refused (the wall). */
     viewerTokenPage?: boolean;
+    /** A people's page (the desk, /admin): without a session cookie it sends to /login before asking anything. */
+    requiresSession?: boolean;
   }
 }
 
-/** Installs the redirect for the whole app (main.ts); returns the uninstaller. */
+/**
+ * Installs the redirect for the whole app (main.ts); returns the uninstaller. A page that needs a
+ * session and was served without a session cookie (pageParams.sessionCookie) goes to
+ * /login?reason=required at once, instead of making requests that can only answer 401.
+ */
 export function installSessionGuard(router: Router): () => void {
-  return onUnauthorized((event) => void router.isReady().then(() => redirect(router, event)));
+  const removeCheck = router.beforeEach((to) =>
+    to.meta.requiresSession && !pageParams.sessionCookie ? loginAddress('required', to.fullPath, '') : true,
+  );
+  const removeListener = onUnauthorized((event) => void router.isReady().then(() => redirect(router, event)));
+  return () => {
+    removeCheck();
+    removeListener();
+  };
 }
 
 // After the first navigation: a 401 from a request made at boot (the wall's map prefetch) must

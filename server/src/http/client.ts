@@ -1,11 +1,14 @@
 // Serves the built wall (client/dist): hashed assets cached for a year, index.html never,
 // and every other page path falls back to index.html for the client's router. The page carries
 // the wall's setup from the server's configuration (layout, rotation, basemap) as inline JSON,
-// so a wall knows its shape before its first frame, without another request.
+// so a wall knows its shape before its first frame, without another request, and whether the
+// request carried a session cookie (so /login asks who is signed in only when someone may be).
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { WALL_CONFIG_ELEMENT_ID, type WallConfig } from '@grid141/shared';
+import { cookieValue } from '../auth/plugin.ts';
+import { SESSION_COOKIE } from '../auth/sessions.ts';
 
 const LONG_CACHE = 'public, max-age=31536000, immutable';
 const NO_CACHE = 'no-cache';
@@ -27,12 +30,16 @@ export function pageWithConfig(html: string, wall: WallConfig): string {
 
 export function serveClient(app: Express, clientDir: string, wall: WallConfig): void {
   const indexFile = path.join(clientDir, 'index.html');
-  // Kept until the file changes (a rebuild while the server runs).
-  let page: { mtimeMs: number; html: string } | null = null;
-  const readPage = (): string => {
+  // Kept until the file changes (a rebuild while the server runs): one page for a request with a
+  // session cookie, one without.
+  let page: { mtimeMs: number; anonymous: string; withSession: string } | null = null;
+  const readPage = (sessionCookie: boolean): string => {
     const { mtimeMs } = fs.statSync(indexFile);
-    if (page?.mtimeMs !== mtimeMs) page = { mtimeMs, html: pageWithConfig(fs.readFileSync(indexFile, 'utf8'), wall) };
-    return page.html;
+    if (page?.mtimeMs !== mtimeMs) {
+      const html = fs.readFileSync(indexFile, 'utf8');
+      page = { mtimeMs, anonymous: pageWithConfig(html, wall), withSession: pageWithConfig(html, { ...wall, sessionCookie: true }) };
+    }
+    return sessionCookie ? page.withSession : page.anonymous;
   };
   app.use(
     express.static(clientDir, {
@@ -52,6 +59,8 @@ export function serveClient(app: Express, clientDir: string, wall: WallConfig): 
       return;
     }
     res.setHeader('Cache-Control', NO_CACHE);
-    res.type('html').send(readPage());
+    // The page differs by the Cookie header (a shared cache must not give one person's to another).
+    res.setHeader('Vary', 'Cookie');
+    res.type('html').send(readPage(cookieValue(req.headers.cookie, SESSION_COOKIE) !== null));
   });
 }
