@@ -81,6 +81,13 @@ export type WallConfig = z.infer<typeof wallConfigSchema>;
 
 export const WALL_CONFIG_ELEMENT_ID = 'grid141-config';
 
+/**
+ * The tab's sessionStorage key holding the viewer token: the wall and the report put `?token=`
+ * there and take it out of the address at once; the server's renderer puts it there before the
+ * page loads, so no address it opens carries the token (docs/security.md).
+ */
+export const VIEWER_TOKEN_STORAGE_KEY = 'grid141.token';
+
 /** A tile URL template the map can use: http(s), with {z}, {x} and {y}. */
 export function isTileTemplate(raw: string): boolean {
   return /^https?:\/\/[^/\s{}?#]+\/\S*$/.test(raw) && ['{z}', '{x}', '{y}'].every((part) => raw.includes(part));

@@ -4,6 +4,7 @@
 // keeps the CSP; the snapshot endpoint draws the wall at the asked size. One render of one deck.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -12,6 +13,7 @@ import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { EMPTY_WEEK, WEEK, seedReportWeeks } from '../helpers/report-week.ts';
 import { rankingBoard, rankingPercent, type WeeklyReport } from '@grid141/shared';
+import { renderDeck, renderSnapshot } from '../../server/src/reports/render.ts';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(png: Buffer): { width: number; height: number } {
@@ -140,6 +142,24 @@ describe.skipIf(!browserAvailable())('the weekly report', () => {
       expect(watched.foreignRequests).toEqual([]);
     } finally {
       await watched.context.close();
+    }
+  }, 120_000);
+
+  it('a render that fails to reach its page says where in its error, but never with the token', async () => {
+    const token = 'viewer-token-that-must-not-be-logged-0123456789';
+    // A port nothing listens on any more.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const closed = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise((resolve) => probe.close(resolve));
+    const failures = await Promise.all([
+      renderSnapshot(browser, { baseUrl: closed, viewerToken: token, width: 1280, height: 720, lang: 'zh-CN' }).then(() => null, (e: unknown) => e),
+      renderDeck(browser, { baseUrl: closed, viewerToken: token, week: WEEK, lang: 'zh-CN', scale: 1, outDir: path.join(server.dataDir, 'unreachable') }).then(() => null, (e: unknown) => e),
+    ]);
+    for (const failure of failures) {
+      expect(failure).toBeInstanceOf(Error);
+      expect(String((failure as Error).message), 'the error names the page').toContain(closed);
+      expect(String((failure as Error).message)).not.toContain(token);
     }
   }, 120_000);
 

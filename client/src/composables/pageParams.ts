@@ -1,8 +1,8 @@
 // The wall is configured by its URL (a kiosk PC has no UI to set anything else) over what the
 // server wrote into the page (WALL_LAYOUT, WALL_ROTATE, BASEMAP_TILES); read once at boot.
-import { parseDesignSize, parseRotation, wallConfigSchema, WALL_CONFIG_ELEMENT_ID, type Basemap, type DesignSize, type RotationPlan, type WallConfig } from '@grid141/shared';
+import { parseDesignSize, parseRotation, VIEWER_TOKEN_STORAGE_KEY, wallConfigSchema, WALL_CONFIG_ELEMENT_ID, type Basemap, type DesignSize, type RotationPlan, type WallConfig } from '@grid141/shared';
 
-const TOKEN_KEY = 'grid141.token';
+const TOKEN_KEY = VIEWER_TOKEN_STORAGE_KEY;
 
 export type Lang = 'zh-CN' | 'en';
 

@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { VIEWER_TOKEN_STORAGE_KEY } from '@grid141/shared';
 import { launchChromium } from '../render/chromium.ts';
 
 export type ReportLang = 'zh-CN' | 'en';
@@ -93,6 +94,25 @@ export class Renderer {
   }
 }
 
+/**
+ * The viewer token for the pages of `context`, where a wall opened with `?token=` keeps it (the
+ * tab's sessionStorage), put there before any page script runs. Not in the address: a navigation
+ * error (Playwright names the URL) would carry it into the log. Not as an extra header either:
+ * Chromium would send it with every request, the basemap host's tiles too.
+ */
+async function giveToken(context: BrowserContext, token: string): Promise<void> {
+  await context.addInitScript(
+    ({ key, value }) => {
+      try {
+        (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem(key, value);
+      } catch {
+        // an opaque origin (about:blank) has no storage; the pages that need it are Grid141's
+      }
+    },
+    { key: VIEWER_TOKEN_STORAGE_KEY, value: token },
+  );
+}
+
 /** Waits for the report page's data-report-state: 'ready', or 'error' (thrown with its message). */
 async function waitForReport(page: Page): Promise<void> {
   // Page functions are passed as functions (a string would be eval'd, which the CSP forbids);
@@ -118,14 +138,11 @@ async function waitForReport(page: Page): Promise<void> {
 export async function renderDeck(browser: Browser, options: DeckOptions): Promise<DeckResult> {
   const started = Date.now();
   await mkdir(options.outDir, { recursive: true });
-  const context = await browser.newContext({
-    viewport: SLIDE,
-    deviceScaleFactor: options.scale,
-    extraHTTPHeaders: { Authorization: `Bearer ${options.viewerToken}` },
-  });
+  const context = await browser.newContext({ viewport: SLIDE, deviceScaleFactor: options.scale });
   try {
+    await giveToken(context, options.viewerToken);
     const page = await context.newPage();
-    const query = new URLSearchParams({ week: options.week, lang: options.lang, token: options.viewerToken });
+    const query = new URLSearchParams({ week: options.week, lang: options.lang });
     await page.goto(`${options.baseUrl}/report?${query}`, { timeout: READY_TIMEOUT_MS });
     await waitForReport(page);
     const slides = page.locator('[data-slide]');
@@ -150,16 +167,11 @@ export async function renderDeck(browser: Browser, options: DeckOptions): Promis
 
 /** Opens the live wall at its design size (kiosk: no controls, no cursor) and waits until it is drawn. */
 async function openWall(browser: Browser, options: SnapshotOptions): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width: options.width, height: options.height },
-    deviceScaleFactor: 1,
-    extraHTTPHeaders: { Authorization: `Bearer ${options.viewerToken}` },
-  });
+  const context = await browser.newContext({ viewport: { width: options.width, height: options.height }, deviceScaleFactor: 1 });
   try {
+    await giveToken(context, options.viewerToken);
     const page = await context.newPage();
-    const query = new URLSearchParams({
-      token: options.viewerToken, layout: `${options.width}x${options.height}`, kiosk: '1', lang: options.lang,
-    });
+    const query = new URLSearchParams({ layout: `${options.width}x${options.height}`, kiosk: '1', lang: options.lang });
     await page.goto(`${options.baseUrl}/?${query}`, { timeout: READY_TIMEOUT_MS });
     // The map has drawn, the charts exist and the first Summary is on the boards.
     await page.waitForFunction(() => {
