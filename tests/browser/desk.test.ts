@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Summary } from '@grid141/shared';
-import { browserAvailable, launchBrowser, openSignedInPage, openWatchedPage, screenshotDir, type WatchedPage } from '../helpers/browser.ts';
+import { browserAvailable, closeAll, launchBrowser, openSignedInPage, openWatchedPage, screenshotDir, type WatchedPage } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { openStore } from '../../server/src/store/index.ts';
@@ -52,9 +52,13 @@ describe.skipIf(!browserAvailable())('the duty desk', () => {
   });
 
   afterAll(async () => {
-    for (const p of pages) await p.context.close().catch(() => {});
-    await browser?.close();
-    await stopAllServers();
+    // A CSP violation on any desk or wall page kept open fails the file (after everything is closed).
+    try {
+      await closeAll(pages);
+    } finally {
+      await browser?.close();
+      await stopAllServers();
+    }
   });
 
   const status = (page: Page) => page.locator('[data-status]').innerText();

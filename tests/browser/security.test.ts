@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser, openWatchedPage, screenshotDir } from '../helpers/browser.ts';
+import { browserAvailable, CspViolationError, launchBrowser, openWatchedPage, screenshotDir } from '../helpers/browser.ts';
 import { startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { startProxy, type TestProxy } from '../helpers/proxy.ts';
@@ -272,6 +272,27 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
         await watched.context.close();
       }
     }
+  });
+
+  it('the guard itself: a CSP violation in the page (an outside image, a blob: worker) fails the context\'s close', async () => {
+    const watched = await openWatchedPage(browser, passing.origin, { width: 1280, height: 720 });
+    const { page } = watched;
+    await page.goto(`${passing.origin}${BASE}/login`);
+    await page.locator('#login-username').waitFor();
+    await page.evaluate(() => {
+      const image = new Image();
+      image.src = 'https://elsewhere.example/pixel.png';
+      document.body.append(image);
+      try {
+        new Worker(URL.createObjectURL(new Blob(['postMessage(1)'], { type: 'text/javascript' })));
+      } catch {
+        // refused synchronously: the violation is reported all the same
+      }
+    });
+    await expect.poll(() => watched.cspViolations.join('\n')).toMatch(/img-src blocked https:\/\/elsewhere\.example/);
+    await expect.poll(() => watched.cspViolations.join('\n')).toMatch(/worker-src blocked blob/);
+    const closing = await watched.context.close().then(() => null, (error: unknown) => error);
+    expect(closing).toBeInstanceOf(CspViolationError);
   });
 
   /** Signs in on /login and waits for the page it returns to: `back` is the path and query (and hash) it must be. */

@@ -47,7 +47,11 @@ export class CspViolationError extends Error {
  * than the server's, and than `allowOrigins` (a test's stand-in for a configured basemap).
  * CSP violations are bugs (issue 15): each one is recorded in `cspViolations` and in
  * `consoleErrors`, and `context.close()` throws a CspViolationError after closing when there
- * were any, so every browser test that closes its context in `finally` fails on them.
+ * were any, so every browser test that closes its context in `finally` fails on them (an
+ * afterAll that closes several must not swallow the error: see closeAll). Not seen: a violation
+ * inside a worker (its event fires in the worker, and Chromium does not pass its console line on):
+ * the street's GeoJSON is handed to MapLibre as data, and tests/browser/setup.test.ts checks that
+ * the basemap's tiles do reach their host.
  */
 export async function openWatchedPage(
   browser: Browser,
@@ -91,6 +95,16 @@ export async function openWatchedPage(
     }
   });
   return { context, page, consoleErrors, foreignRequests, cspViolations };
+}
+
+/**
+ * Closes every watched context, then throws the first CspViolationError (or other close error)
+ * once all are closed: for afterAll hooks that close pages the tests kept open.
+ */
+export async function closeAll(pages: readonly WatchedPage[]): Promise<void> {
+  const results = await Promise.allSettled(pages.map((p) => p.context.close()));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
