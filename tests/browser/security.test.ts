@@ -55,8 +55,19 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
   it('opened with ?token=…&layout=3840x2160: the map is drawn, the token leaves the address bar, the layout stays, and the same after a reload', async () => {
     const watched = await openWatchedPage(browser, passing.origin, { width: 1920, height: 1080 });
     const { page } = watched;
+    // Under BASE_PATH nothing is asked outside it (a browser guessing /favicon.ico at the host's root gets a 404).
+    const outside: string[] = [];
+    watched.context.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin === passing.origin && !url.pathname.startsWith(`${BASE}/`)) outside.push(url.pathname);
+    });
     try {
       await page.goto(`${passing.origin}${BASE}/?token=${server.credentials.viewerToken}&layout=3840x2160&kiosk=1`);
+      const icon = await page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel=icon]')?.href ?? null);
+      expect(icon, 'the page names its icon under BASE_PATH').toBe(`${passing.origin}${BASE}/favicon.svg`);
+      const iconAnswer = await fetch(icon as string);
+      expect(iconAnswer.status).toBe(200);
+      expect(iconAnswer.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
       for (const round of ['first load', 'after a reload']) {
         await waitForWallReady(page);
         expect(await mapColourCount(page), `${round}: distinct colours on the map`).toBeGreaterThan(8);
@@ -75,6 +86,7 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
       expect(watched.consoleErrors).toEqual([]);
       expect(watched.cspViolations).toEqual([]);
       expect(watched.foreignRequests).toEqual([]);
+      expect(outside, 'requests outside BASE_PATH').toEqual([]);
     } finally {
       await watched.context.close();
     }
