@@ -130,7 +130,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
     );
   });
 
-  const live = createLiveChannel({ nsp: io.of(LIVE_NAMESPACE), authenticate: (token, request, recheck) => auth.authenticateSocket(token, request, recheck) });
+  const live = createLiveChannel({ nsp: io.of(LIVE_NAMESPACE), authenticate: (token, request, recheck) => auth.authenticateSocket(token, request, recheck), whyRefused: (request) => auth.sessionEndReason(request) });
 
   const services = new Map<keyof Services, unknown>();
   const listenHooks: ((url: string) => void | Promise<void>)[] = [];

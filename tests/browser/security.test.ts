@@ -375,8 +375,8 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
       const signOut = await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: cookies } });
       expect(signOut.status, 'DELETE /api/v1/session').toBe(204);
       // No new record, no click: the server ends the queue's live socket and the refused reconnection sends it to /login.
-      await onLogin(page, 'ended', queue, zhCN);
-      await shootLogin(page, 'ended-zh');
+      await onLogin(page, 'revoked', queue, zhCN);
+      await shootLogin(page, 'revoked-zh');
 
       await signInAndReturn(page, admin, queue);
       await page.locator('.qsummary, .qlist, .desk-note').first().waitFor({ timeout: 30_000 });
@@ -396,7 +396,7 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
       await page.locator('.desk-live.live').waitFor({ timeout: 30_000 });
       const again = (await watched.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
       expect((await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: again } })).status).toBe(204);
-      await onLogin(page, 'ended', incident, en);
+      await onLogin(page, 'revoked', incident, en);
       await signInAndReturn(page, admin, incident);
       await page.locator('.incident [data-status]').waitFor({ timeout: 30_000 });
       expect(watched.consoleErrors.filter((m) => !EXPECTED_ERRORS.test(m))).toEqual([]);
@@ -434,8 +434,8 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
       expect(changed.status, 'PATCH the second admin').toBe(200);
       // The admin page holds no live connection: its next answer (the audit filter applied) is the 401.
       await page.locator('[data-form=audit] button[type=submit]').click();
-      await onLogin(page, 'ended', where, en);
-      await shootLogin(page, 'ended-en');
+      await onLogin(page, 'revoked', where, en);
+      await shootLogin(page, 'revoked-en');
 
       await signInAndReturn(page, { ...second, password: 'second password 456' }, where);
       await page.locator('[data-table=audit] tbody tr').first().waitFor({ timeout: 30_000 });
@@ -444,6 +444,46 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
       expect(watched.cspViolations).toEqual([]);
     } finally {
       await watched.context.close();
+    }
+  });
+
+  it('the desk: a session that expires while an incident is open (nobody touching it) goes to /login saying it expired, and signing in brings it back', { timeout: 300_000 }, async () => {
+    // Its own server, whose sessions end after one idle minute.
+    const short = await startTestServer({ env: { SESSION_IDLE_MINUTES: '1' } });
+    const res = await fetch(`${short.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': short.credentials.ingestKey },
+      body: JSON.stringify({ items: ordinaryIncidents().slice(0, 1) }),
+    });
+    expect(res.status).toBeLessThan(300);
+    const [created] = ((await res.json()) as { results: { id: string }[] }).results;
+    const incident = `/duty/incidents/${created?.id}`;
+    const admin = { username: 'admin', password: short.credentials.adminPassword };
+    const watched = await openWatchedPage(browser, short.url, { width: 1366, height: 768 });
+    const { page } = watched;
+    try {
+      await page.goto(`${short.url}${incident}`);
+      await page.waitForURL((url) => url.pathname === '/login', { timeout: 30_000 });
+      await page.locator('#login-username').fill(admin.username);
+      await page.locator('#login-password').fill(admin.password);
+      await page.locator('form button[type=submit]').click();
+      await page.waitForURL((url) => url.pathname === incident, { timeout: 30_000 });
+      await page.locator('.desk-live.live').waitFor({ timeout: 30_000 });
+      // A minute unused, then the server's next look at the open socket (every 30 s) ends it.
+      await page.waitForURL((url) => url.pathname === '/login', { timeout: 150_000 });
+      const url = new URL(page.url());
+      expect(url.searchParams.get('reason')).toBe('expired');
+      expect(url.searchParams.get('next')).toBe(incident);
+      expect((await page.locator('[data-testid=login-reason]').innerText()).trim()).toContain(zhCN.session.reason.expired);
+      await page.locator('#login-username').fill(admin.username);
+      await page.locator('#login-password').fill(admin.password);
+      await page.locator('form button[type=submit]').click();
+      await page.waitForURL((url) => url.pathname === incident, { timeout: 30_000 });
+      await page.locator('.incident [data-status]').waitFor({ timeout: 30_000 });
+      expect(watched.consoleErrors.filter((m) => !EXPECTED_ERRORS.test(m))).toEqual([]);
+    } finally {
+      await watched.context.close();
+      await short.stop();
     }
   });
 });

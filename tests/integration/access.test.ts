@@ -50,12 +50,12 @@ function disconnectReason(socket: Socket): Promise<string> {
   });
 }
 
-/** The refusal of a new handshake (its message), as a wall's or a desk's reconnection gets it. */
-async function refusal(url: string, options: LiveOptions): Promise<string> {
+/** The refusal of a new handshake (its message and data.reason), as a wall's or a desk's reconnection gets it. */
+async function refusal(url: string, options: LiveOptions): Promise<{ message: string; reason: unknown }> {
   const socket = io(`${url}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });
   opened.push(socket);
   return new Promise((resolve, reject) => {
-    socket.once('connect_error', (error) => resolve(error.message));
+    socket.once('connect_error', (error) => resolve({ message: error.message, reason: (error as Error & { data?: { reason?: unknown } }).data?.reason ?? null }));
     socket.once('connect', () => reject(new Error('the handshake was accepted')));
   });
 }
@@ -96,7 +96,18 @@ describe('sessions', () => {
     const out = await json('DELETE', '/api/v1/session', undefined, { cookie });
     expect(out.status).toBe(204);
     expect(await cut, 'the signed-out session\'s socket').toBe('io server disconnect');
-    expect(await refusal(server.url, { extraHeaders: { cookie } })).toMatch(/unauthorized/);
+    expect(await refusal(server.url, { extraHeaders: { cookie } })).toEqual({ message: 'unauthorized', reason: 'revoked' });
+    // The 401s say why (Problem.reason), so /login can: on the people's routes and on the readers' ones.
+    for (const [method, pathname] of [['GET', '/api/v1/session'], ['GET', '/api/v1/summary'], ['GET', '/api/v1/duty/queue'], ['GET', '/api/v1/users']] as const) {
+      const res = await json(method, pathname, undefined, { cookie });
+      expect(res.status, pathname).toBe(401);
+      expect(await res.json(), pathname).toMatchObject({ status: 401, reason: 'revoked' });
+    }
+    // Nothing to say about a cookie the server never gave out, or none.
+    const forged = await json('GET', '/api/v1/session', undefined, { cookie: 'grid141_session=forged.value' });
+    expect(await forged.json()).not.toHaveProperty('reason');
+    expect(await (await json('GET', '/api/v1/duty/queue')).json()).not.toHaveProperty('reason');
+    expect(await refusal(server.url, { extraHeaders: { cookie: 'grid141_session=forged.value' } })).toEqual({ message: 'unauthorized', reason: null });
     expect(stays.connected, 'the same user\'s other session').toBe(true);
     stays.close();
     expect(out.headers.get('set-cookie')).toMatch(/grid141_session=;/);
@@ -314,7 +325,8 @@ describe('administration', () => {
     expect((await json('PATCH', `/api/v1/users/${name}`, { disabled: true }, { cookie: admin })).status).toBe(200);
     expect((await json('GET', '/api/v1/session', undefined, { cookie: session })).status).toBe(401);
     expect(await cut, "the disabled user's desk socket").toBe('io server disconnect');
-    expect(await refusal(server.url, { extraHeaders: { cookie: session } })).toMatch(/unauthorized/);
+    expect(await refusal(server.url, { extraHeaders: { cookie: session } })).toEqual({ message: 'unauthorized', reason: 'revoked' });
+    expect(await (await json('GET', '/api/v1/session', undefined, { cookie: session })).json()).toMatchObject({ reason: 'revoked' });
     expect(adminDesk.connected, "another user's socket stays").toBe(true);
     adminDesk.close();
     expect((await json('PATCH', `/api/v1/users/${name}`, { disabled: false, unlock: true }, { cookie: admin })).status).toBe(200);

@@ -34,7 +34,11 @@ export function connectDeskLive(handlers: DeskLiveHandlers): () => void {
     handlers.connection?.('down');
     // The handshake refused (the session signed out, expired, or its user disabled): the session
     // guard sends the page to /login with the reason, as a refused API call does (issue 16).
-    if (!socket.active && /^unauthori[sz]ed/i.test(error.message)) reportUnauthorized('socket');
+    if (!socket.active && /^unauthori[sz]ed/i.test(error.message)) {
+      // The server says why when it knows ('expired', 'revoked'), as an API 401's problem does.
+      const reason = (error as Error & { data?: { reason?: unknown } }).data?.reason;
+      reportUnauthorized('socket', typeof reason === 'string' ? reason : null);
+    }
   });
   socket.on('incidents', (p) => handlers.incidents?.(p.items));
   socket.on('alert', (a) => handlers.alert?.(a));

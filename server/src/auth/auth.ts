@@ -2,7 +2,7 @@
 // session (people; resolvers are added by the session feature through addSessionResolver).
 import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
-import { ROLES, roleAtLeast as sharedRoleAtLeast, type Role as SharedRole } from '@grid141/shared';
+import { ROLES, roleAtLeast as sharedRoleAtLeast, type Role as SharedRole, type SessionEndReason } from '@grid141/shared';
 import { HttpProblem } from '../http/problem.ts';
 import type { Actor } from './actor.ts';
 import type { Credentials } from './credentials.ts';
@@ -56,9 +56,16 @@ export type KeyResolver = (presented: string) => Principal | null | Promise<Prin
  */
 export type SessionResolver = (req: IncomingMessage, options?: { touch?: boolean }) => Principal | null | Promise<Principal | null>;
 
+/** Why a request's session cookie is no longer accepted (sessions.ts endReason); null when it has none or unknown. */
+export type SessionEndFinder = (req: IncomingMessage) => SessionEndReason | null | Promise<SessionEndReason | null>;
+
 export interface Auth {
   readonly credentials: Credentials;
   addSessionResolver(resolver: SessionResolver): void;
+  /** The accounts plugin says why a session ended; every 401 to a request with a session cookie carries it as `reason`. */
+  setSessionEndFinder(finder: SessionEndFinder): void;
+  /** Why the request's (or a socket handshake's) session ended: 'expired', 'revoked', or null. */
+  sessionEndReason(req: IncomingMessage): Promise<SessionEndReason | null>;
   addKeyResolver(resolver: KeyResolver): void;
   /** The key principal of a presented X-Api-Key: INGEST_API_KEY first, then the admin's keys. */
   keyOf(presented: unknown): Promise<Principal | null>;
@@ -97,12 +104,15 @@ function bearerToken(req: Request): string | undefined {
   return typeof query === 'string' ? query : undefined;
 }
 
-const unauthorized = (detail: string) =>
-  new HttpProblem(401, 'Unauthorized', detail, undefined, { 'WWW-Authenticate': 'Bearer realm="grid141"' });
+const unauthorized = (detail: string, reason: SessionEndReason | null = null) =>
+  new HttpProblem(401, 'Unauthorized', detail, undefined, { 'WWW-Authenticate': 'Bearer realm="grid141"' }, reason ?? undefined);
 
 export function createAuth(credentials: Credentials): Auth {
   const resolvers: SessionResolver[] = [];
   const keyResolvers: KeyResolver[] = [];
+  let endFinder: SessionEndFinder = () => null;
+  // A failing lookup only loses the detail: the 401 stands without a reason.
+  const sessionEndReason = async (req: IncomingMessage) => (await Promise.resolve().then(() => endFinder(req)).catch(() => null)) ?? null;
 
   async function keyOf(presented: unknown): Promise<Principal | null> {
     if (typeof presented !== 'string' || presented === '') return null;
@@ -133,6 +143,10 @@ export function createAuth(credentials: Credentials): Auth {
     addKeyResolver(resolver) {
       keyResolvers.push(resolver);
     },
+    setSessionEndFinder(finder) {
+      endFinder = finder;
+    },
+    sessionEndReason,
     keyOf,
     requireIngestKey: async (req, res, next) => {
       const key = await keyOf(req.headers['x-api-key']);
@@ -147,7 +161,7 @@ export function createAuth(credentials: Credentials): Auth {
       }
       if (session) return next(new HttpProblem(403, 'Forbidden', 'writing records needs the operator role'));
       const given = req.headers['x-api-key'] === undefined ? 'missing' : 'wrong';
-      next(unauthorized(`the X-Api-Key header is ${given}`));
+      next(unauthorized(`the X-Api-Key header is ${given}`, await sessionEndReason(req)));
     },
     requireViewer: async (req, res, next) => {
       const token = bearerToken(req);
@@ -160,7 +174,7 @@ export function createAuth(credentials: Credentials): Auth {
         res.locals.principal = session;
         return next();
       }
-      next(unauthorized(token === undefined ? 'send the viewer token (Authorization: Bearer or ?token=) or sign in' : 'the viewer token is wrong'));
+      next(unauthorized(token === undefined ? 'send the viewer token (Authorization: Bearer or ?token=) or sign in' : 'the viewer token is wrong', await sessionEndReason(req)));
     },
     requireRole(role) {
       return async (req, res, next) => {
@@ -170,7 +184,7 @@ export function createAuth(credentials: Credentials): Auth {
           if (req.headers['x-api-key'] !== undefined && (await keyOf(req.headers['x-api-key']))) {
             return next(new HttpProblem(403, 'Forbidden', `an API key cannot do this; it needs a signed-in user with the ${role} role`));
           }
-          return next(unauthorized('sign in first'));
+          return next(unauthorized('sign in first', await sessionEndReason(req)));
         }
         if (!roleAtLeast(session.role, role)) return next(new HttpProblem(403, 'Forbidden', `this needs the ${role} role`));
         res.locals.principal = session;
@@ -189,7 +203,7 @@ export function createAuth(credentials: Credentials): Auth {
         return next(unauthorized('the X-Api-Key header is wrong'));
       }
       const session = await sessionOf(req);
-      if (!session) return next(unauthorized('the X-Api-Key header is missing'));
+      if (!session) return next(unauthorized('the X-Api-Key header is missing', await sessionEndReason(req)));
       if (!roleAtLeast(session.role, 'admin')) return next(new HttpProblem(403, 'Forbidden', 'this needs the admin role'));
       res.locals.principal = session;
       next();

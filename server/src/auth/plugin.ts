@@ -88,6 +88,10 @@ export const accountsPlugin: Plugin = async (ctx) => {
     };
   };
   ctx.auth.addSessionResolver(resolve);
+  ctx.auth.setSessionEndFinder((req) => {
+    const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    return cookie ? sessions.endReason(cookie) : null;
+  });
 
   const sweep = setInterval(() => {
     sessions.sweep().catch((error: unknown) => logger.warn({ err: error }, 'session sweep failed'));
@@ -119,7 +123,7 @@ export const accountsPlugin: Plugin = async (ctx) => {
 
   router.get('/api/v1/session', route(async (req, res) => {
     const principal = await resolve(req);
-    if (!principal) throw new HttpProblem(401, 'Unauthorized', 'not signed in');
+    if (!principal) throw new HttpProblem(401, 'Unauthorized', 'not signed in', undefined, undefined, (await ctx.auth.sessionEndReason(req)) ?? undefined);
     const body: SessionInfo = { username: principal.username, displayName: principal.displayName, role: principal.role, expiresAt: principal.expiresAt };
     res.set('Cache-Control', 'no-store').json(body);
   }));

@@ -5,7 +5,7 @@
 // the table, is refused. A session ends when signed out, after `idleMs` unused, or `maxMs` after
 // sign-in, whichever is first; a new password or a disabled user ends all of the user's.
 import crypto from 'node:crypto';
-import type { Role } from '@grid141/shared';
+import type { Role, SessionEndReason } from '@grid141/shared';
 import { writeAudit, type NewAuditEntry } from '../audit/log.ts';
 import type { Queryable, SqlDriver } from '../store/types.ts';
 import { generateSecret } from './secret.ts';
@@ -86,6 +86,29 @@ export function createSessions(db: SqlDriver, secret: string, limits: SessionLim
         role: row.role as Role,
         expiresAt: expiresAt.toISOString(),
       };
+    },
+
+    /**
+     * Why the session behind a cookie value is not accepted, for the 401 that refuses it
+     * (Problem.reason): 'revoked' when it was signed out, its user given a new password or
+     * disabled; 'expired' past its idle or absolute end; null when the cookie is not ours (bad
+     * MAC), unknown (swept a day after it ended), or the session is in fact live.
+     */
+    async endReason(cookie: string): Promise<SessionEndReason | null> {
+      const id = idOf(cookie);
+      if (id === null) return null;
+      const rows = await db.query<Record<string, unknown>>(
+        `SELECT s.revoked_at, s.last_seen_at, s.expires_at, u.disabled
+         FROM sessions s JOIN users u ON u.username = s.username WHERE s.id_hash = $1`,
+        [sha256(id)],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      if (row.revoked_at !== null || row.disabled === true) return 'revoked';
+      const at = now();
+      const lastSeen = new Date(row.last_seen_at as string).getTime();
+      if (at >= new Date(row.expires_at as string).getTime() || at - lastSeen >= limits.idleMs) return 'expired';
+      return null;
     },
 
     /** Revokes one session (sign-out) with its audit entry. */

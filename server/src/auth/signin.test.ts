@@ -95,6 +95,9 @@ describe('sign-in brakes and session expiry', () => {
     expect(await sessions.resolve(watched.cookie, { touch: false }), 'asked again after 20 min').not.toBeNull();
     t += 11 * MIN;
     expect(await sessions.resolve(watched.cookie, { touch: false }), 'unused for 31 min').toBeNull();
+    // Why, for the 401 (Problem.reason): expired; a live session, a forged cookie: nothing to say.
+    expect(await sessions.endReason(watched.cookie)).toBe('expired');
+    expect(await sessions.endReason('forged.value')).toBeNull();
 
     const busy = await signIn.signIn('lead1', 'leader password 1', null);
     if (!busy.ok) throw new Error('sign-in failed');
@@ -110,7 +113,9 @@ describe('sign-in brakes and session expiry', () => {
     // A new role is seen at once; a new password ends the session.
     await users.patch('lead1', { role: 'operator' }, () => []);
     expect(await sessions.resolve(fresh.cookie)).toMatchObject({ role: 'operator' });
+    expect(await sessions.endReason(fresh.cookie), 'a live session').toBeNull();
     await users.patch('lead1', { password: 'another password 2' }, () => []);
     expect(await sessions.resolve(fresh.cookie)).toBeNull();
+    expect(await sessions.endReason(fresh.cookie), 'after a new password').toBe('revoked');
   }, 120_000);
 });

@@ -162,7 +162,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(error);
     if (error instanceof HttpProblem) {
       if (error.headers) res.set(error.headers);
-      return sendProblem(res, error.status, error.title, error.detail, error.errors);
+      return sendProblem(res, error.status, error.title, error.detail, error.errors, error.reason);
     }
     if (error instanceof ZodError) {
       const problem = zodProblem(error);

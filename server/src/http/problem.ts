@@ -1,7 +1,7 @@
 // application/problem+json (RFC 9457) answers: the one shape of every API error.
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemFieldError } from '@grid141/shared';
+import { PROBLEM_CONTENT_TYPE, type Problem, type ProblemFieldError, type SessionEndReason } from '@grid141/shared';
 
 /** An error a route can throw; the error middleware turns it into problem+json. */
 export class HttpProblem extends Error {
@@ -11,16 +11,19 @@ export class HttpProblem extends Error {
     readonly detail?: string,
     readonly errors?: ProblemFieldError[],
     readonly headers?: Record<string, string>,
+    /** A 401's Problem.reason: why the request's session ended. */
+    readonly reason?: SessionEndReason,
   ) {
     super(detail ?? title);
     this.name = 'HttpProblem';
   }
 }
 
-export function problemBody(status: number, title: string, detail?: string, errors?: ProblemFieldError[]): Problem {
+export function problemBody(status: number, title: string, detail?: string, errors?: ProblemFieldError[], reason?: SessionEndReason): Problem {
   const body: Problem = { type: 'about:blank', title, status };
   if (detail !== undefined) body.detail = detail;
   if (errors !== undefined && errors.length > 0) body.errors = errors;
+  if (reason !== undefined) body.reason = reason;
   return body;
 }
 
@@ -30,8 +33,9 @@ export function sendProblem(
   title: string,
   detail?: string,
   errors?: ProblemFieldError[],
+  reason?: SessionEndReason,
 ): void {
-  res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(status, title, detail, errors)));
+  res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(status, title, detail, errors, reason)));
 }
 
 /** A dotted path from the top of the body, e.g. "items.3.location.lat"; "(body)" for the whole. */

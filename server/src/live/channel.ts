@@ -47,6 +47,8 @@ export interface LiveChannelDeps {
    * is true when an open socket is asked again (a session is then not marked as used).
    */
   authenticate(token: unknown, request: IncomingMessage, recheck?: boolean): Promise<Principal | null> | Principal | null;
+  /** Why a refused handshake's session ended ('expired', 'revoked'), sent as the refusal's `data.reason`. */
+  whyRefused?(request: IncomingMessage): Promise<string | null>;
   /** How often open sockets are asked again (ms); default RECHECK_MS. */
   recheckMs?: number;
 }
@@ -54,7 +56,7 @@ export interface LiveChannelDeps {
 /** Open sockets are asked again who they are this often (as often as instances re-read a rotated viewer token). */
 export const RECHECK_MS = 30_000;
 
-export function createLiveChannel({ nsp, authenticate, recheckMs = RECHECK_MS }: LiveChannelDeps): LiveChannel {
+export function createLiveChannel({ nsp, authenticate, whyRefused, recheckMs = RECHECK_MS }: LiveChannelDeps): LiveChannel {
   const greeters: ((wall: LiveSocket) => void)[] = [];
   let sweeper: NodeJS.Timeout | null = null;
 
@@ -93,7 +95,12 @@ export function createLiveChannel({ nsp, authenticate, recheckMs = RECHECK_MS }:
     const auth = (socket.handshake.auth ?? {}) as LiveAuth;
     Promise.resolve(authenticate(auth.token, socket.request)).then(
       (principal) => {
-        if (!principal) return next(new Error('unauthorized'));
+        if (!principal) {
+          // The client reads `data.reason` as an API 401's Problem.reason (the desk's /login line).
+          void (whyRefused?.(socket.request) ?? Promise.resolve(null)).catch(() => null).then((reason) =>
+            next(Object.assign(new Error('unauthorized'), { data: reason ? { reason } : {} })));
+          return;
+        }
         socket.data.role = principal.role;
         socket.data.username = principal.username ?? null;
         socket.data.since = typeof auth.since === 'number' && Number.isFinite(auth.since) ? auth.since : null;
