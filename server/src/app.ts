@@ -171,7 +171,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   let listening = false;
   const close = once(async () => {
     await runHooks(logger, [...beforeCloseHooks].reverse());
-    if (listening) await closeHttp(httpServer, io);
+    if (listening) await closeHttp(httpServer, io, logger);
     live.close();
     await runHooks(logger, [...closeHooks].reverse());
     lock.release();
@@ -211,11 +211,17 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
   });
 }
 
+/** The message logged when shutdown had to cut connections that were still open (tests look for it). */
+export const FORCED_CLOSE_MESSAGE = 'connections still open 5 s after shutdown began were closed';
+
 // Wait for requests in flight, but not forever for idle keep-alive or stuck clients.
-async function closeHttp(server: http.Server, io: IoServer): Promise<void> {
+async function closeHttp(server: http.Server, io: IoServer, logger: Logger): Promise<void> {
   const closed = new Promise<void>((resolve) => io.close(() => resolve()));
   server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+  const timer = setTimeout(() => {
+    logger.warn(FORCED_CLOSE_MESSAGE);
+    server.closeAllConnections();
+  }, 5_000);
   timer.unref();
   await closed;
   clearTimeout(timer);

@@ -5,7 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchBrowser, openWatchedPage } from '../helpers/browser.ts';
 import { startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { alertTones, countAlertTones } from '../helpers/wall-page.ts';
+import { alertTones, countAlertTones, waitForWallReady } from '../helpers/wall-page.ts';
+import { PULSE_MS } from '../../client/src/map/pulse.ts';
 import { criticalIncident } from './records.ts';
 
 describe.skipIf(!browserAvailable())('standing alerts on the wall', () => {
@@ -48,11 +49,11 @@ describe.skipIf(!browserAvailable())('standing alerts on the wall', () => {
 
       // A live one still chimes: the count above could have seen it.
       const second = await postCritical();
-      await toast(page, second).waitFor({ timeout: 5_000 });
-      await expect.poll(() => alertTones(page), { timeout: 2_000 }).toBeGreaterThan(0);
+      await toast(page, second).waitFor({ timeout: 20_000 });
+      await expect.poll(() => alertTones(page), { timeout: 20_000 }).toBeGreaterThan(0);
 
       await toast(page, first).locator('button.ack').click();
-      await expect.poll(() => toast(page, first).count(), { timeout: 2_000 }).toBe(0);
+      await expect.poll(() => toast(page, first).count(), { timeout: 20_000 }).toBe(0);
 
       await page.reload();
       // The unacknowledged one is replayed: once it shows, the replay has arrived.
@@ -64,6 +65,32 @@ describe.skipIf(!browserAvailable())('standing alerts on the wall', () => {
 
       expect(watched.consoleErrors).toEqual([]);
       expect(watched.foreignRequests).toEqual([]);
+    } finally {
+      await watched.context.close();
+    }
+  });
+
+  it('the ring of a standing critical incident pulses after an alert, rests after PULSE_MS and pulses again on the next one (issue 8 §8)', async () => {
+    const watched = await openWatchedPage(browser, server.url, { width: 1920, height: 1080 });
+    const { page } = watched;
+    try {
+      await page.goto(`${server.url}/?token=${server.credentials.viewerToken}`);
+      await waitForWallReady(page);
+      // The page's clock from here on is the test's: no waiting out the 20 s, no timing asserted.
+      await page.clock.install();
+      const map = page.locator('[data-testid=grid-map]');
+      const pulsing = page.locator('[data-testid=grid-map].rings-pulsing, [data-testid=grid-map] .rings-pulsing');
+      const first = await postCritical();
+      await toast(page, first).waitFor({ timeout: 20_000 });
+      await map.locator('.pulse-ring').first().waitFor({ state: 'attached', timeout: 20_000 });
+      await expect.poll(() => pulsing.count(), { timeout: 20_000, message: 'pulsing after the alert' }).toBe(1);
+      await page.clock.runFor(PULSE_MS + 1_000);
+      await expect.poll(() => pulsing.count(), { timeout: 20_000, message: 'at rest after PULSE_MS' }).toBe(0);
+      expect(await map.locator('.pulse-ring').count(), 'the ring stays, standing still').toBeGreaterThan(0);
+      const second = await postCritical();
+      await toast(page, second).waitFor({ timeout: 20_000 });
+      await expect.poll(() => pulsing.count(), { timeout: 20_000, message: 'pulsing again on a new alert' }).toBe(1);
+      expect(watched.consoleErrors).toEqual([]);
     } finally {
       await watched.context.close();
     }

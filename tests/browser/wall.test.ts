@@ -106,7 +106,7 @@ describe.skipIf(!browserAvailable())('the wall in Chromium', () => {
         throw new Error(`the critical incident was not in the ticker ${LIVE_GUARD_MS} ms after its POST (answered after ${answeredMs} ms)`, { cause: error });
       });
       const tickerMs = Date.now() - sent;
-      await expect.poll(() => ticker.textContent(), { timeout: 1000 }).toContain(communityName(critical.communityId));
+      await expect.poll(() => ticker.textContent(), { timeout: 10_000 }).toContain(communityName(critical.communityId));
       expect(await ticker.textContent()).toContain(categoryName('emergency'));
       expect(await ticker.getAttribute('class')).toContain('critical');
       // The map point of an open critical incident is its pulsing ring, placed inside the map.

@@ -198,9 +198,10 @@ describe('graceful shutdown', () => {
       socket.on('connect_error', reject);
     });
     expect((await server.get('/api/v1/street', { keepalive: true })).status).toBe(200);
-    const started = Date.now();
     expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    expect(Date.now() - started).toBeLessThan(4_000);
+    // Closed at once, not cut by the 5 s fallback, which says so in the log (no clock in the test:
+    // a loaded machine may take longer to stop for other reasons).
+    expect(`${server.stdout()}${server.stderr()}`).not.toMatch(/still open 5 s after shutdown began/); // FORCED_CLOSE_MESSAGE in server/src/app.ts
     socket.close();
   });
 });

@@ -57,7 +57,8 @@ describe('stalled clients', () => {
     const t0 = Date.now();
     cut(stalled.peer);
     await gone;
-    expect(Date.now() - t0).toBeLessThan(1_000);
+    // At once, not after the ping timeout (45 s): 10 s is a hang guard for a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(io.sockets.sockets.has(stalled.peer.id)).toBe(false);
     expect(reader.peer.connected).toBe(true);
   });
