@@ -170,6 +170,7 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
     const saysSo = async (page: Page, reason: 'missing' | 'refused', lang: typeof zhCN | typeof en, what: string) => {
       await expect.poll(() => screen(page).getAttribute('data-reason'), { timeout: 30_000, message: what }).toBe(reason);
       const text = await screen(page).innerText();
+      expect(await page.evaluate(() => document.documentElement.lang), `${what}: the page's language`).toBe(lang === en ? 'en' : 'zh-CN');
       expect(text, what).toContain(reason === 'missing' ? lang.wallAccess.missingTitle : lang.wallAccess.refusedTitle);
       expect(text, what).toContain(reason === 'missing' ? lang.wallAccess.missingWhy : lang.wallAccess.refusedWhy);
       expect(text, what).toContain(lang.wallAccess.whatToDo);

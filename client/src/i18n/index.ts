@@ -11,6 +11,9 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   messages: { 'zh-CN': { ...zhCN, desk: deskZh, access: accessZh }, en: { ...en, desk: deskEn, access: accessEn } },
 });
+// The page says its language from the start (index.html says zh-CN): ?lang=en pages are English to
+// screen readers, line breaking and `:lang()` styles too, not only after the header's switch.
+if (typeof document !== 'undefined') document.documentElement.lang = pageParams.lang;
 
 export function setLang(lang: Lang): void {
   i18n.global.locale.value = lang;
