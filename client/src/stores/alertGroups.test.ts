@@ -29,6 +29,24 @@ describe('the wall folds an alarm storm (issue 8 §5)', () => {
     expect(board.total()).toBe(201);
   });
 
+  it('issue 8 §5: 40 gas alarms of one building 0.2 m apart across a cell edge are one line ×40, with or without an address; a far pair stays two', () => {
+    const gas = (i: number, lng: number, address?: string): Alert => ({
+      ...alarm(`g${i}`, 'gas_leak', 0, T + i, address), location: { lng, lat: 29.55 },
+    });
+    for (const address of ['大坪正街 8栋', undefined]) {
+      const board = new AlertBoard();
+      board.add(alarm('sos', 'sos', 0, T), T);
+      for (let i = 0; i < 40; i += 1) board.add(gas(i, i % 2 ? 106.520251 : 106.520249, address), T + i);
+      expect(board.list().map((g) => [g.lead.code, g.count])).toEqual([['sos', 1], ['gas_leak', 40]]);
+      if (address) expect(board.list()[1]?.place).toBe('大坪正街 8栋');
+      expect(board.total()).toBe(41);
+    }
+    const board = new AlertBoard();
+    board.add(gas(1, 106.51975), T);
+    board.add(gas(2, 106.52075), T + 1);
+    expect(board.list().map((g) => g.count)).toEqual([1, 1]);
+  });
+
   it('a critical incident and an SOS stay above smoke whatever arrives later; acknowledging a line lets all its ids go', () => {
     const board = new AlertBoard();
     board.add(critical('x', T), T);

@@ -1,8 +1,8 @@
-// The wall's standing alerts, folded: alerts with one fold key (`alertGroupKey` from shared: alarms
-// of one type from one place) are one group with a true count, shown as one line; groups are
+// The wall's standing alerts, folded: alerts with one fold key (`alertFoldKey` from shared: alarms
+// of one type from one building, or from near places) are one group with a true count, shown as one line; groups are
 // ordered by severity (`alertRank`: a person in danger first), then the newest. Bounded in groups
 // and ids, never dropping a group more severe than the one that grows. Issue 8 §5; docs/client.md.
-import { alertGroupKey, alertRank, type Alert } from '@grid141/shared';
+import { alertFoldKey, alertRank, type Alert } from '@grid141/shared';
 import type { WallAlert } from './wallTypes.ts';
 
 /** Groups kept; past it the least severe, quietest one goes (a kiosk wall nobody acknowledges). */
@@ -32,6 +32,8 @@ interface GroupState extends AlertGroup {
   extra: number;
   /** Whether every member so far had an address (else the place is the community's). */
   allAddressed: boolean;
+  /** Where the alert that opened the group was (`alertFoldKey` joins near ones to it). */
+  anchor: { lng: number; lat: number } | null;
 }
 
 /** Where a building's name ends in an address: 栋/幢/号楼… or a separator. */
@@ -64,9 +66,9 @@ export class AlertBoard {
 
   /** Folds in one alert; null when this screen holds it already (a replay after a reconnect). */
   add(alert: Alert, receivedAt: number): AlertGroup | null {
-    const key = alertGroupKey(alert);
-    const wall: WallAlert = { ...alert, receivedAt, acknowledged: false };
     const known = this.groupOf.get(alert.id);
+    const key = known ?? alertFoldKey(alert, (k) => this.groups.get(k)?.anchor);
+    const wall: WallAlert = { ...alert, receivedAt, acknowledged: false };
     let group = this.groups.get(key);
     if (known !== undefined && group) {
       // Already here: a replay may still bring the group's true count (alarms resolved or added meanwhile).
@@ -76,7 +78,7 @@ export class AlertBoard {
     if (!group) {
       group = {
         key, rank: alertRank(alert), lead: wall, ids: new Set(), count: 0, place: alert.address?.trim() || null,
-        lastReceivedAt: receivedAt, extra: 0, allAddressed: Boolean(alert.address?.trim()),
+        lastReceivedAt: receivedAt, extra: 0, allAddressed: Boolean(alert.address?.trim()), anchor: alert.location ?? null,
       };
       this.groups.set(key, group);
     } else {

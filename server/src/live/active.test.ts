@@ -47,6 +47,21 @@ describe('active alerts', () => {
     if (storm) expect(storm.count).toBe(150);
   });
 
+  it('issue 8 §5: 40 gas alarms of one building 0.2 m apart across a cell edge stand as one group of 40; a far pair as two', () => {
+    for (const address of ['大坪正街 8栋', undefined]) {
+      const active = new ActiveAlerts({ now: () => NOW });
+      for (let i = 0; i < 40; i += 1) {
+        active.add({ ...alarmAt(`g${i}`, 'gas_leak', 0, NOW - 1_000 + i), location: { lng: i % 2 ? 106.520251 : 106.520249, lat: 29.55 }, ...(address ? { address } : {}) });
+      }
+      expect(active.list().map((a) => [a.id, a.count])).toEqual([['alarm:g39', 40]]);
+      expect(active.size).toBe(40);
+    }
+    const active = new ActiveAlerts({ now: () => NOW });
+    active.add({ ...alarmAt('f1', 'gas_leak', 0, NOW - 2), location: { lng: 106.51975, lat: 29.55 } });
+    active.add({ ...alarmAt('f2', 'gas_leak', 0, NOW - 1), location: { lng: 106.52075, lat: 29.55 } });
+    expect(active.list().map((a) => a.count)).toEqual([undefined, undefined]);
+  });
+
   it('an SOS arriving when the alarm kind is full of SOS groups is kept; a smoke alarm then is the one turned away', () => {
     const active = new ActiveAlerts({ caps: { alarm: 2 }, now: () => NOW });
     active.add(alarmAt('p1', 'sos', 1, NOW - 3_000));

@@ -1,9 +1,9 @@
 // The alerts still worth showing to a wall that connects later: a critical incident while it
 // is open, an alarm until it is resolved, an overdue incident while it is open and overdue.
-// Kept by fold group (`alertGroupKey`: a storm of smoke alarms from one building is one group),
+// Kept by fold group (`alertFoldKey`: a storm of smoke alarms from one building is one group),
 // bounded per kind and in age, never evicting a higher severity to make room for a lower one;
 // rebuilt from the store at start (critical incidents and alarms). Issue 8 §5; docs/api.md.
-import { alertGroupKey, alertRank, isOpenStatus, STATUSES, type Alarm, type Alert, type AlertKind, type Incident } from '@grid141/shared';
+import { alertFoldKey, alertRank, isOpenStatus, STATUSES, type Alarm, type Alert, type AlertKind, type Incident } from '@grid141/shared';
 import type { Store } from '../store/types.ts';
 import { alarmAlert, criticalIncidentAlert, withOverdue } from './alerts.ts';
 
@@ -48,6 +48,8 @@ interface Group {
   overflow: number;
   /** Newest `at` of the group (ms). */
   lastAt: number;
+  /** Where the alert that opened the group was (`alertFoldKey` joins near ones to it). */
+  anchor: { lng: number; lat: number } | null;
 }
 
 export class ActiveAlerts {
@@ -77,11 +79,11 @@ export class ActiveAlerts {
 
   add(alert: Alert): void {
     this.remove(alert.id);
-    const key = alertGroupKey(alert);
+    const key = alertFoldKey(alert, (k) => this.groups.get(k)?.anchor);
     const at = Date.parse(alert.at);
     let group = this.groups.get(key);
     if (!group) {
-      group = { key, kind: alert.kind, rank: alertRank(alert), members: new Map(), overflow: 0, lastAt: at };
+      group = { key, kind: alert.kind, rank: alertRank(alert), members: new Map(), overflow: 0, lastAt: at, anchor: alert.location ?? null };
       this.groups.set(key, group);
     }
     group.members.set(alert.id, alert);
