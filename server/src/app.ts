@@ -180,7 +180,7 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   try {
     for (const plugin of options.plugins) await plugin(ctx);
     app.use('/api', apiNotFound);
-    serveClient(app, options.clientDir, { ...config.wall, basePath: config.basePath });
+    serveClient(app, options.clientDir, { ...config.wall, basePath: config.basePath, photoHosts: config.photoHosts });
     // What nothing answered (a missing asset, a POST to a page path): a plain 404 of our own, so
     // Express's built-in one (which replaces the CSP with its own `default-src 'none'`) never answers.
     if (app === root) app.use((_req, res) => void res.status(404).type('text/plain').send('Not found\n'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BOARDS } from './codes.ts';
-import { isTileTemplate, parseDesignSize, parseRotation } from './wall.ts';
+import { isTileTemplate, parseDesignSize, parseRotation, photoShownAsImage } from './wall.ts';
 
 describe('design size', () => {
   it('reads WxH and refuses what cannot be laid out', () => {
@@ -44,5 +44,29 @@ describe('basemap tile template', () => {
     expect(isTileTemplate('https://tiles.example.org/{z}/{x}.png')).toBe(false);
     expect(isTileTemplate('file:///tiles/{z}/{x}/{y}.png')).toBe(false);
     expect(isTileTemplate('tiles/{z}/{x}/{y}.png')).toBe(false);
+  });
+});
+
+describe('incident photo shown as an image (CSP img-src: self and PHOTO_HOSTS)', () => {
+  const page = 'http://127.0.0.1:8080';
+  it('shows its own origin and relative links, and nothing else when PHOTO_HOSTS is unset', () => {
+    expect(photoShownAsImage('http://127.0.0.1:8080/files/a.jpg', page)).toBe(true);
+    expect(photoShownAsImage('/files/a.jpg', page)).toBe(true);
+    expect(photoShownAsImage('https://files.example.org/a.jpg', page)).toBe(false);
+    expect(photoShownAsImage('http://127.0.0.1:9090/a.jpg', page)).toBe(false);
+    expect(photoShownAsImage('javascript:alert(1)', page, ['https://files.example.org'])).toBe(false);
+  });
+  it('matches PHOTO_HOSTS as the browser does: scheme, host, *. subdomains, ports', () => {
+    const hosts = ['https://files.example.org', 'https://*.12345.example.cn:8443', 'http://old.example.cn'];
+    expect(photoShownAsImage('https://files.example.org/a.jpg', page, hosts)).toBe(true);
+    expect(photoShownAsImage('https://FILES.example.org:443/a.jpg', page, hosts)).toBe(true);
+    expect(photoShownAsImage('http://files.example.org/a.jpg', page, hosts)).toBe(false);
+    expect(photoShownAsImage('https://files.example.org:8443/a.jpg', page, hosts)).toBe(false);
+    expect(photoShownAsImage('https://evilfiles.example.org/a.jpg', page, hosts)).toBe(false);
+    expect(photoShownAsImage('https://a.12345.example.cn:8443/p.png', page, hosts)).toBe(true);
+    expect(photoShownAsImage('https://12345.example.cn:8443/p.png', page, hosts)).toBe(false);
+    expect(photoShownAsImage('https://a.12345.example.cn/p.png', page, hosts)).toBe(false);
+    expect(photoShownAsImage('http://old.example.cn/p.png', page, hosts)).toBe(true);
+    expect(photoShownAsImage('https://old.example.cn/p.png', page, hosts)).toBe(true);
   });
 });

@@ -76,8 +76,48 @@ export const wallConfigSchema = z.object({
    * that never signed in makes no request that fails (docs/security.md).
    */
   sessionCookie: z.boolean().optional(),
+  /**
+   * PHOTO_HOSTS: the origins (CSP img-src sources, e.g. `https://files.wgy.example.cn`,
+   * `https://*.12345.example.cn:8443`) the page may show incident photos from; absent: none.
+   * The desk shows a photo on another host as a link only unless it is allowed here, so the page
+   * never asks for an image its own policy blocks (docs/security.md).
+   */
+  photoHosts: z.array(z.string()).optional(),
 });
 export type WallConfig = z.infer<typeof wallConfigSchema>;
+
+const DEFAULT_PORT: Record<string, string> = { 'http:': '80', 'https:': '443' };
+
+/**
+ * Whether the page's img-src lets it load `url` as an image: the page's own origin ('self') or
+ * one of `photoHosts` (PHOTO_HOSTS, as the server put them in the policy: scheme://host[:port],
+ * host may begin with `*.` for any subdomain of it but not the bare domain). Matching follows CSP
+ * Level 3 host-source rules: an `http:` source also allows `https:`; with no port, the
+ * scheme's default port. Anything else (another host, a URL that does not parse, a non-http(s)
+ * scheme) is false: the desk then shows a link, never an image the policy would block.
+ */
+export function photoShownAsImage(url: string, pageOrigin: string, photoHosts: readonly string[] = []): boolean {
+  let target: URL;
+  try {
+    target = new URL(url, pageOrigin);
+  } catch {
+    return false;
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') return false;
+  if (target.origin === pageOrigin) return true;
+  const port = target.port || DEFAULT_PORT[target.protocol];
+  return photoHosts.some((source) => {
+    const m = /^(https?):\/\/(\*\.)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(source);
+    if (!m) return false;
+    const [, scheme, wildcard, host, sourcePort] = m;
+    if (scheme === 'https' && target.protocol !== 'https:') return false;
+    const name = target.hostname.toLowerCase();
+    const base = host!.toLowerCase();
+    if (wildcard ? !name.endsWith(`.${base}`) : name !== base) return false;
+    if (sourcePort) return port === sourcePort;
+    return port === DEFAULT_PORT[target.protocol];
+  });
+}
 
 export const WALL_CONFIG_ELEMENT_ID = 'grid141-config';
 

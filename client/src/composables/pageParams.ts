@@ -20,6 +20,8 @@ export interface PageParams {
   basePath: string;
   /** The page was served to a request with a session cookie (someone may be signed in); see WallConfig. */
   sessionCookie: boolean;
+  /** PHOTO_HOSTS as the server wrote it (the img-src origins for incident photos); [] when unset. */
+  photoHosts: string[];
 }
 
 function rememberToken(fromUrl: string | null): string | null {
@@ -56,6 +58,7 @@ export function readPageParams(search: string = window.location.search, server: 
     token: rememberToken(query.get('token')),
     basePath: server.basePath ?? '',
     sessionCookie: server.sessionCookie === true,
+    photoHosts: server.photoHosts ?? [],
   };
 }
 
