@@ -16,7 +16,7 @@ function printBanner(server: RunningServer): void {
     '',
     `Grid141 is serving street ${config.streetId} at ${server.url}`,
     `  wall:  ${server.url}/?token=${credentials.viewerToken}`,
-    `  sign in: ${server.url}${config.basePath}/login (user admin)`,
+    `  sign in: ${server.url}/login (user admin)`,
   ];
   if (server.generatedCredentials.length > 0) {
     lines.push('  generated credentials (shown once; kept in ' + path.join(config.dataDir, CREDENTIALS_FILE) + '):');

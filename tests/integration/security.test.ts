@@ -146,6 +146,13 @@ describe('BASE_PATH=/grid141 serves page, assets, API and socket under it', () =
     expect(server.url, 'the address the server prints and locks').toBe(`${origin}${BASE}`);
   });
 
+  it('the start banner gives the wall and sign-in addresses with the sub-path once (tester item 2)', async () => {
+    const banner = server.stdout();
+    expect(banner).toContain(`  wall:  ${origin}${BASE}/?token=`);
+    expect(banner).toContain(`  sign in: ${origin}${BASE}/login (user admin)`);
+    expect(banner).not.toContain(`${BASE}${BASE}`);
+  });
+
   it('nothing answers outside it', async () => {
     for (const outside of ['/', '/api/health', '/assets/index-abc123.js']) {
       expect((await fetch(`${origin}${outside}`)).status, outside).toBe(404);
