@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '@grid141/shared';
-import { REPO_ROOT, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
+import { REPO_ROOT, makeTempDir, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts';
 
 const CLI = path.join(REPO_ROOT, 'server', 'src', 'simulate', 'cli.ts');
 
@@ -17,12 +17,17 @@ interface CliRun {
   stats: Record<string, number>;
 }
 
-function runCli(server: TestServer, args: string[], timeoutMs = 60_000): Promise<CliRun> {
+/** `account: false` runs it as the README's first example does: a key, no password, no server DATA_DIR. */
+function runCli(server: TestServer, args: string[], timeoutMs = 60_000, { account = true } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     // --key=VALUE: the key of this suite begins with "-", which `--key VALUE` would read as an option.
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, `--url=${server.url}`, `--key=${server.credentials.ingestKey}`, `--password=${server.credentials.adminPassword}`, ...args], {
+    const password = account ? [`--password=${server.credentials.adminPassword}`] : [];
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: account ? server.dataDir : makeTempDir('grid141-sim-') };
+    delete env.ADMIN_PASSWORD;
+    delete env.INGEST_API_KEY;
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, `--url=${server.url}`, `--key=${server.credentials.ingestKey}`, ...password, ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: server.dataDir },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -134,6 +139,27 @@ describe('demo feed (npm run simulate) against the real server', () => {
     expect(after.livelihood.meals.today).toBe(0);
     expect(after.party.volunteerHoursWeekToDate).toBe(0);
     expect(after.party.hoursByCategoryWeekToDate).toEqual({});
+  });
+
+  it('with a key and no password (tester item 8) posts records only, says so in one line, and --purge stops before anything', async () => {
+    const run = await runCli(server, ['--speed=1800', '--start=11:00', '--seed=nopass', '--duration=4'], 60_000, { account: false });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.counts.incidents ?? 0).toBeGreaterThan(0);
+    expect(run.counts.transitions ?? 0).toBe(0);
+    expect(run.stats.transitions).toBe(0);
+    const warnings = run.stderr.split('\n').filter((line) => line.startsWith('simulate:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^simulate: posting records only, incidents will not move .*no password for admin: pass --password=PASS \(and --user=NAME\)/);
+    expect(run.stderr).not.toMatch(/refused|403/);
+
+    const before = await countIncidents(server);
+    const purge = await runCli(server, ['--purge'], 60_000, { account: false });
+    expect(purge.code).toBe(1);
+    expect(purge.stderr.trim()).toMatch(/^simulate: --purge needs a signed-in user; no password for admin: pass --password=PASS/);
+    expect(purge.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await countIncidents(server)).toBe(before);
+    // Leave the server as the next tests expect it.
+    expect((await runCli(server, ['--purge'])).code).toBe(0);
   });
 
   it('refuses a wrong key with a message and a failing exit code', async () => {

@@ -108,8 +108,13 @@ async function main(): Promise<void> {
   const url = args.url ?? findUrl(dataDir);
   const key = args.key ?? findKey(dataDir);
   const password = args.password ?? findPassword(dataDir);
-  // Moves and the purge need a signed-in person; without a password only records are posted (moves then fail loudly).
-  const account = password !== null ? { account: { username: args.user ?? 'admin', password } } : {};
+  // Moves and the purge need a signed-in person (an ingest key gets 403). Without a password this is
+  // known before anything is posted: --purge stops, the feed posts records only and says so once.
+  const username = args.user ?? 'admin';
+  const account = password !== null ? { account: { username, password } } : {};
+  const noPassword = `no password for ${username}: pass --password=PASS (and --user=NAME), set ADMIN_PASSWORD, or run where ${path.join(dataDir, CREDENTIALS_FILE)} is readable (DATA_DIR)`;
+  if (password === null && args.purge) fail(`--purge needs a signed-in user; ${noPassword}`);
+  if (password === null) process.stderr.write(`simulate: posting records only, incidents will not move (accepted, closed, …); ${noPassword}\n`);
   const logger = createLogger((process.env.LOG_LEVEL as 'info' | undefined) ?? 'info');
   const controller = new AbortController();
   const stopOn = (signal: NodeJS.Signals) => process.once(signal, () => controller.abort(new Error(signal)));
@@ -134,6 +139,7 @@ async function main(): Promise<void> {
     url,
     key,
     ...account,
+    moves: password !== null,
     logger,
     street,
     seed: args.seed ?? 'demo',

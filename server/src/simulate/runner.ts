@@ -15,6 +15,12 @@ export interface SimulatorOptions {
   /** How moves and the purge are made (see PosterOptions). */
   direct?: DirectMoves;
   account?: { username: string; password: string };
+  /**
+   * Whether incidents move through their lifecycle (accepted, closed, …); default true. The CLI
+   * sets false when it has no account to sign in with (a move is a person's action: an ingest key
+   * gets 403), and then posts the records only.
+   */
+  moves?: boolean;
   logger: Logger;
   street: SimStreet;
   seed?: string;
@@ -254,6 +260,7 @@ export class Simulator {
       const result = results[i];
       if (!result) return;
       this.count('incidents');
+      if (this.options.moves === false) return;
       this.ids.set(event.input.externalId, result.id);
       // A replay answers the incident's current status: skip the moves it has already made.
       let steps = event.plan.steps;
