@@ -64,6 +64,11 @@ describe('duplicate reports and merges', () => {
     const before = await summary();
     // A reporting system's key may report, not merge.
     expect((await act(`/api/v1/incidents/${second.id}/merge`, { into: original.id }, null)).status).toBe(403);
+    // …and docs/api.md says so (tester item 9: it said "X-Api-Key or an operator").
+    const mergeDoc = /^- `POST \/api\/v1\/incidents\/:id\/merge`[^\n]*\n[^\n]*/m.exec(readFileSync(path.join(REPO_ROOT, 'docs', 'api.md'), 'utf8'))?.[0] ?? '';
+    expect(mergeDoc).toMatch(/operator/);
+    expect(mergeDoc).toMatch(/API key gets `403`/);
+    expect(mergeDoc).not.toMatch(/X-Api-Key or/);
     const merge = await act(`/api/v1/incidents/${second.id}/merge`, { into: original.id });
     expect(merge.status).toBe(200);
     expect(await merge.json()).toMatchObject({ id: second.id, status: 'merged', mergedInto: original.id });

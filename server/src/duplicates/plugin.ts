@@ -84,7 +84,7 @@ function sendRefusal(res: Response, id: string, outcome: Exclude<MergeResult, { 
 }
 
 /**
- * POST /api/v1/incidents/:id/merge `{into, note?}` (operators and the ingest key, If-Match on the
+ * POST /api/v1/incidents/:id/merge `{into, note?}` (signed-in operators and up, an API key 403; If-Match on the
  * duplicate) and POST /api/v1/incidents/:id/unmerge `{note?}` (leaders, within a day), through the
  * write service. After ingestRoutes, which provides it.
  */
