@@ -7,12 +7,39 @@ export const lngLatSchema = z.object({
 });
 export type LngLat = z.infer<typeof lngLatSchema>;
 
+/** A local ISO date-time: all of one but its offset (what a device that forgets its zone sends). */
+const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+/** The largest UTC offset any zone uses (Pacific/Kiritimati, +14:00); nothing is further west than −12:00, ±14:00 keeps it simple. */
+export const MAX_UTC_OFFSET_MINUTES = 14 * 60;
+export const MISSING_OFFSET_MESSAGE = '缺少时区偏移（如 +08:00 或 Z）/ no UTC offset: add Z or ±hh:mm (e.g. +08:00); without one the time is ambiguous';
+
+/** The offset of an ISO date-time in minutes (Z → 0), or null when it has none. */
+function utcOffsetMinutes(value: string): number | null {
+  const m = /([+-])(\d{2}):?(\d{2})$/.exec(value);
+  if (!m) return null;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
 /**
- * ISO 8601 with an offset (Z or ±hh:mm), as the contract requires. A time without one stops
- * here (`abort`): its digits are no time at all, so no later rule (not ahead of the clock, not
- * before 2000…) is checked against them and the problem gives only this reason.
+ * ISO 8601 with an offset (Z or ±hh:mm, at most ±14:00: no zone is further), as the contract
+ * requires. A time without one, or with an offset no zone has (+14:30), stops here (`abort`): its
+ * digits are no time at all, so no later rule (not ahead of the clock, not before 2000…) is
+ * checked against them and the problem gives only this reason. Messages: 中文 / English, the
+ * field named by the issue's path.
  */
-export const isoDateTimeSchema = z.iso.datetime({ offset: true, abort: true });
+export const isoDateTimeSchema = z.iso
+  .datetime({
+    offset: true,
+    abort: true,
+    error: (issue) => (typeof issue.input === 'string' && LOCAL_DATETIME.test(issue.input) ? MISSING_OFFSET_MESSAGE : undefined),
+  })
+  .refine((value) => Math.abs(utcOffsetMinutes(value) ?? 0) <= MAX_UTC_OFFSET_MINUTES, {
+    abort: true,
+    error: (issue) => {
+      const offset = typeof issue.input === 'string' ? /[+-]\d{2}:?\d{2}$/.exec(issue.input)?.[0] : undefined;
+      return `时区偏移 ${offset ?? ''} 超出 ±14:00 / the UTC offset ${offset ?? ''} is beyond ±14:00, which no time zone uses`;
+    },
+  });
 
 /**
  * Where a string breaks the text rule, or null when it keeps it. The rule (docs/api.md, "Text"):

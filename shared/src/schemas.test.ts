@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MISSING_OFFSET_MESSAGE } from './common.ts';
 import { makeFeedSchemas } from './feeds.ts';
 import { makeIncidentInputSchema } from './incident.ts';
 import { dueAtFor, targetsFor } from './taxonomy.ts';
@@ -122,7 +123,19 @@ describe('the text rule (docs/api.md, "Text")', () => {
 describe('the time rules (docs/api.md, "Times")', () => {
   it('gives a reportedAt without an offset only that reason (not also "ahead of the clock")', () => {
     const result = incident.safeParse({ ...good, reportedAt: '2026-11-25T18:00:00' });
-    expect(result.error?.issues.map((i) => i.message)).toEqual(['Invalid ISO datetime']);
+    // The true reason, 中文 / English (tester item 12: it said only "Invalid ISO datetime").
+    expect(result.error?.issues.map((i) => i.message)).toEqual([MISSING_OFFSET_MESSAGE]);
+    expect(MISSING_OFFSET_MESSAGE).toMatch(/^缺少时区偏移.*\/ no UTC offset/);
+    expect(incident.safeParse({ ...good, reportedAt: 'yesterday' }).error?.issues.map((i) => i.message)).toEqual(['Invalid ISO datetime']);
+  });
+
+  it('refuses an offset beyond ±14:00 (no zone has +14:30), naming the field and the offset, and only that', () => {
+    const result = incident.safeParse({ ...good, reportedAt: '2026-11-25T18:00:00+14:30' });
+    expect(paths(result)).toEqual(['reportedAt']);
+    expect(result.error?.issues.map((i) => i.message)).toEqual(['时区偏移 +14:30 超出 ±14:00 / the UTC offset +14:30 is beyond ±14:00, which no time zone uses']);
+    expect(paths(incident.safeParse({ ...good, reportedAt: '2026-11-25T09:00:00-14:30' }))).toEqual(['reportedAt']);
+    expect(incident.safeParse({ ...good, reportedAt: '2026-11-25T14:00:00+14:00' }).success).toBe(true);
+    expect(incident.safeParse({ ...good, reportedAt: '2026-11-24T12:00:00-12:00' }).success).toBe(true);
   });
 
   it('refuses times before 2000 and registrations before 1900', () => {

@@ -407,6 +407,14 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
       const body = await problem(await post(ROUTE.incidents, { ...goodRecord('incidents'), reportedAt: '2026-11-25T23:59:00' }), 400, 'reportedAt');
       expect(body.errors).toHaveLength(1);
       expect(body.detail).not.toMatch(/ahead/);
+      // The true reason, 中文 / English (tester item 12: it said only "Invalid ISO datetime").
+      expect(body.errors?.[0]?.message).toMatch(/^缺少时区偏移.*\/ no UTC offset/);
+    });
+
+    it('an offset no zone has (+14:30) is a 400 naming reportedAt and the offset', async () => {
+      const body = await problem(await post(ROUTE.incidents, { ...goodRecord('incidents'), reportedAt: '2026-11-30T10:00:00+14:30' }), 400, 'reportedAt');
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors?.[0]?.message).toMatch(/^时区偏移 \+14:30 超出 ±14:00 \/ the UTC offset \+14:30 is beyond ±14:00/);
     });
 
     it('an alarm resolved before it occurred and an entity deregistered before it registered are refused', async () => {
@@ -425,6 +433,7 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
     it('an incident and a bracelet SOS at Null Island are 400 naming location (outside the service area)', async () => {
       const i = await problem(await post(ROUTE.incidents, { ...goodRecord('incidents'), location: NULL_ISLAND }), 400, 'location');
       expect(i.detail).toMatch(/outside the service area/);
+      expect(i.detail).toMatch(/a device without a fix sends 0,0/);
       await problem(await post(ROUTE.alarms, { ...goodRecord('alarms'), location: NULL_ISLAND }), 400, 'location');
     });
 
@@ -441,7 +450,10 @@ describe.each(storeKinds())('hardening through the real server (%s store)', (sto
     });
 
     it('the distance is SERVICE_AREA_KM from the boundary; nearer points keep the 100 m / outsideArea rule', async () => {
-      await problem(await post(ROUTE.incidents, { ...goodRecord('incidents'), location: eastBy((SERVICE_AREA_KM + 2) * 1000) }), 400, 'location');
+      const far = await problem(await post(ROUTE.incidents, { ...goodRecord('incidents'), location: eastBy((SERVICE_AREA_KM + 2) * 1000) }), 400, 'location');
+      // The 0,0 hint only for a point near 0,0 (tester item 12: it was given for one 27.7 km out).
+      expect(far.detail).toMatch(/farther than 10 km \(SERVICE_AREA_KM\)/);
+      expect(far.detail).not.toMatch(/0,0/);
       const out = (await (await post(ROUTE.incidents, { ...goodRecord('incidents'), location: eastBy((SERVICE_AREA_KM - 2) * 1000) })).json()) as Record<string, unknown>;
       expect(out).toMatchObject({ gridId: null, outsideArea: true });
       const near = (await (await post(ROUTE.incidents, { ...goodRecord('incidents'), location: eastBy(50) })).json()) as Record<string, unknown>;

@@ -17,6 +17,12 @@ describe('the reasons of a refused row', () => {
     expect(reasons(drill({ participants: undefined }), [])).toEqual([{ path: 'participants', message: '必填项为空 / required, empty' }]);
   });
 
+  it('says a time without an offset lacks it, and names an offset no zone has (tester item 12)', () => {
+    expect(reasons(drill({ occurredAt: '2026-11-01T10:00:00' }), [])).toEqual([{ path: 'occurredAt', message: expect.stringMatching(/^缺少时区偏移.*\/ no UTC offset/) }]);
+    expect(reasons(drill({ occurredAt: '2026-11-01T10:00:00+14:30' }), [])).toEqual([{ path: 'occurredAt', message: expect.stringMatching(/^时区偏移 \+14:30 超出 ±14:00 \/ /) }]);
+    expect(reasons(drill({ occurredAt: 'soon' }), [])).toEqual([{ path: 'occurredAt', message: '不是有效的时间 / not a valid time' }]);
+  });
+
   it('gives 1e308 one reason on its path, not one per failed check', () => {
     const out = reasons(drill({ participants: 1e308 }), [
       { path: 'participants', message: 'Invalid input: expected int, received number' },

@@ -61,6 +61,8 @@ export function issueReason(issue: Issue, value?: unknown): string {
     case 'invalid_value':
       return `不是可选的值（可填：${issue.values.map(String).join('、')}）/ not one of the allowed values`;
     case 'invalid_format':
+      // A datetime's own reason (no offset: shared/src/common.ts) is already 中文 / English.
+      if (issue.format === 'datetime' && /[\u4e00-\u9fff]/.test(issue.message)) return issue.message;
       return issue.format === 'datetime' || issue.format === 'date' ? '不是有效的时间 / not a valid time' : `格式不对（应为 ${issue.format}）/ wrong format (${issue.format})`;
     case 'not_multiple_of':
       return `必须是 ${shown(issue.divisor)} 的倍数 / must be a multiple of ${shown(issue.divisor)}`;

@@ -12,8 +12,10 @@ export function serviceAreaError(locator: Locator, location: { lng: number; lat:
   if (!locator.outsideServiceArea(location.lng, location.lat)) return null;
   const km = locator.boundaryDistanceM(location.lng, location.lat) / 1000;
   const shown = km >= 100 ? Math.round(km).toLocaleString('en') : km.toFixed(1);
+  // The 0,0 hint only where it can be the cause: a point within a degree of Null Island.
+  const nullIsland = Math.abs(location.lng) < 1 && Math.abs(location.lat) < 1 ? '; a device without a fix sends 0,0' : '';
   return {
     path: 'location',
-    message: `outside the service area: ${shown} km from the street's boundary, farther than ${locator.serviceAreaM / 1000} km (SERVICE_AREA_KM); a device without a fix sends 0,0`,
+    message: `outside the service area: ${shown} km from the street's boundary, farther than ${locator.serviceAreaM / 1000} km (SERVICE_AREA_KM)${nullIsland}`,
   };
 }
