@@ -103,7 +103,8 @@ async function assemble(config: Config, logger: Logger, options: StartOptions, l
   // which is the root itself or, with BASE_PATH, mounted under it (routes keep their /api/... paths).
   const root = express();
   root.disable('x-powered-by');
-  root.set('trust proxy', 'loopback');
+  // TRUST_PROXY (default loopback): whose X-Forwarded-* set req.ip, req.secure (the cookie's Secure) and req.protocol.
+  root.set('trust proxy', config.trustProxy);
   const headers = securityHeaders({ basemapTiles: config.wall.basemap?.tiles ?? null, frameAncestors: config.frameAncestors, photoHosts: config.photoHosts });
   root.use(headers);
   const app = config.basePath ? express() : root;

@@ -134,6 +134,23 @@ describe('BASE_PATH and FRAME_ANCESTORS', () => {
   });
 });
 
+describe('TRUST_PROXY (issue 14 §3: a container behind the host\'s nginx)', () => {
+  it('is loopback by default; takes names, addresses, CIDR ranges or a hop count', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 172.17.0.1' }).trustProxy).toEqual(['loopback', '172.17.0.1']);
+    expect(loadConfig({ TRUST_PROXY: 'uniquelocal' }).trustProxy).toEqual(['uniquelocal']);
+    expect(loadConfig({ TRUST_PROXY: '172.16.0.0/12,fd00::/8,::1' }).trustProxy).toEqual(['172.16.0.0/12', 'fd00::/8', '::1']);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+  });
+
+  it.each(['true', 'proxy.example.org', '172.17.0.1/33', '10.0.0.0/8/1', 'loopback,,10.0.0.1', '999', '*'])('refuses TRUST_PROXY=%s with one line naming it', (value) => {
+    const error = errorOf({ TRUST_PROXY: value });
+    expect(error.variable).toBe('TRUST_PROXY');
+    expect(error.message).toContain(value);
+    expect(error.message).not.toContain('\n');
+  });
+});
+
 describe('DUPLICATE_RULES', () => {
   it('is the built-in table when unset: 50 m / 30 min, emergency 150 m / 60 min, dispute 20 m / 30 min', () => {
     const { duplicates } = loadConfig({});

@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start: a bad value stops the
 // server with one line naming the variable (contract.md, Configuration).
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
@@ -108,6 +109,16 @@ const variables = {
     .transform((v) => v.replace(/\/+$/, ''))
     .refine((v) => v === '' || /^(\/[A-Za-z0-9._~-]+)+$/.test(v), 'must be a path such as /grid141 (letters, digits, . _ ~ - between slashes)')
     .optional(),
+  // Which peers may set X-Forwarded-For/-Proto/-Host (Express `trust proxy`, docs/deploy.md):
+  // behind a proxy that is not on loopback (a container behind the host's nginx) name its address.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine(
+      (v) => parseTrustProxy(v) !== null,
+      'must be loopback, linklocal, uniquelocal, IP addresses or CIDR ranges (comma-separated, e.g. loopback,172.17.0.1), or a hop count such as 1',
+    )
+    .default('loopback'),
   // Who may frame the pages (CSP frame-ancestors); unset refuses every frame (docs/security.md).
   FRAME_ANCESTORS: z
     .string()
@@ -165,6 +176,11 @@ export interface Config {
   duty: { officer: string | null; leader: string | null; roster: string | null };
   /** Written into the page for every wall (see WallConfig in shared). */
   wall: WallConfig;
+  /**
+   * TRUST_PROXY as Express's `trust proxy` setting: the peers whose X-Forwarded-* headers are
+   * believed (names, IPs, CIDRs), or how many proxy hops in front; default ['loopback'].
+   */
+  trustProxy: string[] | number;
   /** BASE_PATH: '' at the root, else '/grid141' (leading slash, no trailing one); every route, asset and the socket live under it. */
   basePath: string;
   /** PHOTO_HOSTS: origins incident photos may be loaded from (CSP img-src); empty: Grid141 only. */
@@ -222,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       basemap: v.BASEMAP_TILES ? { tiles: v.BASEMAP_TILES, attribution: v.BASEMAP_ATTRIBUTION ?? null } : null,
     },
     basePath: v.BASE_PATH ?? '',
+    trustProxy: parseTrustProxy(v.TRUST_PROXY) ?? ['loopback'],
     frameAncestors: v.FRAME_ANCESTORS ? (parseFrameAncestors(v.FRAME_ANCESTORS) ?? []) : [],
     photoHosts: v.PHOTO_HOSTS ? (parseOrigins(v.PHOTO_HOSTS) ?? []) : [],
     serviceAreaKm: v.SERVICE_AREA_KM,
@@ -241,6 +258,35 @@ export function parseFrameAncestors(raw: string): string[] | null {
   if (entries.length === 1 && entries[0] === "'none'") return [];
   const origin = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
   return entries.every((entry) => entry === "'self'" || origin.test(entry)) ? entries : null;
+}
+
+const TRUST_NAMES: ReadonlySet<string> = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY as a value for Express's `trust proxy` (its proxy-addr rules): a hop count (a whole
+ * number 0–10: trust that many proxies in front, whatever their address) or a comma-separated list
+ * of loopback / linklocal / uniquelocal, IPv4 or IPv6 addresses and CIDR ranges ("172.17.0.0/16",
+ * "fd00::/8"). Null when anything else (a host name, a bad prefix, "true": trusting every peer
+ * would let any client forge its address in the audit log).
+ */
+export function parseTrustProxy(raw: string): string[] | number | null {
+  const text = raw.trim();
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return hops <= 10 ? hops : null;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  if (entries.length === 0 || entries.some((entry) => entry === '')) return null;
+  for (const entry of entries) {
+    if (TRUST_NAMES.has(entry)) continue;
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return null;
+    if (prefix !== undefined) {
+      if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128)) return null;
+    }
+  }
+  return entries;
 }
 
 /**

@@ -36,6 +36,7 @@ describe('a bad setting stops the start with one line naming the variable', () =
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['LOG_LEVEL', 'loud'],
     ['STREET', '../etc'],
+    ['TRUST_PROXY', 'proxy.example.org'],
   ])('%s=%s', async (variable, value) => {
     const result = await runServerUntilExit({ env: { [variable]: value } });
     expect(result.code).toBe(1);
