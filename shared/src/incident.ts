@@ -107,6 +107,15 @@ export type TransitionInput = z.infer<typeof transitionInputSchema>;
  * `merged` (into relatedId) and `unmerged`; on the original, `merged_in` (relatedId merged into
  * it) and `merge_undone` (relatedId taken out again). These entries of the original keep its status.
  */
+/**
+ * The short code the desk shows for an incident ("#3F2A9C1B"): the first 8 hex digits of its id
+ * (a random UUID), upper case. For people to tell incidents apart on a screen or over the phone;
+ * never a key (the API takes the full id).
+ */
+export function incidentCode(id: string): string {
+  return `#${id.replace(/-/g, '').slice(0, 8).toUpperCase()}`;
+}
+
 export const HISTORY_EVENTS = ['merged', 'merged_in', 'unmerged', 'merge_undone'] as const;
 export type HistoryEvent = (typeof HISTORY_EVENTS)[number];
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { Summary } from '@grid141/shared';
+import { incidentCode, type Summary } from '@grid141/shared';
 import { browserAvailable, launchBrowser, openSignedInPage, openWatchedPage, screenshotDir } from '../helpers/browser.ts';
 import { stripTiles, waitForWallReady } from '../helpers/wall-page.ts';
 import zhCN from '../../client/src/i18n/zh-CN.ts';
@@ -95,13 +95,33 @@ describe.skipIf(!browserAvailable())('duplicates on the duty desk', () => {
       await wall.page.screenshot({ path: path.join(screenshotDir(), 'wall-after-duplicate-merge.png') });
       expect(wall.consoleErrors).toEqual([]);
 
-      // The original's timeline shows the merge; the queue no longer lists the duplicate.
+      // The original's timeline shows the merge as 并入重复上报 and the duplicate's code, not its
+      // status label and raw id (tester finding 10); the queue no longer lists the duplicate.
       await page.goto(`${server.url}/duty/incidents/${original.id}`);
-      await page.getByText(`并入重复上报 ${duplicate.id}`).waitFor({ timeout: 15_000 });
+      const mergedIn = page.locator('.timeline li').filter({ hasText: '并入重复上报' });
+      await mergedIn.waitFor({ timeout: 15_000 });
+      expect(await mergedIn.locator('[data-related]').innerText()).toBe(incidentCode(duplicate.id));
+      expect(await page.locator('.timeline').innerText()).not.toContain(duplicate.id);
+      await page.screenshot({ path: path.join(screenshotDir(), 'desk-duplicate-original-timeline.png') });
       await page.goto(`${server.url}/duty`);
       await page.locator(`[data-id="${original.id}"]`).waitFor({ timeout: 15_000 });
       expect(await page.locator(`[data-id="${duplicate.id}"]`).count()).toBe(0);
       expect(watched.consoleErrors).toEqual([]);
+
+      // An operator sees the merged report without 撤销合并 (the API refuses them: leaders only),
+      // and its timeline names the original by code.
+      const created = await page.context().request.post(`${server.url}/api/v1/users`, { data: { username: 'op-dup', password: 'op-dup-password-1', role: 'operator' } });
+      expect(created.status()).toBe(201);
+      const op = await openSignedInPage(browser, server.url, { username: 'op-dup', password: 'op-dup-password-1' }, { width: 1440, height: 900 });
+      try {
+        await op.page.goto(`${server.url}/duty/incidents/${duplicate.id}`);
+        await op.page.locator('[data-unmerge-hint]').waitFor({ timeout: 30_000 });
+        expect(await op.page.locator('[data-action="unmerge"]').count()).toBe(0);
+        const mergedTo = op.page.locator('.timeline li').filter({ hasText: '合并至' });
+        expect(await mergedTo.locator('[data-related]').innerText()).toBe(incidentCode(original.id));
+      } finally {
+        await op.context.close();
+      }
     } finally {
       await page.context().close();
       await wall.page.context().close();

@@ -108,6 +108,36 @@ describe('duplicate reports and merges', () => {
     await waitFor(async () => ((await summary()).incidents.today.open === before.incidents.today.open ? true : null));
     expect((await act(`/api/v1/incidents/${second.id}/unmerge`, {})).status).toBe(409);
   });
+
+  it('refuses a merge into a closed, rejected or merged incident with a 409 naming into, Chinese first (tester finding 10)', async () => {
+    const move = async (id: string, body: Record<string, unknown>) => {
+      const res = await act(`/api/v1/incidents/${id}/transitions`, body);
+      expect(res.status, await res.clone().text()).toBe(200);
+    };
+    const closed = await report({ location: { lng: lng + 0.01, lat } });
+    await move(closed.id, { to: 'accepted' });
+    await move(closed.id, { to: 'closed' });
+    const rejected = await report({ location: { lng: lng + 0.02, lat } });
+    await move(rejected.id, { to: 'rejected', note: '不属于本街道' });
+    for (const into of [closed.id, rejected.id]) {
+      const fresh = await report({ location: { lng: lng + 0.03, lat } });
+      const res = await act(`/api/v1/incidents/${fresh.id}/merge`, { into });
+      expect(res.status).toBe(409);
+      const body = (await res.json()) as { detail: string; errors?: { path: string }[] };
+      expect(body.errors?.map((e) => e.path)).toEqual(['into']);
+      expect(body.detail).toMatch(/^[\u4e00-\u9fff]/);
+      expect(body.detail).toContain(into);
+      expect((await incident(fresh.id)).status).toBe('reported');
+    }
+    // Into a merged one: also names into.
+    const a = await report({ location: { lng: lng + 0.04, lat } });
+    const b = await report({ location: { lng: lng + 0.04, lat } });
+    expect((await act(`/api/v1/incidents/${b.id}/merge`, { into: a.id })).status).toBe(200);
+    const c = await report({ location: { lng: lng + 0.04, lat } });
+    const refused = await act(`/api/v1/incidents/${c.id}/merge`, { into: b.id });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { errors?: { path: string }[] }).errors?.map((e) => e.path)).toEqual(['into']);
+  });
 });
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> {

@@ -17,6 +17,8 @@ export interface IncidentDetail {
   breaches: { stage: TargetStage; dueAt: string; foundAt: string }[];
   moves: IncidentStatus[];
   canReclassify: boolean;
+  /** The caller may undo a merge (leaders and up); the desk shows 撤销合并 only then. */
+  canUnmerge?: boolean;
   /** The radius (m) and window (min) a possible duplicate of its category is found within on this server. */
   duplicateRule: DuplicateRule;
 }

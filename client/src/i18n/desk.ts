@@ -52,6 +52,7 @@ export const deskZh = {
   failed: '操作失败：{detail}',
   done: '已保存',
   timelineKind: { escalation: '吹哨', evaluation: '评价', reclassification: '调整分类', note: '备注', dispatch: '派单' },
+  historyEvent: { merged: '合并至', merged_in: '并入重复上报', unmerged: '撤销合并', merge_undone: '撤销并入' },
   satisfied: { satisfied: '满意', basically: '基本满意', unsatisfied: '不满意' },
   sound: { on: '声音：开', off: '声音：关' },
   newCritical: '新的特急事件',
@@ -77,6 +78,7 @@ export const deskZh = {
     badge: '疑似重复', badgeHint: '附近 {m} 米内有同类在办事件', title: '疑似重复上报', original: '原事件', this: '本事件',
     merge: '合并到原事件', merging: '合并中…', merged: '已合并至原事件', undo: '撤销合并', undoHint: '合并后一天内，领导可撤销',
     distance: '相距约 {m} 米，上报相差 {min} 分钟', openOriginal: '查看原事件', failed: '操作未成功：{why}',
+    originalFinished: '原事件已结束，不能并入；请按新事件办理',
   },
 };
 
@@ -133,6 +135,7 @@ export const deskEn: typeof deskZh = {
   failed: 'Failed: {detail}',
   done: 'Saved',
   timelineKind: { escalation: 'Escalation', evaluation: 'Evaluation', reclassification: 'Reclassified', note: 'Note', dispatch: 'Dispatch' },
+  historyEvent: { merged: 'Merged into', merged_in: 'Duplicate merged in', unmerged: 'Merge undone', merge_undone: 'Duplicate merge undone' },
   satisfied: { satisfied: 'Satisfied', basically: 'Basically satisfied', unsatisfied: 'Unsatisfied' },
   sound: { on: 'Sound on', off: 'Sound off' },
   newCritical: 'New critical incident',
@@ -158,5 +161,6 @@ export const deskEn: typeof deskZh = {
     badge: 'Possible duplicate', badgeHint: 'An open incident of the same kind within {m} m', title: 'Possible duplicate report', original: 'Original', this: 'This report',
     merge: 'Merge into the original', merging: 'Merging…', merged: 'Merged into the original', undo: 'Undo the merge', undoHint: 'A leader can undo a merge within a day',
     distance: 'About {m} m apart, reported {min} min apart', openOriginal: 'Open the original', failed: 'Not done: {why}',
+    originalFinished: 'The original is finished and cannot take a duplicate; handle this one as a new incident',
   },
 };

@@ -92,6 +92,8 @@ export function deskRoutes(ctx: AppContext, deps: DeskRouteDeps): Router {
       breaches,
       moves: movesFor(incident.status, role),
       canReclassify: roleAtLeast(role, 'leader'),
+      // Undoing a merge is a leader's (mergeRoutes refuses anyone else); the desk offers it only then.
+      canUnmerge: roleAtLeast(role, 'leader'),
       // What "possible duplicate" means for its category on this server (DUPLICATE_RULES).
       duplicateRule: duplicates.ruleFor(incident.category),
     });

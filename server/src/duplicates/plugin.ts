@@ -75,7 +75,7 @@ function sendRefusal(res: Response, id: string, outcome: Exclude<MergeResult, { 
     case 'not-found':
       throw new HttpProblem(404, 'Not found', `no incident ${outcome.id}`, outcome.id === id ? undefined : [{ path: 'into', message: 'no such incident' }]);
     case 'refused':
-      throw new HttpProblem(409, 'Merge not allowed', outcome.detail);
+      throw new HttpProblem(409, 'Merge not allowed', outcome.detail, outcome.field ? [{ path: outcome.field, message: outcome.detail }] : undefined);
     case 'stale': {
       const body = { ...problemBody(412, 'Incident changed', `the incident is at version ${outcome.current.version ?? 1}; reload it and decide again`), incident: outcome.current };
       res.status(412).set('ETag', incidentEtag(outcome.current)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));

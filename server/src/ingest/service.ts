@@ -79,7 +79,7 @@ export type MergeResult =
   | { ok: false; reason: 'invalid'; errors: ProblemFieldError[] }
   | { ok: false; reason: 'forbidden'; detail: string }
   | { ok: false; reason: 'not-found'; id: string }
-  | { ok: false; reason: 'refused'; detail: string }
+  | { ok: false; reason: 'refused'; detail: string; field?: 'into' }
   | { ok: false; reason: 'stale'; current: Incident };
 
 export type ResolveOutcome =

@@ -26,7 +26,8 @@ export interface IncidentMove {
 export type MergeOutcome =
   | { ok: true; duplicate: IncidentMove; original: IncidentMove }
   | { ok: false; reason: 'not-found'; id: string }
-  | { ok: false; reason: 'refused'; detail: string }
+  /** `field`: the request's field the refusal is about (`into` when the original cannot take it). */
+  | { ok: false; reason: 'refused'; detail: string; field?: 'into' }
   | { ok: false; reason: 'stale'; current: Incident };
 
 export interface UnmergeRequest extends MergeRequest {
@@ -68,7 +69,14 @@ export function mergeIncident(driver: SqlDriver, streetId: string, now: number, 
     if (request.ifVersion !== undefined && request.ifVersion !== (before.version ?? 1)) return { ok: false, reason: 'stale', current: before } as const;
     if (id === into) return { ok: false, reason: 'refused', detail: 'an incident cannot be merged into itself' } as const;
     if (original.status === 'merged') {
-      return { ok: false, reason: 'refused', detail: `${into} is itself merged into ${original.mergedInto ?? 'another incident'}; merge into that one` } as const;
+      return { ok: false, reason: 'refused', field: 'into', detail: `原事件已并入另一事件，请并入那一件 (${into} is itself merged into ${original.mergedInto ?? 'another incident'}; merge into that one)` } as const;
+    }
+    // A duplicate joins a matter still open (tester's finding 10): merged into a closed or rejected
+    // one, a fresh report of a problem that came back would be closed unseen (and Open311 would
+    // tell its reporter `closed`).
+    if (TERMINAL_STATUSES.includes(original.status)) {
+      const label = original.status === 'closed' ? '已办结' : '不予受理';
+      return { ok: false, reason: 'refused', field: 'into', detail: `原事件${label}，不能并入；请按新事件受理 (${into} is ${original.status}: a report cannot be merged into a finished incident; handle it as a new one)` } as const;
     }
     if (!canTransition(before.status, 'merged')) {
       return { ok: false, reason: 'refused', detail: `an incident cannot move from ${before.status} to merged` } as const;
