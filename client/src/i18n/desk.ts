@@ -9,7 +9,9 @@ export const deskZh = {
   empty: '没有符合条件的待办事件',
   total: '共 {n} 件待办',
   totalCapped: '超过 {n} 件待办',
-  overdue: '{n} 件超时',
+  // Queue incidents (as filtered) whose current step's deadline passed: accept-by, arrive-by,
+  // handle-by, else the close-by dueAt (server/src/desk/sql.ts NEXT_DUE_SQL). Not the wall's 超期未办结.
+  overdue: '{n} 件当前环节超时',
   late: '超时 {t}',
   left: '剩 {t}',
   stage: { accept: '受理', arrive: '到场', handle: '处置', close: '办结' },
@@ -69,7 +71,7 @@ export const deskZh = {
   },
   handover: {
     title: '交接班记录', make: '生成交接单', notes: '交班留言（本班未了事项、注意事项）', sheet: '交接班单',
-    period: '时段', cameIn: '本班新增', closed: '本班办结', open: '在办事件', overdue: '其中超时', alarms: '未处理告警',
+    period: '时段', cameIn: '本班新增', closed: '本班办结', open: '在办事件', overdue: '其中当前环节超时', alarms: '未处理告警',
     outgoing: '交班领导', incoming: '接班领导', sign: '签字确认', signed: '已签：{by} {at}', unsigned: '未签', print: '打印',
     listed: '列出前 {n} 件（共 {total} 件）', none: '暂无交接单', by: '生成人', system: '系统（换班自动生成）',
     twoPeople: '交班和接班须由两位不同的领导签字，您已签了另一方',
@@ -92,7 +94,7 @@ export const deskEn: typeof deskZh = {
   empty: 'No open incident matches',
   total: '{n} open',
   totalCapped: 'over {n} open',
-  overdue: '{n} overdue',
+  overdue: '{n} late on their current step',
   late: 'late {t}',
   left: '{t} left',
   stage: { accept: 'Accept', arrive: 'Arrive', handle: 'Handle', close: 'Close' },
@@ -152,7 +154,7 @@ export const deskEn: typeof deskZh = {
   },
   handover: {
     title: 'Shift handovers', make: 'Make a handover sheet', notes: 'Notes for the next shift', sheet: 'Handover sheet',
-    period: 'Period', cameIn: 'Came in', closed: 'Closed', open: 'Still open', overdue: 'of them overdue', alarms: 'Unresolved alarms',
+    period: 'Period', cameIn: 'Came in', closed: 'Closed', open: 'Still open', overdue: 'of them late on their current step', alarms: 'Unresolved alarms',
     outgoing: 'Outgoing leader', incoming: 'Incoming leader', sign: 'Sign', signed: 'Signed: {by} {at}', unsigned: 'Not signed', print: 'Print',
     listed: 'First {n} listed (of {total})', none: 'No handover yet', by: 'Made by', system: 'System (at the shift change)',
     twoPeople: 'The outgoing and incoming leaders must be two people; you signed the other side',

@@ -118,7 +118,7 @@ export default {
     open: 'Open',
     closed: 'Closed',
     onTime: 'Closed on time',
-    overdue: 'Overdue',
+    overdue: 'Open past due',
     alarms: 'Sensor alarms',
     tickerTitle: 'Newest incidents',
     tickerEmpty: 'No incidents today',

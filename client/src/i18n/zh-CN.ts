@@ -118,7 +118,8 @@ export default {
     open: '未办结',
     closed: '已办结',
     onTime: '按时办结率',
-    overdue: '超期事件',
+    // Open incidents past their close-by time (dueAt), every day's (docs/figures.md today.overdue).
+    overdue: '超期未办结',
     alarms: '物联告警',
     tickerTitle: '最新事件',
     tickerEmpty: '今日暂无事件',
