@@ -18,7 +18,9 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Two files at a time (scripts/test.mjs: --maxWorkers=2): every test has its own server,
+          // port, DATA_DIR and throwaway database, and most of a file's time is spent waiting
+          // (shift boundaries, restarts, idle sockets), so two files overlap their waits.
         },
       },
       {
@@ -27,6 +29,7 @@ export default defineConfig({
           include: ['tests/browser/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          // One file at a time: their hang guards (15–30 s) were set for one Chromium on the CPU.
           fileParallelism: false,
         },
       },

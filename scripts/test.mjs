@@ -4,6 +4,7 @@
 // line CI reads: "tests: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { buildClient, buildIsStale } from './client-build.mjs';
 
 const extra = process.argv.slice(2);
 const reports = 'test-output';
@@ -18,7 +19,7 @@ function vitest(name, projects) {
   const report = `${reports}/vitest-${name}.json`;
   rmSync(report, { force: true });
   const code = run('npx', [
-    'vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--passWithNoTests',
+    'vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--passWithNoTests', '--maxWorkers=2',
     '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra,
   ]);
   let counts = { passed: 0, failed: 0, skipped: 0 };
@@ -43,6 +44,16 @@ const typecheck = run('npm', ['run', 'typecheck']);
 if (typecheck !== 0) {
   console.log('tests: 0 passed, 1 failed');
   process.exit(typecheck);
+}
+// The wall is built once here, before any test file runs: two files at a time must not both
+// find client/dist stale and build it over each other.
+const stale = buildIsStale();
+if (stale) {
+  console.log(`tests: building the wall (client/dist is ${stale})…`);
+  if (buildClient() !== 0) {
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
 }
 const main = vitest('main', ['unit', 'integration']);
 const browser = vitest('browser', ['browser']);

@@ -18,6 +18,9 @@ import zhCN from '../../client/src/i18n/zh-CN.ts';
 import en from '../../client/src/i18n/en.ts';
 import { ordinaryIncidents } from './records.ts';
 
+/** How long a refused wall is watched for quiet retries (one socket per 10 s at most, no HTTP). */
+const QUIET_MS = 30_000;
+
 const BASE = '/grid141';
 // What a browser logs for the 401s and for a proxy refusing the upgrade: expected here, nothing else.
 const EXPECTED_ERRORS = /status of 40[01]|status of 502|WebSocket connection to .* failed|ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|socket\.io/;
@@ -196,15 +199,15 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
       expect(rotation.status, 'POST /api/v1/viewer-token').toBe(200);
       await saysSo(pages.rotated.page, 'refused', zhCN, 'the wall whose token was rotated away');
 
-      // Quiet retries: over a minute from the first refusals, each refused wall opens at most one
+      // Quiet retries: over half a minute from the first refusals, each refused wall opens at most one
       // socket every 10 s (plus the first), makes no HTTP request after its boot, and logs nothing more.
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, refusedAt + 60_000 - Date.now())));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, refusedAt + QUIET_MS - Date.now())));
       for (const name of Object.keys(expected)) {
         const { traffic, consoleErrors } = pages[name as keyof typeof expected];
-        const minute = traffic.filter((t) => t.at >= refusedAt && t.at < refusedAt + 60_000);
-        console.log(`${name}: ${minute.length} requests in the minute after the refusal (${traffic.length} since it opened)`);
-        expect(minute.filter((t) => t.what.startsWith('ws ')).length, `${name}: sockets opened in a minute`).toBeLessThanOrEqual(7);
-        expect(minute.filter((t) => !t.what.startsWith('ws ')).map((t) => t.what), `${name}: HTTP requests in that minute`).toEqual([]);
+        const minute = traffic.filter((t) => t.at >= refusedAt && t.at < refusedAt + QUIET_MS);
+        console.log(`${name}: ${minute.length} requests in the ${QUIET_MS / 1000} s after the refusal (${traffic.length} since it opened)`);
+        expect(minute.filter((t) => t.what.startsWith('ws ')).length, `${name}: sockets opened in ${QUIET_MS / 1000} s`).toBeLessThanOrEqual(QUIET_MS / 10_000 + 1);
+        expect(minute.filter((t) => !t.what.startsWith('ws ')).map((t) => t.what), `${name}: HTTP requests then`).toEqual([]);
         expect(consoleErrors.slice(errorsAtRefusal[name]), `${name}: console errors after the refusal`).toEqual([]);
       }
 
@@ -448,7 +451,10 @@ describe.skipIf(!browserAvailable())('the wall behind a proxy, under a sub-path,
     }
   });
 
-  it('the desk: a session that expires while an incident is open (nobody touching it) goes to /login saying it expired, and signing in brings it back', { timeout: 300_000 }, async () => {
+  // Waits out a real idle minute and a re-check (about 100 s): run with GRID141_LONG_TESTS=1. CI covers
+  // the same path with a session signed out on the server (above) and the 'expired' reason in
+  // server/src/auth/signin.test.ts.
+  it.skipIf(!process.env.GRID141_LONG_TESTS)('the desk: a session that expires while an incident is open (nobody touching it) goes to /login saying it expired, and signing in brings it back', { timeout: 300_000 }, async () => {
     // Its own server, whose sessions end after one idle minute.
     const short = await startTestServer({ env: { SESSION_IDLE_MINUTES: '1' } });
     const res = await fetch(`${short.url}/api/v1/incidents`, {

@@ -6,7 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { throwawayDatabase } from '../helpers/pg.ts';
 import { openStore } from '../../server/src/store/index.ts';
 import { testDatabaseUrl, SERVER_VARIABLES } from '../helpers/env.ts';
 import { makeTempDir, REPO_ROOT, startTestServer, stopAllServers } from '../helpers/server.ts';
@@ -123,7 +124,10 @@ describe('npm run import', () => {
   });
 
   it.skipIf(!testDatabaseUrl())('on PostgreSQL, tells the running server once, and its figures follow', async () => {
-    const url = testDatabaseUrl() as string;
+    // A database of its own: integration files run two at a time, and live.test.ts starts servers on PostgreSQL too.
+    const db = await throwawayDatabase('import_cli');
+    onTestFinished(() => db.drop());
+    const url = db.url;
     const server = await startTestServer({ env: { DATABASE_URL: url } });
     const before = (await (await server.get('/api/v1/summary')).json()) as { safety: { drills: { yearToDate: number } } };
     const file = path.join(dir, 'recent.csv');

@@ -2,7 +2,8 @@
 // POSTed through the public API (contract.md, Live feed).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { throwawayDatabase } from '../helpers/pg.ts';
 import { io, type Socket } from 'socket.io-client';
 import { pointOnFeature } from '@turf/turf';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
@@ -267,8 +268,10 @@ describe('live feed', () => {
 const redisUrl = process.env.TEST_REDIS_URL?.trim();
 describe.skipIf(!redisUrl)('live feed across instances (REDIS_URL)', () => {
   it('fans incidents and alerts out to walls on the other instance', { timeout: 300_000 }, async () => {
-    const shared = process.env.TEST_DATABASE_URL?.trim();
-    const env = { REDIS_URL: redisUrl!, ...(shared ? { DATABASE_URL: shared } : {}) };
+    // One database of their own (integration files run two at a time).
+    const shared = process.env.TEST_DATABASE_URL?.trim() ? await throwawayDatabase('live_redis') : null;
+    if (shared) onTestFinished(() => shared.drop());
+    const env = { REDIS_URL: redisUrl!, ...(shared ? { DATABASE_URL: shared.url } : {}) };
     const a = await startTestServer({ env });
     const bEnv = { env: { ...env, INGEST_API_KEY: a.credentials.ingestKey, VIEWER_TOKEN: a.credentials.viewerToken } };
     const b = await startTestServer(bEnv);
